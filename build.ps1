@@ -1,0 +1,180 @@
+<#
+.SYNOPSIS
+    One entry point for people and CI: Build, Test, Demo, Bench.
+.DESCRIPTION
+    Build   publishes the binary module and stages it in out/BackPak (manifest, assemblies, the native SQLite
+            library flat beside them, format file, generated help), ready for Import-Module.
+    Test    builds, then runs every xunit project and the Pester suites on the built module in a fresh pwsh.
+            Its last line is "N passed, N failed"; the exit code is non-zero on any failure.
+    Demo    builds, creates a lab and prints a readable summary of both domains.
+    Bench   builds and runs the benchmarks in bench/, each printing its figure as a ratio to a baseline.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+    # Pester only: run just the files whose name matches (e.g. 'Lab*').
+    [string] $PesterFilter = '*',
+    # Skip the xunit projects (for quick Pester iterations).
+    [switch] $NoXunit
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$env:NO_COLOR = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'BackPak'
+$rid = if ($IsWindows) { 'win-x64' } elseif ($IsMacOS) { 'osx-x64' } else { 'linux-x64' }
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-FreshPwsh {
+    # A new pwsh process of the same version as this one: the module is always tested in a clean session.
+    param([string] $Command, [hashtable] $Environment = @{})
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command
+        return $LASTEXITCODE
+    } finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
+}
+
+function Invoke-Build {
+    $publish = Join-Path $out 'publish'
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $root 'src/BackPak.PowerShell/BackPak.PowerShell.csproj') -c $Configuration -r $rid `
+            --self-contained false -o $publish -nologo -v quiet
+    }
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path (Join-Path $moduleOut 'en-US') -Force | Out-Null
+
+    # Our assemblies and their dependencies, except what PowerShell itself ships (loading a second copy of
+    # an assembly pwsh already has only invites conflicts).
+    $pwshHas = Get-ChildItem $PSHOME -Filter '*.dll' | ForEach-Object Name
+    Get-ChildItem $publish -File | Where-Object {
+        ($_.Extension -eq '.dll' -and $_.Name -notin $pwshHas) -or $_.Name -like '*e_sqlite3*'
+    } | Copy-Item -Destination $moduleOut
+    $native = Get-ChildItem $publish -Recurse -File | Where-Object Name -like 'libe_sqlite3*' | Select-Object -First 1
+    if (-not $native) { throw "The native SQLite library was not published for $rid." }
+    Copy-Item $native.FullName -Destination $moduleOut
+
+    $src = Join-Path $root 'module/BackPak'
+    Copy-Item (Join-Path $src 'BackPak.psd1'), (Join-Path $src 'BackPak.Format.ps1xml') -Destination $moduleOut
+    Copy-Item (Join-Path $src 'en-US/*.txt') -Destination (Join-Path $moduleOut 'en-US')
+    if (Test-Path (Join-Path $src 'Diagnostics')) { Copy-Item (Join-Path $src 'Diagnostics') -Destination $moduleOut -Recurse }
+
+    # Cmdlet help (MAML) generated from module/BackPak/help/*.psd1 and the compiled parameter metadata.
+    $rc = Invoke-FreshPwsh -Command "& '$(Join-Path $root 'build/New-CmdletHelp.ps1')' -ModulePath '$moduleOut' -SourcePath '$(Join-Path $src 'help')'"
+    if ($rc -ne 0) { throw 'Help generation failed.' }
+    Write-Host "Module staged in $moduleOut"
+}
+
+function Get-TrxCounts {
+    param([string] $Folder)
+    $passed = 0; $failed = 0
+    foreach ($f in Get-ChildItem $Folder -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        [xml] $x = Get-Content $f.FullName -Raw
+        $c = $x.TestRun.ResultSummary.Counters
+        $passed += [int] $c.passed
+        $failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Install-PyKmip {
+    # The KMIP tests need a real KMIP server: Debian's python3-pykmip, run by the system python.
+    & /usr/bin/python3 -c 'import kmip' 2>$null
+    if ($LASTEXITCODE -eq 0) { return }
+    Write-Host 'Installing python3-pykmip (KMIP test server) from Debian packages...'
+    $sudo = if ((id -u) -eq '0') { @() } else { @('sudo') }
+    Invoke-Native 'apt-get update' { & @sudo apt-get update -qq }
+    Invoke-Native 'apt-get install python3-pykmip' { & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pykmip }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results | Out-Null
+
+    $xunitFailedToRun = $false
+    if (-not $NoXunit) {
+        if (Test-Path (Join-Path $root 'tests/BackPak.Kmip.Tests') ) { Install-PyKmip }
+        & dotnet test (Join-Path $root 'BackPak.PowerShell.sln') -c $Configuration --logger 'trx' --logger 'console;verbosity=minimal' `
+            --results-directory $results -nologo
+        # A build break leaves no result file: count it as a failure rather than as zero tests.
+        if ($LASTEXITCODE -ne 0 -and -not (Get-ChildItem $results -Filter '*.trx')) { $xunitFailedToRun = $true }
+    }
+    $xunit = Get-TrxCounts $results
+
+    $pester = Join-Path (Get-NuGetPackages) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) {
+        Invoke-Native 'restore Pester' { dotnet restore (Join-Path $root 'build/Pester/Pester.Restore.csproj') -nologo -v quiet }
+    }
+    $pesterJson = Join-Path $results 'pester.json'
+    $cmd = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+`$c = New-PesterConfiguration
+`$c.Run.Path = (Get-ChildItem '$(Join-Path $root 'tests/pester')' -Filter '$PesterFilter.Tests.ps1' -Recurse).FullName
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Normal'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$pesterJson'
+"@
+    Invoke-FreshPwsh -Command $cmd -Environment @{ BACKPAK_MODULE = (Join-Path $moduleOut 'BackPak.psd1'); BACKPAK_ROOT = $root } | Out-Null
+    $p = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+
+    $passed = $xunit.Passed + $p.Passed
+    $failed = $xunit.Failed + $p.Failed + [int]$xunitFailedToRun
+    Write-Host ''
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed$(if ($xunitFailedToRun) { ' (build or run failure)' }); Pester: $($p.Passed) passed, $($p.Failed) failed"
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Get-NuGetPackages {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $rc = Invoke-FreshPwsh -Command "& '$(Join-Path $root 'examples/Demo.ps1')' -ModulePath '$(Join-Path $moduleOut 'BackPak.psd1')' -LabPath '$(Join-Path $out 'demo-lab')'"
+    if ($rc -ne 0) { exit $rc }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $failed = 0
+    foreach ($b in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
+        Write-Host "== $($b.Name)"
+        $rc = Invoke-FreshPwsh -Command "& '$($b.FullName)' -ModulePath '$(Join-Path $moduleOut 'BackPak.psd1')' -WorkPath '$(Join-Path $out 'bench')'"
+        if ($rc -ne 0) { $failed++ }
+    }
+    if ($failed) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+}

@@ -1,0 +1,42 @@
+@{
+    Synopsis    = 'Creates a BackPak lab: two NonStop nodes with their domains, catalogs, storage, staging areas and key servers, on local disk.'
+    Description = @'
+New-BPLab builds a working BackPak estate in a folder so that procedures can be rehearsed safely. Node \A holds a PRIMARY data store (DS01 by default) with two volume groups linked to DSM/TC (VOLCAT, POOL, FILECAT) and one linked to TMF; node \B holds its SECONDARY counterpart, whose volume groups use dedicated VOLCAT and FILECAT catalogs (rule R3). Each node also has a local PRIMARY data store that is not replicated.
+
+Every volume has a unique six-character label (R1), a status, an owner, authorizations, a last-backup timestamp and an expiration (some expired, some not), an entry in the BackPak catalog, its TAPEVOLUME, TAPEFILE and DISKFILE entries in DSM/TC (or its TMF entries), and LB<label>.IND / .DAT files in the storage of its site. The storage of DS01 is replicated from site A to site B. With -Encrypted, volumes of encrypted volume groups carry a Media Key Name whose key is held in the site's key server.
+
+The BackPak catalog and configuration, the DSM/TC catalogs and the TMF catalog are separate SQLite stores per node. The same -Seed always builds the same lab. The lab is written into a hidden folder beside -Path and moved into place when complete, so an interrupted New-BPLab never leaves a half lab.
+'@
+    Parameters  = @{
+        Path        = 'Folder of the new lab. It must not exist, be empty, or (with -Force) hold a lab.'
+        VolumeCount = 'Number of volumes across all data stores, from 10 to 1,000,000. The default is 1000. 100,000 volumes take seconds to tens of seconds.'
+        Seed        = 'Seed of the generator. The same seed builds the same labels, dates and catalog entries. The default is 1.'
+        Encrypted   = 'Enables encryption on the DSM/TC volume groups: their volumes get a Media Key Name and a key in the key server of their site, replicated to the other site.'
+        DataStore   = 'Store ID of the replicated data store (PRIMARY on \A, SECONDARY on \B). The default is DS01.'
+        Force       = 'Replaces an existing lab at -Path. A folder that holds anything other than a lab is never replaced, with or without -Force.'
+    }
+    Outputs     = 'BackPak.Lab.LabInfo: the path, nodes, volume count, seed and clock of the new lab.'
+    Examples    = @(
+        @{
+            Title   = 'Create a lab and connect to its primary node'
+            Code    = @'
+New-BPLab -Path ./lab
+Connect-BPDomain -Lab ./lab -Node '\A'
+Get-BPDataStore
+'@
+            Remarks = 'Creates a lab of 1000 volumes in ./lab, connects to the domain of \A and lists its data stores.'
+        }
+        @{
+            Title   = 'A large encrypted lab, rebuilt from the same seed'
+            Code    = "New-BPLab -Path ./big -VolumeCount 100000 -Seed 42 -Encrypted -Force"
+            Remarks = 'Replaces the lab in ./big with one of 100,000 encrypted volumes. Running it again gives the same labels and keys.'
+        }
+        @{
+            Title   = 'See what would be replaced'
+            Code    = "New-BPLab -Path ./lab -Force -WhatIf"
+            Remarks = 'Says whether a lab would be created or replaced, and changes nothing.'
+        }
+    )
+    Notes       = 'Lab dates follow a lab clock that starts at 2026-11-01 00:00 UTC when the lab is made and runs with real time, so expiration is the same for every lab of a seed on the day it is made.'
+    Links       = @('Connect-BPDomain', 'about_BackPak')
+}

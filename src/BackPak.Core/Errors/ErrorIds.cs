@@ -1,0 +1,30 @@
+namespace BackPak.Core.Errors
+{
+    /// <summary>
+    /// Every ErrorId the module emits. They are stable: scripts and tests match on them, so never rename one.
+    /// Each is documented in about_BackPak_Errors (a test checks both lists are the same).
+    /// </summary>
+    public static class ErrorIds
+    {
+        // Lab and connection
+        public const string LabNotFound = "LabNotFound";
+        public const string NotALab = "NotALab";
+        public const string LabVersionUnsupported = "LabVersionUnsupported";
+        public const string LabAlreadyExists = "LabAlreadyExists";
+        public const string PathNotEmpty = "PathNotEmpty";
+        public const string NodeNotFound = "NodeNotFound";
+        public const string NoDomainConnected = "NoDomainConnected";
+        public const string DomainNotConnected = "DomainNotConnected";
+        public const string DomainDisconnected = "DomainDisconnected";
+
+        // Names and labels
+        public const string InvalidLabel = "InvalidLabel";
+        public const string InvalidName = "InvalidName";
+        public const string DataStoreNotFound = "DataStoreNotFound";
+        public const string VolumeGroupNotFound = "VolumeGroupNotFound";
+        public const string VolumeNotFound = "VolumeNotFound";
+
+        // Store access
+        public const string CatalogStoreUnavailable = "CatalogStoreUnavailable";
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using BackPak.Core.Model;
+
+namespace BackPak.Core.Providers
+{
+    /// <summary>
+    /// One BackPak domain on one NonStop node, as a provider reaches it. BackPak's Domain Manager (BBSV) has no
+    /// public API, so the embedded lab and any real-site connector implement this contract; cmdlets and
+    /// procedures speak only to it.
+    /// </summary>
+    public interface IBackPakDomain : IDisposable
+    {
+        /// <summary>NonStop node, e.g. <c>\A</c>.</summary>
+        string Node { get; }
+        /// <summary>Domain id as the UI window title shows it.</summary>
+        string DomainId { get; }
+        /// <summary>Which provider serves this domain, e.g. <c>Lab</c>.</summary>
+        string Provider { get; }
+        /// <summary>Where the provider reaches the domain (a lab folder, a domain address).</summary>
+        string Location { get; }
+
+        /// <summary>The domain's clock: expiration is judged against it.</summary>
+        DateTime Now { get; }
+
+        /// <summary>Data stores, optionally by exact name (case-insensitive).</summary>
+        IReadOnlyList<DataStore> GetDataStores(string? name = null);
+
+        /// <summary>Volume groups, optionally of one data store and/or by exact name.</summary>
+        IReadOnlyList<VolumeGroup> GetVolumeGroups(string? dataStore = null, string? name = null);
+
+        /// <summary>Volumes matching the query, in label order, streamed from the store.</summary>
+        IEnumerable<Volume> GetVolumes(VolumeQuery query);
+
+        /// <summary>How many volumes match the query (for progress and summaries), counted in the store.</summary>
+        long CountVolumes(VolumeQuery query);
+
+        /// <summary>The DSM/TC or TMF entries of one volume held in this node's catalogs.</summary>
+        IEnumerable<CatalogEntry> GetCatalogEntries(string label);
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BackPak.Core.Errors;
+using BackPak.Core.Text;
+using Microsoft.Data.Sqlite;
+
+namespace BackPak.Lab
+{
+    /// <summary>An existing lab folder, checked: the entry point to its domains.</summary>
+    public sealed class Lab
+    {
+        private readonly Dictionary<string, string> _values;
+
+        private Lab(string root, Dictionary<string, string> values, IReadOnlyList<string> nodes)
+        {
+            Root = root;
+            _values = values;
+            Nodes = nodes;
+        }
+
+        public string Root { get; }
+        public IReadOnlyList<string> Nodes { get; }
+        public int Seed => int.Parse(_values["seed"], System.Globalization.CultureInfo.InvariantCulture);
+        public string ReplicatedDataStore => _values["replicated_data_store"];
+
+        /// <summary>The lab clock: it started at a fixed epoch when the lab was made and runs with real time.</summary>
+        public DateTime Now => LabClock(_values);
+
+        public LabInfo Info => new LabInfo
+        {
+            Path = Root,
+            Seed = Seed,
+            VolumeCount = int.Parse(_values["volume_count"], System.Globalization.CultureInfo.InvariantCulture),
+            Encrypted = _values["encrypted"] == "1",
+            Nodes = Nodes.ToArray(),
+            ReplicatedDataStore = ReplicatedDataStore,
+            Clock = Now,
+            FormatVersion = int.Parse(_values["format_version"], System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        /// <summary>Whether a folder looks like a lab (its marker store exists). <see cref="Open"/> checks it fully.</summary>
+        public static bool IsLab(string dir) => File.Exists(LabLayout.LabDb(dir));
+
+        public static Lab Open(string path)
+        {
+            string full = Path.GetFullPath(path);
+            LabSwap.RecoverInterrupted(full);
+            if (!Directory.Exists(full))
+                throw new BackPakException(ErrorIds.LabNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"No lab at '{full}': the folder does not exist.", path, "Create one with New-BPLab -Path, or check the path.", stopsInvocation: true);
+            if (!IsLab(full)) throw NotALab(full, "it has no " + LabLayout.LabDbName);
+            try
+            {
+                using var c = LabDb.Open(LabLayout.LabDb(full), readOnly: true);
+                var values = new Dictionary<string, string>(StringComparer.Ordinal);
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT key, value FROM lab";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) values[r.GetString(0)] = r.GetString(1);
+                }
+                if (!values.TryGetValue("format", out var format) || format != LabLayout.Format) throw NotALab(full, "its marker store is not a lab's");
+                int version = int.Parse(values["format_version"], System.Globalization.CultureInfo.InvariantCulture);
+                if (version != LabLayout.FormatVersion)
+                    throw new BackPakException(ErrorIds.LabVersionUnsupported, BackPakErrorCategory.InvalidData,
+                        $"The lab at '{full}' has format version {version}; this module reads version {LabLayout.FormatVersion}.", path,
+                        "Use the module version that made the lab, or create a new lab with New-BPLab.", stopsInvocation: true);
+                var nodes = new List<string>();
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT name FROM node ORDER BY name";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) nodes.Add(r.GetString(0));
+                }
+                return new Lab(full, values, nodes);
+            }
+            catch (SqliteException e)
+            {
+                throw NotALab(full, e.Message);
+            }
+            catch (KeyNotFoundException)
+            {
+                throw NotALab(full, "its marker store is incomplete");
+            }
+        }
+
+        /// <summary>Opens the BackPak domain of one node.</summary>
+        public LabDomain OpenDomain(string node)
+        {
+            string n = Names.NormalizeNode(node);
+            if (!Nodes.Contains(n))
+                throw new BackPakException(ErrorIds.NodeNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"The lab at '{Root}' has no node '{node}'. Its nodes are {string.Join(", ", Nodes)}.", node,
+                    "Give one of the lab's nodes, for example -Node '" + Nodes.FirstOrDefault() + "'.", stopsInvocation: true);
+            return new LabDomain(this, n);
+        }
+
+        internal static DateTime LabClock(Dictionary<string, string> values)
+        {
+            long lab0 = long.Parse(values["clock_origin_lab"], System.Globalization.CultureInfo.InvariantCulture);
+            long real0 = long.Parse(values["clock_origin_real"], System.Globalization.CultureInfo.InvariantCulture);
+            return LabDb.FromUnixMs(lab0 + (LabDb.ToUnixMs(DateTime.UtcNow) - real0));
+        }
+
+        private static BackPakException NotALab(string full, string why) =>
+            new BackPakException(ErrorIds.NotALab, BackPakErrorCategory.InvalidData,
+                $"'{full}' is not a BackPak lab: {why}.", full, "Point -Lab at a folder made by New-BPLab.", stopsInvocation: true);
+    }
+}

@@ -1,0 +1,282 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Text;
+using Microsoft.Data.Sqlite;
+
+namespace BackPak.Lab
+{
+    /// <summary>
+    /// Builds a lab. The lab is written into a hidden sibling folder and moved into place only when complete,
+    /// so an interrupted build never leaves a half lab, and a replaced lab is only removed once its successor
+    /// is in place.
+    /// </summary>
+    public static class LabBuilder
+    {
+        /// <summary>Creates the lab. <paramref name="progress"/> may be called from worker threads.</summary>
+        public static LabInfo Create(LabOptions options, Action<string, int>? progress = null)
+        {
+            if (options.VolumeCount < LabOptions.MinVolumeCount || options.VolumeCount > LabOptions.MaxVolumeCount)
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"VolumeCount must be between {LabOptions.MinVolumeCount} and {LabOptions.MaxVolumeCount}.", options.VolumeCount, stopsInvocation: true);
+            string store = Names.NormalizeDataStore(options.DataStore);
+            string full = System.IO.Path.GetFullPath(options.Path);
+            LabSwap.RecoverInterrupted(full);
+            CheckTarget(full, options.Force);
+
+            string parent = System.IO.Path.GetDirectoryName(full) ?? throw new ArgumentException("A lab cannot be the root folder.");
+            Directory.CreateDirectory(parent);
+            LabSwap.RemoveAbandonedBuilds(full);
+            string work = LabSwap.BuildFolder(full);
+            try
+            {
+                Build(work, store, options.VolumeCount, options.Seed, options.Encrypted, progress);
+            }
+            catch
+            {
+                TryDelete(work);
+                throw;
+            }
+            LabSwap.MoveIntoPlace(work, full);
+            return Lab.Open(full).Info;
+        }
+
+        private static void CheckTarget(string full, bool force)
+        {
+            if (File.Exists(full))
+                throw new BackPakException(ErrorIds.PathNotEmpty, BackPakErrorCategory.ResourceExists,
+                    $"'{full}' is a file, not a folder: a lab needs a folder of its own.", full,
+                    "Choose another path.", stopsInvocation: true);
+            if (!Directory.Exists(full)) return;
+            if (Lab.IsLab(full))
+            {
+                if (!force)
+                    throw new BackPakException(ErrorIds.LabAlreadyExists, BackPakErrorCategory.ResourceExists,
+                        $"A lab already exists at '{full}'.", full,
+                        "Use -Force to replace it, or choose another path.", stopsInvocation: true);
+                return;
+            }
+            if (Directory.EnumerateFileSystemEntries(full).Any())
+                throw new BackPakException(ErrorIds.PathNotEmpty, BackPakErrorCategory.ResourceExists,
+                    $"'{full}' holds files that are not a lab; they are left untouched.", full,
+                    "Choose an empty or new folder. -Force replaces only an existing lab, never other files.", stopsInvocation: true);
+        }
+
+        private static void Build(string root, string store, int count, int seed, bool encrypted, Action<string, int>? progress)
+        {
+            var topology = new LabTopology(store);
+            var planner = new VolumePlanner(topology, seed, count, encrypted);
+            foreach (var n in topology.Nodes)
+            {
+                Directory.CreateDirectory(LabLayout.NodeDir(root, n.Name));
+                Directory.CreateDirectory(LabLayout.StagingRoot(root, n.Name));
+            }
+            foreach (var s in topology.DataStores)
+            {
+                Directory.CreateDirectory(LabLayout.StorageDir(root, s.StorageSite, s.Name));
+                if (s.StagingArea != null) Directory.CreateDirectory(LabLayout.StagingDirFromGuardian(root, s.StagingArea));
+            }
+
+            WriteLabDb(root, topology, seed, count, encrypted);
+            // Each node's catalogs and each site's storage and keys are independent: write them in parallel.
+            var parts = new List<Action<Action<int>>>();
+            foreach (var n in topology.Nodes) parts.Add(report => WriteNode(root, topology, planner, n, encrypted, report));
+            foreach (var site in topology.Nodes.Select(n => n.Site).Distinct()) parts.Add(report => WriteSite(root, topology, planner, seed, site, report));
+            var done = new int[parts.Count];
+            Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = parts.Count }, k => parts[k](i =>
+            {
+                done[k] = i;
+                if (progress != null && i % 2048 == 0) progress("Writing catalogs, storage and keys", (int)(100L * done.Sum() / ((long)parts.Count * count)));
+            }));
+            File.WriteAllText(System.IO.Path.Combine(root, "README.txt"),
+                "A BackPak lab made by New-BPLab (BackPak.PowerShell). Use it with Connect-BPDomain -Lab <this folder> -Node '\\A'.\n" +
+                "Do not edit these files by hand: they are the catalogs and storage of a simulated BackPak estate.\n");
+            progress?.Invoke("Done", 100);
+        }
+
+        private static void WriteLabDb(string root, LabTopology topology, int seed, int count, bool encrypted)
+        {
+            using var c = LabDb.Create(LabLayout.LabDb(root));
+            LabDb.Exec(c, LabSchema.Lab);
+            LabDb.Exec(c, "BEGIN");
+            {
+                void Kv(string k, object v) => LabDb.Exec(c, "INSERT INTO lab(key, value) VALUES (@k, @v)", ("@k", k), ("@v", Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+                Kv("format", LabLayout.Format);
+                Kv("format_version", LabLayout.FormatVersion);
+                Kv("seed", seed);
+                Kv("volume_count", count);
+                Kv("encrypted", encrypted ? 1 : 0);
+                Kv("replicated_data_store", topology.ReplicatedStore);
+                // The lab clock starts at the fixed epoch when the lab is made, then runs with real time.
+                Kv("clock_origin_lab", LabDb.ToUnixMs(VolumePlanner.Epoch));
+                Kv("clock_origin_real", LabDb.ToUnixMs(DateTime.UtcNow));
+                foreach (var site in topology.Nodes.Select(n => n.Site).Distinct())
+                    LabDb.Exec(c, "INSERT INTO site(name) VALUES (@s)", ("@s", site));
+                foreach (var n in topology.Nodes)
+                    // Each node has its own DSM/TC system search list: sharing one breaks import (R2).
+                    LabDb.Exec(c, "INSERT INTO node(name, site, domain_id, dsmtc_search_list) VALUES (@n, @s, @d, @l)",
+                        ("@n", n.Name), ("@s", n.Site), ("@d", n.DomainId), ("@l", "SSL-" + n.Folder));
+                LabDb.Exec(c, "INSERT INTO replication_link(name, kind, source_site, target_site, scope, last_sync) VALUES ('STORAGE-" + topology.ReplicatedStore + "', 'STORAGE', @a, @b, @scope, @t)",
+                    ("@a", LabTopology.SiteA), ("@b", LabTopology.SiteB), ("@scope", topology.ReplicatedStore), ("@t", LabDb.ToUnixMs(VolumePlanner.Epoch)));
+                LabDb.Exec(c, "INSERT INTO replication_link(name, kind, source_site, target_site, scope, last_sync) VALUES ('KEYS', 'KEYS', @a, @b, NULL, @t)",
+                    ("@a", LabTopology.SiteA), ("@b", LabTopology.SiteB), ("@t", LabDb.ToUnixMs(VolumePlanner.Epoch)));
+                LabDb.Exec(c, "COMMIT");
+            }
+            LabDb.Seal(c);
+        }
+
+        private static void WriteNode(string root, LabTopology topology, VolumePlanner planner, NodeSpec node, bool encrypted, Action<int> progress)
+        {
+            var stores = topology.DataStores.Where(s => s.Node == node.Name).ToArray();
+            using var bp = LabDb.Create(LabLayout.BackPakDb(root, node.Name));
+            using var dsm = LabDb.Create(LabLayout.DsmTcDb(root, node.Name));
+            using var tmf = LabDb.Create(LabLayout.TmfDb(root, node.Name));
+            LabDb.Exec(bp, LabSchema.BackPak);
+            LabDb.Exec(dsm, LabSchema.DsmTc);
+            LabDb.Exec(tmf, LabSchema.Tmf);
+
+            // Plain BEGIN/COMMIT: one transaction per store for the whole bulk load.
+            foreach (var c in new[] { bp, dsm, tmf }) LabDb.Exec(c, "BEGIN");
+            long epochMs = LabDb.ToUnixMs(VolumePlanner.Epoch);
+            LabDb.Exec(bp, "INSERT INTO domain(node, domain_id, created) VALUES (@n, @d, @t)", ("@n", node.Name), ("@d", node.DomainId), ("@t", epochMs));
+            LabDb.Exec(bp, "INSERT INTO key_manager(backpak_id, endpoint) VALUES (@id, @e)", ("@id", LabTopology.KeyManagerId), ("@e", "lab:" + node.Site));
+            foreach (var s in stores)
+            {
+                LabDb.Exec(bp, "INSERT INTO data_store(name, domain_access, status, store_type, storage_path, primary_store_id, staging_area) VALUES (@n, @a, 'ACTIVE', 'WINDOWS FILE', @p, @ps, @st)",
+                    ("@n", s.Name), ("@a", LabNames.Access(s.Access)), ("@p", LabLayout.StorageUnc(s.StorageSite, s.Name)), ("@ps", s.PrimaryStoreId), ("@st", s.StagingArea));
+                foreach (var g in s.Groups)
+                    LabDb.Exec(bp, "INSERT INTO volume_group(name, data_store, catalog_kind, volcat, pool, filecat, tmf_node, encrypted, original_primary_name) VALUES (@n, @s, @k, @vc, @p, @fc, @tn, @e, NULL)",
+                        ("@n", g.Name), ("@s", s.Name), ("@k", LabNames.Kind(g.Kind)), ("@vc", g.VolumeCatalog), ("@p", g.Pool), ("@fc", g.FileCatalog), ("@tn", g.TmfNode), ("@e", encrypted && g.EncryptedWhenLabEncrypted ? 1 : 0));
+            }
+            LabDb.Exec(dsm, "INSERT INTO config(key, value) VALUES ('search_list', @l)", ("@l", "SSL-" + node.Folder));
+            foreach (var (name, kind, isDefault) in topology.DsmCatalogs(node.Name))
+                LabDb.Exec(dsm, "INSERT INTO catalog(name, kind, is_default) VALUES (@n, @k, @d)", ("@n", name), ("@k", kind), ("@d", isDefault ? 1 : 0));
+
+            var vol = Prepare(bp, "INSERT INTO volume(label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, last_backup, expiration, current_operation, current_operation_mode, media_key_name, locked, last_update) VALUES (@1,@2,@3,@4,@5,@6,@7,@8,@9,@10,@11,@12,@13,0,@14)", 14);
+            var tv = Prepare(dsm, "INSERT INTO tapevolume(label, volcat, pool, status, expiration, created) VALUES (@1,@2,@3,@4,@5,@6)", 6);
+            var tf = Prepare(dsm, "INSERT INTO tapefile(label, file_seq, filecat, fileid, generation, expiration, created) VALUES (@1,@2,@3,@4,@5,@6,@7)", 7);
+            var df = Prepare(dsm, "INSERT INTO diskfile(label, file_seq, disk_seq, filecat, name) VALUES (@1,@2,@3,@4,@5)", 5);
+            var mv = Prepare(tmf, "INSERT INTO tmf_volume(label, status, expiration, created) VALUES (@1,@2,@3,@4)", 4);
+            var md = Prepare(tmf, "INSERT INTO tmf_dump(label, dump_seq, kind, name, created) VALUES (@1,@2,@3,@4,@5)", 5);
+
+            for (int n = 0; n < planner.Labels.Length; n++)
+            {
+                if ((n & 1023) == 0) progress(n);
+                int i = planner.InLabelOrder[n];
+                var (slotStore, _) = topology.Slots[i % topology.Slots.Length];
+                DataStoreSpec? local = slotStore.Node == node.Name ? slotStore
+                    : topology.SecondaryOf(slotStore) is { } sec && sec.Node == node.Name ? sec : null;
+                if (local == null) continue;
+                var p = planner.Plan(i);
+                var group = local.Groups.First(g => g.Name == p.Group.Name);
+                bool secondary = local.Access == DomainAccess.Secondary;
+                long backup = LabDb.ToUnixMs(p.LastBackup), exp = LabDb.ToUnixMs(p.Expiration);
+                // Volumes of SECONDARY (and RESTRICTED) stores never accept a write: WRITE shows '.' (R20).
+                string auth = secondary ? p.Authorization.Substring(0, 1) + "." + p.Authorization.Substring(2) : p.Authorization;
+                Run(vol, p.Label, local.Name, group.Name, LabNames.Access(local.Access), p.CatalogStatus, p.Store.Node, p.OwnerUser, auth,
+                    backup, exp, p.CurrentOperation, p.CurrentOperationMode, p.MediaKeyName, backup);
+
+                if (group.Kind == CatalogKind.DsmTc)
+                {
+                    Run(tv, p.Label, group.VolumeCatalog, group.Pool, p.CatalogStatus, exp, backup);
+                    foreach (var f in p.TapeFiles)
+                    {
+                        Run(tf, p.Label, f.Seq, group.FileCatalog, f.FileId, f.Generation, exp, backup);
+                        for (int d = 0; d < f.DiskFiles.Length; d++)
+                            Run(df, p.Label, f.Seq, d + 1, group.FileCatalog, f.DiskFiles[d]);
+                    }
+                }
+                else if (group.Kind == CatalogKind.Tmf && !secondary)
+                {
+                    // TMF entries are not replicated by Catalog Sync as far as the recovered pages say (Q7, inferred).
+                    Run(mv, p.Label, p.CatalogStatus, exp, backup);
+                    foreach (var (seq, kind, name) in p.TmfDumps) Run(md, p.Label, seq, kind, name, backup);
+                }
+            }
+            progress(planner.Labels.Length);
+            foreach (var c in new[] { bp, dsm, tmf }) LabDb.Exec(c, "COMMIT");
+            foreach (var cmd in new[] { vol, tv, tf, df, mv, md }) cmd.Dispose();
+            LabDb.Exec(bp, LabSchema.BackPakIndexes);
+            LabDb.Seal(bp); LabDb.Seal(dsm); LabDb.Seal(tmf);
+        }
+
+        /// <summary>
+        /// Writes one site's storage (volume images of the stores it holds, and the replica of the replicated
+        /// store) and its key server. The initial replica is written as the storage facility would have left it.
+        /// </summary>
+        private static void WriteSite(string root, LabTopology topology, VolumePlanner planner, int seed, string site, Action<int> progress)
+        {
+            using var keys = LabDb.Create(LabLayout.KeyDb(root, site));
+            LabDb.Exec(keys, LabSchema.Keys);
+            LabDb.Exec(keys, "BEGIN");
+            using var insertKey = Prepare(keys, "INSERT INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@1,@2,'Active','AES',256,@3,@3)", 3);
+            var buffer = new byte[1024];
+            var ind = new StringBuilder(256);
+            for (int n = 0; n < planner.Labels.Length; n++)
+            {
+                if ((n & 1023) == 0) progress(n);
+                int i = planner.InLabelOrder[n];
+                var (slotStore, _) = topology.Slots[i % topology.Slots.Length];
+                if (slotStore.StorageSite != site && topology.SecondaryOf(slotStore)?.StorageSite != site) continue;
+                var p = planner.Plan(i);
+                var rng = LabRandom.For(seed, -1L - i);
+                for (int k = 0; k < p.DataBytes; k += 8)
+                {
+                    ulong r = rng.NextUInt64();
+                    for (int b = 0; b < 8 && k + b < p.DataBytes; b++) buffer[k + b] = (byte)(r >> (8 * b));
+                }
+                ind.Clear()
+                    .Append("BACKPAK VIRTUAL TAPE INDEX\n")
+                    .Append("LABEL=").Append(p.Label).Append('\n')
+                    .Append("STORE=").Append(p.Store.Name).Append('\n')
+                    .Append("GROUP=").Append(p.Group.Name).Append('\n')
+                    .Append("TIMESTAMP=").Append(p.LastBackup.ToString("yyyy-MM-ddTHH:mm:ssZ")).Append('\n')
+                    .Append("BYTES=").Append(p.DataBytes).Append('\n');
+                if (p.MediaKeyName != null) ind.Append("ENCRYPTION=AES-256-GCM\nMEDIAKEYNAME=").Append(p.MediaKeyName).Append('\n');
+                string dir = LabLayout.StorageDir(root, site, p.Store.Name);
+                File.WriteAllText(LabLayout.IndexFile(dir, p.Label), ind.ToString());
+                using (var fs = new FileStream(LabLayout.DataFile(dir, p.Label), FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
+                    fs.Write(buffer, 0, p.DataBytes);
+                // Keys live in the site's key server and are replicated by it, like the data (CS p6).
+                if (p.MediaKeyName != null) Run(insertKey, p.MediaKeyName, KeyUid(seed, i), LabDb.ToUnixMs(p.LastBackup));
+            }
+            progress(planner.Labels.Length);
+            LabDb.Exec(keys, "COMMIT");
+            LabDb.Seal(keys);
+        }
+
+        private static string KeyUid(int seed, int index)
+        {
+            var rng = LabRandom.For(seed, int.MinValue + (long)index);
+            var bytes = new byte[16];
+            BitConverter.GetBytes(rng.NextUInt64()).CopyTo(bytes, 0);
+            BitConverter.GetBytes(rng.NextUInt64()).CopyTo(bytes, 8);
+            return new Guid(bytes).ToString();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection c, string sql, int parameters)
+        {
+            var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            for (int i = 1; i <= parameters; i++) cmd.Parameters.Add(new SqliteParameter("@" + i, null));
+            cmd.Prepare();
+            return cmd;
+        }
+
+        private static void Run(SqliteCommand cmd, params object?[] values)
+        {
+            for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
+
+        private static void TryDelete(string dir)
+        {
+            try { if (Directory.Exists(dir)) Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using Microsoft.Data.Sqlite;
+
+namespace BackPak.Lab
+{
+    /// <summary>
+    /// Opening the lab's SQLite stores, in one place: WAL so readers never block the writer, a busy timeout so
+    /// two PowerShell processes on one lab wait for each other instead of failing.
+    /// </summary>
+    internal static class LabDb
+    {
+        public const int BusyTimeoutSeconds = 30;
+
+        public static SqliteConnection Open(string path, bool readOnly = false)
+        {
+            var csb = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
+                Pooling = true,
+                DefaultTimeout = BusyTimeoutSeconds,
+            };
+            var c = new SqliteConnection(csb.ToString());
+            c.Open();
+            Exec(c, "PRAGMA busy_timeout=" + BusyTimeoutSeconds * 1000 + ";");
+            return c;
+        }
+
+        /// <summary>Creates a new store for bulk loading: no journal until it is finished (it is not yet in place).</summary>
+        public static SqliteConnection Create(string path)
+        {
+            var csb = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+            var c = new SqliteConnection(csb.ToString());
+            c.Open();
+            Exec(c, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+            return c;
+        }
+
+        /// <summary>Makes a bulk-loaded store durable and switches it to WAL for normal use.</summary>
+        public static void Seal(SqliteConnection c)
+        {
+            Exec(c, "PRAGMA synchronous=FULL; ANALYZE; PRAGMA journal_mode=WAL;");
+        }
+
+        public static int Exec(SqliteConnection c, string sql, params (string Name, object? Value)[] args)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+            return cmd.ExecuteNonQuery();
+        }
+
+        public static object? Scalar(SqliteConnection c, string sql, params (string Name, object? Value)[] args)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+            var r = cmd.ExecuteScalar();
+            return r is DBNull ? null : r;
+        }
+
+        // Times are stored as UTC milliseconds since 1970: compact, sortable, and range-indexable.
+        private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        public static long ToUnixMs(DateTime t) => (long)(t.ToUniversalTime() - UnixEpoch).TotalMilliseconds;
+        public static DateTime FromUnixMs(long ms) => UnixEpoch.AddMilliseconds(ms);
+    }
+}

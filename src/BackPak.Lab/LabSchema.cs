@@ -1,0 +1,71 @@
+namespace BackPak.Lab
+{
+    /// <summary>The tables of each lab store. Times are UTC milliseconds since 1970.</summary>
+    internal static class LabSchema
+    {
+        public const string Lab = @"
+CREATE TABLE lab (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE site (name TEXT PRIMARY KEY);
+CREATE TABLE node (name TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES site(name), domain_id TEXT NOT NULL,
+                   dsmtc_search_list TEXT NOT NULL);
+-- Facilities outside BackPak that a switch reverses: storage replication and key-server replication.
+CREATE TABLE replication_link (name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('STORAGE','KEYS')),
+                   source_site TEXT NOT NULL, target_site TEXT NOT NULL, scope TEXT, healthy INTEGER NOT NULL DEFAULT 1,
+                   last_sync INTEGER);
+";
+
+        public const string BackPak = @"
+CREATE TABLE domain (node TEXT NOT NULL, domain_id TEXT NOT NULL, created INTEGER NOT NULL);
+CREATE TABLE data_store (
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  domain_access TEXT NOT NULL, status TEXT NOT NULL, store_type TEXT NOT NULL,
+  storage_path TEXT NOT NULL, primary_store_id TEXT NOT NULL, staging_area TEXT);
+CREATE TABLE volume_group (
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  data_store TEXT NOT NULL COLLATE NOCASE REFERENCES data_store(name),
+  catalog_kind TEXT NOT NULL, volcat TEXT, pool TEXT, filecat TEXT, tmf_node TEXT,
+  encrypted INTEGER NOT NULL, original_primary_name TEXT);
+CREATE TABLE volume (
+  label TEXT PRIMARY KEY,
+  data_store TEXT NOT NULL COLLATE NOCASE, volume_group TEXT NOT NULL COLLATE NOCASE,
+  domain_access TEXT NOT NULL, catalog_status TEXT NOT NULL,
+  owner_node TEXT NOT NULL, owner_user TEXT NOT NULL, authorization TEXT NOT NULL,
+  last_backup INTEGER, expiration INTEGER, current_operation TEXT, current_operation_mode TEXT,
+  media_key_name TEXT, locked INTEGER NOT NULL DEFAULT 0, last_update INTEGER) WITHOUT ROWID;
+CREATE TABLE key_manager (backpak_id TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
+CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL, host TEXT NOT NULL,
+  action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL, detail TEXT);
+";
+
+        /// <summary>Indexes are built after the bulk load: faster than maintaining them row by row.</summary>
+        public const string BackPakIndexes = @"
+CREATE INDEX volume_by_store ON volume(data_store, label);
+CREATE INDEX volume_by_group ON volume(volume_group, label);
+CREATE INDEX volume_by_expiration ON volume(expiration);
+CREATE INDEX volume_by_key ON volume(media_key_name) WHERE media_key_name IS NOT NULL;
+";
+
+        public const string DsmTc = @"
+CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- VOLCATs and FILECATs that exist on this node (R6); is_default marks the MEDIADEFS default FILECAT (R4).
+CREATE TABLE catalog (name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('VOLCAT','FILECAT')), is_default INTEGER NOT NULL);
+CREATE TABLE tapevolume (label TEXT PRIMARY KEY, volcat TEXT NOT NULL, pool TEXT NOT NULL, status TEXT NOT NULL,
+  expiration INTEGER, created INTEGER) WITHOUT ROWID;
+CREATE TABLE tapefile (label TEXT NOT NULL, file_seq INTEGER NOT NULL, filecat TEXT NOT NULL, fileid TEXT NOT NULL,
+  generation INTEGER NOT NULL, expiration INTEGER, created INTEGER, PRIMARY KEY (label, file_seq)) WITHOUT ROWID;
+CREATE TABLE diskfile (label TEXT NOT NULL, file_seq INTEGER NOT NULL, disk_seq INTEGER NOT NULL, filecat TEXT NOT NULL,
+  name TEXT NOT NULL, PRIMARY KEY (label, file_seq, disk_seq)) WITHOUT ROWID;
+";
+
+        public const string Tmf = @"
+CREATE TABLE tmf_volume (label TEXT PRIMARY KEY, status TEXT NOT NULL, expiration INTEGER, created INTEGER) WITHOUT ROWID;
+CREATE TABLE tmf_dump (label TEXT NOT NULL, dump_seq INTEGER NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+  created INTEGER, PRIMARY KEY (label, dump_seq)) WITHOUT ROWID;
+";
+
+        public const string Keys = @"
+CREATE TABLE key (name TEXT PRIMARY KEY, uid TEXT NOT NULL UNIQUE, state TEXT NOT NULL, algorithm TEXT NOT NULL,
+  length INTEGER NOT NULL, created INTEGER NOT NULL, activated INTEGER, deactivated INTEGER, destroyed INTEGER) WITHOUT ROWID;
+";
+    }
+}

@@ -1,0 +1,48 @@
+using System.Linq;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>Closes connections to BackPak domains. Nothing in the domains changes.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "BPDomain", DefaultParameterSetName = "Domain")]
+    [OutputType(typeof(DomainConnection))]
+    public sealed class DisconnectBPDomainCommand : BPCmdlet
+    {
+        /// <summary>The connection to close; the default connection when not given.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "Domain")]
+        [DomainTransformation]
+        [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
+        public DomainConnection? Domain { get; set; }
+
+        /// <summary>Close every connection of the session.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "All")]
+        public SwitchParameter All { get; set; }
+
+        /// <summary>Emit each closed connection.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessBackPakRecord()
+        {
+            if (All)
+            {
+                foreach (var c in DomainSessions.All) Close(c);
+                return;
+            }
+            var target = Domain ?? DomainSessions.Default ?? throw new BackPakException(
+                ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
+                "No BackPak domain is connected in this session.", null, "Nothing to disconnect.", stopsInvocation: true);
+            Close(target);
+        }
+
+        private void Close(DomainConnection c)
+        {
+            DomainSessions.Remove(c);
+            var next = DomainSessions.Default;
+            WriteVerbose($"Disconnected from {c.Node} ({c.Location})." + (next != null ? $" The default domain is now {next.Node}." : ""));
+            if (PassThru) WriteObject(c);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+
+namespace BackPak.PowerShell
+{
+    /// <summary>
+    /// The one base of every BackPak cmdlet: turns <see cref="BackPakException"/> into ErrorRecords with the
+    /// stable ErrorId, the right category, the target and a recommended action. A problem with one item is a
+    /// non-terminating error so a pipeline goes on; a broken invocation is terminating.
+    /// </summary>
+    public abstract class BPCmdlet : PSCmdlet
+    {
+        protected sealed override void BeginProcessing() => Guard(BeginBackPak);
+        protected sealed override void ProcessRecord() => Guard(ProcessBackPakRecord);
+        protected sealed override void EndProcessing() => Guard(EndBackPak);
+
+        protected virtual void BeginBackPak() { }
+        protected virtual void ProcessBackPakRecord() { }
+        protected virtual void EndBackPak() { }
+
+        private void Guard(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (BackPakException e)
+            {
+                var record = ToErrorRecord(e);
+                if (e.StopsInvocation) ThrowTerminatingError(record);
+                WriteError(record);
+            }
+        }
+
+        /// <summary>Writes one item's failure and lets the pipeline go on.</summary>
+        protected void WriteBackPakError(BackPakException e) => WriteError(ToErrorRecord(e));
+
+        /// <summary>Stops the invocation with a BackPak error.</summary>
+        protected void ThrowBackPakError(BackPakException e) => ThrowTerminatingError(ToErrorRecord(e));
+
+        public static ErrorRecord ToErrorRecord(BackPakException e)
+        {
+            var record = new ErrorRecord(e, e.ErrorId, Map(e.Category), e.Target);
+            if (e.RecommendedAction != null)
+                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.RecommendedAction };
+            return record;
+        }
+
+        private static ErrorCategory Map(BackPakErrorCategory c) => c switch
+        {
+            BackPakErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+            BackPakErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            BackPakErrorCategory.ResourceExists => ErrorCategory.ResourceExists,
+            BackPakErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            BackPakErrorCategory.InvalidOperation => ErrorCategory.InvalidOperation,
+            BackPakErrorCategory.InvalidData => ErrorCategory.InvalidData,
+            BackPakErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+            BackPakErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
+            BackPakErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
+            BackPakErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
+            BackPakErrorCategory.SecurityError => ErrorCategory.SecurityError,
+            BackPakErrorCategory.NotImplemented => ErrorCategory.NotImplemented,
+            _ => ErrorCategory.NotSpecified,
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using BackPak.Core.Model;
+using BackPak.Core.Providers;
+
+namespace BackPak.PowerShell
+{
+    /// <summary>Shared plumbing of the completers: they read local state only and never fail a keystroke.</summary>
+    internal static class Completion
+    {
+        public static IEnumerable<CompletionResult> Results(IEnumerable<string> names, string wordToComplete, string what)
+        {
+            string prefix = wordToComplete.Trim('\'', '"');
+            return names.Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
+                .Select(n => new CompletionResult(Quote(n), n, CompletionResultType.ParameterValue, what + " " + n));
+        }
+
+        private static string Quote(string n) =>
+            n.IndexOfAny(new[] { ' ', '\\', '$', '\'' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n;
+
+        /// <summary>The domain a completion is for: the -Domain already typed, else the default connection.</summary>
+        public static IBackPakDomain? Domain(IDictionary fakeBoundParameters)
+        {
+            object? d = fakeBoundParameters["Domain"];
+            if (d is PSObject p) d = p.BaseObject;
+            if (d is DomainConnection c && c.IsOpen) return c.Domain;
+            if (d is string node) return DomainSessions.FindByNode(BackPak.Core.Text.Names.NormalizeNode(node))?.Domain;
+            return DomainSessions.Default?.Domain;
+        }
+
+        public static IEnumerable<CompletionResult> Safely(Func<IEnumerable<CompletionResult>> f)
+        {
+            try { return f().ToList(); }
+            catch (Exception) { return Enumerable.Empty<CompletionResult>(); } // a completer must never break the prompt
+        }
+    }
+
+    /// <summary>Completes the nodes of connected domains (for -Domain).</summary>
+    public sealed class ConnectedNodeCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() => Completion.Results(DomainSessions.All.Select(c => c.Node), wordToComplete, "Connected domain on"));
+    }
+
+    /// <summary>Completes the nodes of the lab named by -Lab (for Connect-BPDomain -Node).</summary>
+    public sealed class LabNodeCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() =>
+            {
+                var lab = fakeBoundParameters["Lab"]?.ToString();
+                if (string.IsNullOrEmpty(lab) || !Directory.Exists(lab)) return Enumerable.Empty<CompletionResult>();
+                return Completion.Results(BackPak.Lab.Lab.Open(lab!).Nodes, wordToComplete, "Lab node");
+            });
+    }
+
+    /// <summary>Completes data store names of the domain in use.</summary>
+    public sealed class DataStoreCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() => Completion.Results(
+                Completion.Domain(fakeBoundParameters)?.GetDataStores().Select(s => s.Name) ?? Enumerable.Empty<string>(),
+                wordToComplete, "Data store"));
+    }
+
+    /// <summary>Completes volume group names of the domain in use, within -DataStore when it is given.</summary>
+    public sealed class VolumeGroupCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() =>
+            {
+                var domain = Completion.Domain(fakeBoundParameters);
+                if (domain == null) return Enumerable.Empty<CompletionResult>();
+                string? store = fakeBoundParameters["DataStore"]?.ToString();
+                return Completion.Results(domain.GetVolumeGroups(string.IsNullOrEmpty(store) ? null : store).Select(g => g.Name),
+                    wordToComplete, "Volume group");
+            });
+    }
+}

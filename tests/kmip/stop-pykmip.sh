@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Stops the PyKMIP server started by start-pykmip.sh OUTDIR (its process group, found by the pid file).
+#
+#   tests/kmip/stop-pykmip.sh OUTDIR
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 OUTDIR" >&2
+    exit 2
+fi
+pid_file=$1/pykmip.pid
+if [[ ! -f "$pid_file" ]]; then
+    echo "no pid file at $pid_file" >&2
+    exit 1
+fi
+pid=$(cat "$pid_file")
+if [[ ! "$pid" =~ ^[0-9]+$ ]]; then
+    echo "bad pid file $pid_file" >&2
+    exit 1
+fi
+
+# start-pykmip.sh ran the server under setsid, so its process group id is its pid.
+if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+fi
+rm -f "$pid_file"
+echo "PyKMIP server $pid stopped"
