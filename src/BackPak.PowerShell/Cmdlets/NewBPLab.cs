@@ -53,7 +53,7 @@ namespace BackPak.PowerShell.Cmdlets
             int percent = 0;
             var build = Task.Run(() => LabBuilder.Create(options, (s, p) => { status = s; Volatile.Write(ref percent, p); }));
             var record = new ProgressRecord(1, "New-BPLab " + full, status);
-            while (!build.Wait(250))
+            while (!((IAsyncResult)build).AsyncWaitHandle.WaitOne(250)) // unlike Wait, never throws: errors surface below
             {
                 record.StatusDescription = status;
                 record.PercentComplete = Math.Min(99, Volatile.Read(ref percent));
