@@ -47,7 +47,8 @@ function Invoke-FreshPwsh {
     $saved = @{}
     foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
     try {
-        & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command
+        # Out-Host: the child's output is shown, not returned; the function returns only the exit code.
+        & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command | Out-Host
         return $LASTEXITCODE
     } finally {
         foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
@@ -127,9 +128,9 @@ function Invoke-Test {
         Invoke-Native 'restore Pester' { dotnet restore (Join-Path $root 'build/Pester/Pester.Restore.csproj') -nologo -v quiet }
     }
     $pesterJson = Join-Path $results 'pester.json'
+    # No `$ErrorActionPreference = 'Stop' here: tests must see non-terminating errors as they are.
     $cmd = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$pester'
+Import-Module '$pester' -ErrorAction Stop
 `$c = New-PesterConfiguration
 `$c.Run.Path = (Get-ChildItem '$(Join-Path $root 'tests/pester')' -Filter '$PesterFilter.Tests.ps1' -Recurse).FullName
 `$c.Run.PassThru = `$true

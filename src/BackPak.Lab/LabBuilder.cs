@@ -86,12 +86,14 @@ namespace BackPak.Lab
             // Each node's catalogs and each site's storage and keys are independent: write them in parallel.
             var parts = new List<Action<Action<int>>>();
             foreach (var n in topology.Nodes) parts.Add(report => WriteNode(root, topology, planner, n, encrypted, report));
-            foreach (var site in topology.Nodes.Select(n => n.Site).Distinct()) parts.Add(report => WriteSite(root, topology, planner, seed, site, report));
+            const int storageWorkers = 2; // file creation is kernel time: two writers keep both cores busy
+            for (int w = 0; w < storageWorkers; w++) { int k = w; parts.Add(report => WriteStorage(root, topology, planner, seed, k, storageWorkers, report)); }
+            foreach (var site in topology.Nodes.Select(n => n.Site).Distinct()) parts.Add(report => WriteKeys(root, topology, planner, seed, site, report));
             var done = new int[parts.Count];
             Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = parts.Count }, k => parts[k](i =>
             {
                 done[k] = i;
-                if (progress != null && i % 2048 == 0) progress("Writing catalogs, storage and keys", (int)(100L * done.Sum() / ((long)parts.Count * count)));
+                if (progress != null) progress("Writing catalogs, storage and keys", (int)(100L * done.Sum() / ((long)parts.Count * count)));
             }));
             File.WriteAllText(System.IO.Path.Combine(root, "README.txt"),
                 "A BackPak lab made by New-BPLab (BackPak.PowerShell). Use it with Connect-BPDomain -Lab <this folder> -Node '\\A'.\n" +
@@ -206,23 +208,19 @@ namespace BackPak.Lab
         }
 
         /// <summary>
-        /// Writes one site's storage (volume images of the stores it holds, and the replica of the replicated
-        /// store) and its key server. The initial replica is written as the storage facility would have left it.
+        /// Writes the volume images of every <paramref name="worker"/>-th volume: at the site of its store, and for
+        /// the replicated store at the other site too, as the storage replication would have left it. The replica
+        /// is a hard link where the file system allows it (same bytes, a fraction of the cost); every later write
+        /// of a volume image goes through a new file and a rename, so the two sites never share a changed file.
         /// </summary>
-        private static void WriteSite(string root, LabTopology topology, VolumePlanner planner, int seed, string site, Action<int> progress)
+        private static void WriteStorage(string root, LabTopology topology, VolumePlanner planner, int seed, int worker, int workers, Action<int> progress)
         {
-            using var keys = LabDb.Create(LabLayout.KeyDb(root, site));
-            LabDb.Exec(keys, LabSchema.Keys);
-            LabDb.Exec(keys, "BEGIN");
-            using var insertKey = Prepare(keys, "INSERT INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@1,@2,'Active','AES',256,@3,@3)", 3);
             var buffer = new byte[1024];
             var ind = new StringBuilder(256);
-            for (int n = 0; n < planner.Labels.Length; n++)
+            for (int n = worker; n < planner.Labels.Length; n += workers)
             {
-                if ((n & 1023) == 0) progress(n);
+                if ((n & 1023) < workers) progress(n);
                 int i = planner.InLabelOrder[n];
-                var (slotStore, _) = topology.Slots[i % topology.Slots.Length];
-                if (slotStore.StorageSite != site && topology.SecondaryOf(slotStore)?.StorageSite != site) continue;
                 var p = planner.Plan(i);
                 var rng = LabRandom.For(seed, -1L - i);
                 for (int k = 0; k < p.DataBytes; k += 8)
@@ -238,11 +236,36 @@ namespace BackPak.Lab
                     .Append("TIMESTAMP=").Append(p.LastBackup.ToString("yyyy-MM-ddTHH:mm:ssZ")).Append('\n')
                     .Append("BYTES=").Append(p.DataBytes).Append('\n');
                 if (p.MediaKeyName != null) ind.Append("ENCRYPTION=AES-256-GCM\nMEDIAKEYNAME=").Append(p.MediaKeyName).Append('\n');
-                string dir = LabLayout.StorageDir(root, site, p.Store.Name);
-                File.WriteAllText(LabLayout.IndexFile(dir, p.Label), ind.ToString());
-                using (var fs = new FileStream(LabLayout.DataFile(dir, p.Label), FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
+                string dir = LabLayout.StorageDir(root, p.Store.StorageSite, p.Store.Name);
+                string indFile = LabLayout.IndexFile(dir, p.Label), datFile = LabLayout.DataFile(dir, p.Label);
+                File.WriteAllText(indFile, ind.ToString());
+                using (var fs = new FileStream(datFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
                     fs.Write(buffer, 0, p.DataBytes);
-                // Keys live in the site's key server and are replicated by it, like the data (CS p6).
+                if (topology.SecondaryOf(p.Store) is { } secondary)
+                {
+                    string replica = LabLayout.StorageDir(root, secondary.StorageSite, p.Store.Name);
+                    FileLinks.LinkOrCopy(indFile, LabLayout.IndexFile(replica, p.Label));
+                    FileLinks.LinkOrCopy(datFile, LabLayout.DataFile(replica, p.Label));
+                }
+            }
+            progress(planner.Labels.Length);
+        }
+
+        /// <summary>Writes a site's key server: the keys of the stores it serves, and those it receives by replication (CS p6).</summary>
+        private static void WriteKeys(string root, LabTopology topology, VolumePlanner planner, int seed, string site, Action<int> progress)
+        {
+            using var keys = LabDb.Create(LabLayout.KeyDb(root, site));
+            LabDb.Exec(keys, LabSchema.Keys);
+            LabDb.Exec(keys, "BEGIN");
+            using var insertKey = Prepare(keys, "INSERT INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@1,@2,'Active','AES',256,@3,@3)", 3);
+            for (int n = 0; n < planner.Labels.Length; n++)
+            {
+                if ((n & 1023) == 0) progress(n);
+                int i = planner.InLabelOrder[n];
+                var (slotStore, slotGroup) = topology.Slots[i % topology.Slots.Length];
+                if (!slotGroup.EncryptedWhenLabEncrypted) continue;
+                if (slotStore.StorageSite != site && topology.SecondaryOf(slotStore)?.StorageSite != site) continue;
+                var p = planner.Plan(i);
                 if (p.MediaKeyName != null) Run(insertKey, p.MediaKeyName, KeyUid(seed, i), LabDb.ToUnixMs(p.LastBackup));
             }
             progress(planner.Labels.Length);

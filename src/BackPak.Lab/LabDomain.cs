@@ -29,8 +29,11 @@ namespace BackPak.Lab
             _backPakDb = LabLayout.BackPakDb(lab.Root, node);
             _dsmTcDb = LabLayout.DsmTcDb(lab.Root, node);
             _tmfDb = LabLayout.TmfDb(lab.Root, node);
-            using var c = OpenBackPak();
-            DomainId = (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
+            DomainId = Guard(() =>
+            {
+                using var c = OpenBackPak();
+                return (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
+            }, stopsInvocation: true);
         }
 
         public string Node { get; }
@@ -39,7 +42,34 @@ namespace BackPak.Lab
         public string Location => _lab.Root;
         public DateTime Now => _lab.Now;
 
-        public IReadOnlyList<DataStore> GetDataStores(string? name = null)
+        public IReadOnlyList<DataStore> GetDataStores(string? name = null) => Guard(() => ReadDataStores(name));
+
+        public IReadOnlyList<VolumeGroup> GetVolumeGroups(string? dataStore = null, string? name = null) => Guard(() => ReadVolumeGroups(dataStore, name));
+
+        public IEnumerable<Volume> GetVolumes(VolumeQuery query) => Guard(() =>
+        {
+            // Checked now, not at the first MoveNext, so an unknown name fails before anything streams.
+            using (var c = OpenBackPak()) RequireScope(c, query);
+            return GuardStream(StreamVolumes(query, Now));
+        });
+
+        public long CountVolumes(VolumeQuery query) => Guard(() =>
+        {
+            using var c = OpenBackPak();
+            RequireScope(c, query);
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM volume" + Where(cmd, query, Now);
+            return (long)cmd.ExecuteScalar()!;
+        });
+
+        public IEnumerable<CatalogEntry> GetCatalogEntries(string label) => Guard(() => ReadCatalogEntries(label));
+
+        public void Dispose()
+        {
+            // Connections are opened per call and pooled by Microsoft.Data.Sqlite; nothing is held here.
+        }
+
+        private IReadOnlyList<DataStore> ReadDataStores(string? name)
         {
             using var c = OpenBackPak();
             using var cmd = c.CreateCommand();
@@ -64,7 +94,7 @@ namespace BackPak.Lab
             return list;
         }
 
-        public IReadOnlyList<VolumeGroup> GetVolumeGroups(string? dataStore = null, string? name = null)
+        private IReadOnlyList<VolumeGroup> ReadVolumeGroups(string? dataStore, string? name)
         {
             using var c = OpenBackPak();
             if (dataStore != null) RequireDataStore(c, dataStore);
@@ -89,23 +119,7 @@ namespace BackPak.Lab
             return list;
         }
 
-        public IEnumerable<Volume> GetVolumes(VolumeQuery query)
-        {
-            // Checked now, not at the first MoveNext, so an unknown name fails before anything streams.
-            using (var c = OpenBackPak()) RequireScope(c, query);
-            return StreamVolumes(query, Now);
-        }
-
-        public long CountVolumes(VolumeQuery query)
-        {
-            using var c = OpenBackPak();
-            RequireScope(c, query);
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM volume" + Where(cmd, query, Now);
-            return (long)cmd.ExecuteScalar()!;
-        }
-
-        public IEnumerable<CatalogEntry> GetCatalogEntries(string label)
+        private List<CatalogEntry> ReadCatalogEntries(string label)
         {
             string l = Labels.Normalize(label);
             var list = new List<CatalogEntry>();
@@ -189,10 +203,32 @@ namespace BackPak.Lab
             return list;
         }
 
-        public void Dispose()
+        /// <summary>A store that cannot be read (corrupt, locked beyond the busy timeout) is an operator-facing error.</summary>
+        private T Guard<T>(Func<T> read, bool stopsInvocation = false)
         {
-            // Connections are opened per call and pooled by Microsoft.Data.Sqlite; nothing is held here.
+            try { return read(); }
+            catch (SqliteException e) { throw StoreUnavailable(e, stopsInvocation); }
         }
+
+        private IEnumerable<T> GuardStream<T>(IEnumerable<T> stream)
+        {
+            using var e = stream.GetEnumerator();
+            while (true)
+            {
+                try
+                {
+                    if (!e.MoveNext()) yield break;
+                }
+                catch (SqliteException x) { throw StoreUnavailable(x, false); }
+                yield return e.Current;
+            }
+        }
+
+        private BackPakException StoreUnavailable(SqliteException e, bool stopsInvocation) =>
+            new BackPakException(ErrorIds.CatalogStoreUnavailable, BackPakErrorCategory.ResourceUnavailable,
+                $"A catalog store of the domain on {Node} could not be read: {e.Message}", Node,
+                "Run the command again; if it persists, the lab's stores are damaged: recreate the lab with New-BPLab -Force.",
+                stopsInvocation, e);
 
         private IEnumerable<Volume> StreamVolumes(VolumeQuery query, DateTime now)
         {

@@ -8,8 +8,14 @@ namespace BackPak.Lab
     {
         public static string Access(DomainAccess a) => a.ToString().ToUpperInvariant();
 
-        public static DomainAccess ParseAccess(string s) =>
-            Enum.TryParse<DomainAccess>(s, true, out var a) ? a : DomainAccess.Unknown;
+        // A switch, not Enum.TryParse: this runs once per volume streamed.
+        public static DomainAccess ParseAccess(string s) => s switch
+        {
+            "PRIMARY" => DomainAccess.Primary,
+            "SECONDARY" => DomainAccess.Secondary,
+            "RESTRICTED" => DomainAccess.Restricted,
+            _ => DomainAccess.Unknown,
+        };
 
         public static DataStoreStatus ParseStatus(string s) =>
             Enum.TryParse<DataStoreStatus>(s, true, out var v) ? v : DataStoreStatus.Unknown;

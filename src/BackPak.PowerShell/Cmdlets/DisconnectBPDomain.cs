@@ -33,7 +33,7 @@ namespace BackPak.PowerShell.Cmdlets
             }
             var target = Domain ?? DomainSessions.Default ?? throw new BackPakException(
                 ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
-                "No BackPak domain is connected in this session.", null, "Nothing to disconnect.", stopsInvocation: true);
+                "No BackPak domain is connected in this session.", "default domain", "Nothing to disconnect.", stopsInvocation: true);
             Close(target);
         }
 

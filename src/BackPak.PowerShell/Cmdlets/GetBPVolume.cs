@@ -5,6 +5,7 @@ using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Providers;
+using BackPak.Core.Streaming;
 using BackPak.Core.Text;
 
 namespace BackPak.PowerShell.Cmdlets
@@ -66,7 +67,7 @@ namespace BackPak.PowerShell.Cmdlets
                 MediaKeyName = MediaKeyName,
             };
             var exact = new HashSet<string>(patterns.Where(p => !p.IsWildcard).Select(p => p.Text), StringComparer.Ordinal);
-            foreach (var v in BackPak.GetVolumes(query))
+            foreach (var v in ReadAhead.Of(BackPak.GetVolumes(query)))
             {
                 exact.Remove(v.Label);
                 WriteObject(v);

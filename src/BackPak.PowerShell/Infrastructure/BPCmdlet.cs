@@ -33,8 +33,15 @@ namespace BackPak.PowerShell
             }
         }
 
-        /// <summary>Writes one item's failure and lets the pipeline go on.</summary>
-        protected void WriteBackPakError(BackPakException e) => WriteError(ToErrorRecord(e));
+        /// <summary>
+        /// Reports a failure met while handling one item: the pipeline goes on, unless the error says the
+        /// invocation as a whole cannot (then it is terminating, once, not repeated for every item).
+        /// </summary>
+        protected void WriteBackPakError(BackPakException e)
+        {
+            if (e.StopsInvocation) ThrowTerminatingError(ToErrorRecord(e));
+            WriteError(ToErrorRecord(e));
+        }
 
         /// <summary>Stops the invocation with a BackPak error.</summary>
         protected void ThrowBackPakError(BackPakException e) => ThrowTerminatingError(ToErrorRecord(e));

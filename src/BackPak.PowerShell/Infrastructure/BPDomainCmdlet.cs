@@ -22,7 +22,7 @@ namespace BackPak.PowerShell
             {
                 var c = Domain ?? DomainSessions.Default ?? throw new BackPakException(
                     ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
-                    "No BackPak domain is connected in this session.", null,
+                    "No BackPak domain is connected in this session.", "default domain",
                     "Connect one first: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
                 if (!c.IsOpen)
                     throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,

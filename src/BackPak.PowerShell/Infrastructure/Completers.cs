@@ -58,8 +58,13 @@ namespace BackPak.PowerShell
             Completion.Safely(() =>
             {
                 var lab = fakeBoundParameters["Lab"]?.ToString();
-                if (string.IsNullOrEmpty(lab) || !Directory.Exists(lab)) return Enumerable.Empty<CompletionResult>();
-                return Completion.Results(BackPak.Lab.Lab.Open(lab!).Nodes, wordToComplete, "Lab node");
+                if (string.IsNullOrEmpty(lab)) return Enumerable.Empty<CompletionResult>();
+                // Resolve ./lab or TestDrive:/lab the way Connect-BPDomain will, in the session being completed.
+                using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+                ps.AddScript("param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)").AddArgument(lab);
+                string path = ps.Invoke<string>().FirstOrDefault() ?? lab!;
+                if (!Directory.Exists(path)) return Enumerable.Empty<CompletionResult>();
+                return Completion.Results(BackPak.Lab.Lab.Open(path).Nodes, wordToComplete, "Lab node");
             });
     }
 

@@ -1,0 +1,54 @@
+<#
+.SYNOPSIS
+    Read-path benchmarks (issue 2): streaming 100,000 volumes, pushed-down label filter, module import cost,
+    lab creation. Each figure is measured against its baseline in the same run.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $WorkPath,
+    [int] $VolumeCount = 100000
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'BenchCommon.psm1')
+New-Item -ItemType Directory -Path $WorkPath -Force | Out-Null
+$labPath = Join-Path $WorkPath "read-$VolumeCount"
+
+# Lab creation: the time for the whole estate, against the bare cost of creating the same storage files
+# (two per volume per site that holds it) with no catalog at all, measured just before in a scratch folder.
+$scratch = Join-Path $WorkPath 'files-baseline'
+if (Test-Path $scratch) { Remove-Item $scratch -Recurse -Force }
+New-Item -ItemType Directory $scratch | Out-Null
+$fileCount = [int]($VolumeCount * 2 * 1.8)   # DS01 (80% of volumes) is stored at both sites
+$bytes = [byte[]]::new(640)
+$filesBaseline = (Measure-Command {
+    for ($i = 0; $i -lt $fileCount; $i++) { [System.IO.File]::WriteAllBytes([System.IO.Path]::Combine($scratch, "F$i"), $bytes) }
+}).TotalSeconds
+Remove-Item $scratch -Recurse -Force
+Import-Module $ModulePath
+$create = (Measure-Command { New-BPLab -Path $labPath -VolumeCount $VolumeCount -Seed 1 -Encrypted -Force | Out-Null }).TotalSeconds
+Write-BenchResult "lab creation ($VolumeCount volumes)" 'New-BPLab' $create 'storage files only' $filesBaseline ($create / $filesBaseline) 'tens of seconds at most' ($create -lt 60)
+
+Connect-BPDomain -Lab $labPath -Node '\A' | Out-Null
+$csv = Join-Path $WorkPath "volumes-$VolumeCount.csv"
+Get-BPVolume | Export-Csv $csv -NoTypeInformation   # what operators have today: a GUI export of the volume list
+$n1 = (Get-BPVolume | Measure-Object).Count
+$n2 = (Import-Csv $csv | Measure-Object).Count
+if ($n1 -ne $n2) { throw "Row counts differ: $n1 vs $n2" }
+$module = Measure-Median { Get-BPVolume | Measure-Object }
+$baseline = Measure-Median { Import-Csv $csv | Measure-Object }
+Write-BenchResult "Get-BPVolume | Measure ($n1)" 'module' $module 'Import-Csv' $baseline ($baseline / $module) '>= 2x faster' ($baseline / $module -ge 2)
+
+$pushed = Measure-Median { Get-BPVolume -Label 'AB1*' | Measure-Object } -Runs 5
+$filtered = Measure-Median { Get-BPVolume | Where-Object Label -like 'AB1*' | Measure-Object }
+$a = @(Get-BPVolume -Label 'AB1*').Count; $b = @(Get-BPVolume | Where-Object Label -like 'AB1*').Count
+if ($a -ne $b) { throw "-Label and Where-Object disagree: $a vs $b" }
+Write-BenchResult "-Label 'AB1*' ($a matches)" 'pushed down' $pushed 'Where-Object' $filtered ($filtered / $pushed) '>= 20x faster' ($filtered / $pushed -ge 20)
+
+$manifest = $ModulePath
+$bare = Measure-Median { Invoke-FreshPwsh -Command '1' } -Runs 5
+$withModule = Measure-Median { Invoke-FreshPwsh -Command "Import-Module '$manifest'" } -Runs 5
+$cost = $withModule - $bare
+Write-BenchResult 'module import cost' 'pwsh + Import-Module' $withModule 'pwsh -c 1' $bare ($withModule / $bare) '<= 0.3 s added' ($cost -le 0.3)
+'module import adds {0:N3} s' -f $cost
+
+Remove-Item $csv

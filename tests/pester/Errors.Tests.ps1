@@ -1,0 +1,437 @@
+<#
+    Bad input gives the documented ErrorId (exact FullyQualifiedErrorId), the documented kind of error
+    (terminating or not), a target and a recommended action, and changes nothing.
+    See about_BackPak_Errors.
+#>
+
+BeforeDiscovery {
+    $P = 'BackPak.PowerShell.Cmdlets.'
+    # Each case: a scenario that must raise one BackPak error. Terminating: $true/$false as documented; $null = not checked.
+    # The scenarios run after BeforeEach has reconnected \B then \A (default) to $script:LabPath.
+    $cases = @(
+        @{ Name = 'Connect-BPDomain to a missing folder'; Id = 'LabNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab (Join-Path $TestDrive 'no-such-folder') -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to an empty folder'; Id = 'NotALab'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:EmptyFolder -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to a folder whose lab.db is not a database'; Id = 'NotALab'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:GarbageLab -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to a folder whose lab.db is another SQLite database'; Id = 'NotALab'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:OtherDbLab -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to a lab whose marker names another format'; Id = 'NotALab'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:WrongFormatLab -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to a lab of another format version'; Id = 'LabVersionUnsupported'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:FutureLab -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to a node the lab does not have'; Id = 'NodeNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:LabPath -Node '\C' } }
+        @{ Name = 'Connect-BPDomain to a malformed node name'; Id = 'InvalidName'; Class = 'ConnectBPDomainCommand'; Terminating = $false
+            Script = { Connect-BPDomain -Lab $script:LabPath -Node '1NODE' } }
+        @{ Name = 'Get-BPVolume with no connection'; Id = 'NoDomainConnected'; Class = 'GetBPVolumeCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -All; Get-BPVolume } }
+        @{ Name = 'Get-BPDataStore with no connection'; Id = 'NoDomainConnected'; Class = 'GetBPDataStoreCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -All; Get-BPDataStore } }
+        @{ Name = 'Disconnect-BPDomain with no connection'; Id = 'NoDomainConnected'; Class = 'DisconnectBPDomainCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -All; Disconnect-BPDomain } }
+        @{ Name = 'Get-BPCatalogEntry -Label with no connection'; Id = 'NoDomainConnected'; Class = 'GetBPCatalogEntryCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -All; Get-BPCatalogEntry -Label $script:Ds01Label, $script:Ds02Label } }
+        @{ Name = 'a volume of a disconnected node piped to Get-BPCatalogEntry'; Id = 'DomainNotConnected'; Class = 'GetBPCatalogEntryCommand'; Terminating = $false
+            Script = { $v = Get-BPVolume -Domain $script:B -DataStore DS03 | Select-Object -First 1; Disconnect-BPDomain -Domain $script:B; $v | Get-BPCatalogEntry } }
+        @{ Name = 'a data store of a disconnected node piped to Get-BPVolumeGroup'; Id = 'DomainNotConnected'; Class = 'GetBPVolumeGroupCommand'; Terminating = $false
+            Script = { $s = Get-BPDataStore -Domain $script:B -Name DS03; Disconnect-BPDomain -Domain $script:B; $s | Get-BPVolumeGroup } }
+        @{ Name = 'Get-BPVolume on a closed connection'; Id = 'DomainDisconnected'; Class = 'GetBPVolumeCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -Domain $script:B; Get-BPVolume -Domain $script:B } }
+        @{ Name = 'Get-BPDataStore on a closed connection'; Id = 'DomainDisconnected'; Class = 'GetBPDataStoreCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -Domain $script:A; Get-BPDataStore -Domain $script:A } }
+        @{ Name = 'Get-BPCatalogEntry -Label on a closed connection'; Id = 'DomainDisconnected'; Class = 'GetBPCatalogEntryCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -Domain $script:A; Get-BPCatalogEntry -Domain $script:A -Label $script:Ds01Label, $script:Ds02Label } }
+        @{ Name = 'volumes piped to Get-BPCatalogEntry on a closed connection'; Id = 'DomainDisconnected'; Class = 'GetBPCatalogEntryCommand'; Terminating = $true
+            Script = { $v = Get-BPVolume -Domain $script:A -DataStore DS02; Disconnect-BPDomain -Domain $script:A; $v | Get-BPCatalogEntry -Domain $script:A } }
+        @{ Name = 'data stores piped to Get-BPVolumeGroup on a closed connection'; Id = 'DomainDisconnected'; Class = 'GetBPVolumeGroupCommand'; Terminating = $true
+            Script = { $s = Get-BPDataStore -Domain $script:A; Disconnect-BPDomain -Domain $script:A; $s | Get-BPVolumeGroup -Domain $script:A } }
+        @{ Name = 'Get-BPVolume -Label AB (too short)'; Id = 'InvalidLabel'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -Label 'AB' } }
+        @{ Name = 'Get-BPVolume -Label ABCDEFG* (can never match six characters)'; Id = 'InvalidLabel'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -Label 'ABCDEFG*' } }
+        @{ Name = 'Get-BPCatalogEntry -Label AB'; Id = 'InvalidLabel'; Class = 'GetBPCatalogEntryCommand'; Terminating = $false
+            Script = { Get-BPCatalogEntry -Label 'AB' } }
+        @{ Name = 'Get-BPVolume -DataStore with a wildcard'; Id = 'InvalidName'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -DataStore 'DS*' } }
+        @{ Name = 'New-BPLab -DataStore with a wildcard'; Id = 'InvalidName'; Class = 'NewBPLabCommand'; Terminating = $false
+            Script = { New-BPLab -Path (Join-Path $TestDrive 'bad-store-name') -VolumeCount 10 -DataStore 'DS*' } }
+        @{ Name = 'Get-BPVolume -DataStore DS09 (unknown)'; Id = 'DataStoreNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -DataStore DS09 } }
+        @{ Name = 'Get-BPVolume -DataStore DS03 on \A (a store of \B)'; Id = 'DataStoreNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -DataStore DS03 -Domain '\A' } }
+        @{ Name = 'Get-BPDataStore -Name DS09'; Id = 'DataStoreNotFound'; Class = 'GetBPDataStoreCommand'; Terminating = $false
+            Script = { Get-BPDataStore -Name DS09 } }
+        @{ Name = 'Get-BPVolumeGroup -DataStore DS09'; Id = 'DataStoreNotFound'; Class = 'GetBPVolumeGroupCommand'; Terminating = $false
+            Script = { Get-BPVolumeGroup -DataStore DS09 } }
+        @{ Name = 'Get-BPVolume -VolumeGroup NOSUCH'; Id = 'VolumeGroupNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -VolumeGroup NOSUCH } }
+        @{ Name = 'Get-BPVolume -VolumeGroup LOCALB on \A (a group of \B)'; Id = 'VolumeGroupNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -VolumeGroup LOCALB } }
+        @{ Name = 'Get-BPVolume -DataStore DS01 -VolumeGroup LOCALA (group of another store)'; Id = 'VolumeGroupNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -DataStore DS01 -VolumeGroup LOCALA } }
+        @{ Name = 'Get-BPVolumeGroup -Name NOSUCH'; Id = 'VolumeGroupNotFound'; Class = 'GetBPVolumeGroupCommand'; Terminating = $false
+            Script = { Get-BPVolumeGroup -Name NOSUCH } }
+        @{ Name = 'Get-BPVolumeGroup -Name LOCALA -DataStore DS01 (group of another store)'; Id = 'VolumeGroupNotFound'; Class = 'GetBPVolumeGroupCommand'; Terminating = $false
+            Script = { Get-BPVolumeGroup -Name LOCALA -DataStore DS01 } }
+        @{ Name = 'Get-BPVolume of an unknown exact label'; Id = 'VolumeNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -Label $script:MissingLabel } }
+        @{ Name = 'Get-BPVolume on \A of a label that only \B has'; Id = 'VolumeNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -Label $script:BOnlyLabel } }
+        @{ Name = 'Get-BPVolume of a DS01 label with -DataStore DS02'; Id = 'VolumeNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -Label $script:Ds01Label -DataStore DS02 } }
+        @{ Name = 'Get-BPCatalogEntry of an unknown exact label'; Id = 'VolumeNotFound'; Class = 'GetBPCatalogEntryCommand'; Terminating = $false
+            Script = { Get-BPCatalogEntry -Label $script:MissingLabel } }
+        @{ Name = 'New-BPLab over an existing lab without -Force'; Id = 'LabAlreadyExists'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path $script:LabPath -VolumeCount 10 -Seed 99 } }
+        @{ Name = 'New-BPLab -Force over a folder of user files'; Id = 'PathNotEmpty'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path $script:UserFolder -VolumeCount 10 -Force } }
+        @{ Name = 'New-BPLab over a file'; Id = 'PathNotEmpty'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path $script:UserFile -VolumeCount 10 } }
+        @{ Name = 'Get-BPCatalogEntry when the TMF catalog store of the node is unreadable'; Id = 'CatalogStoreUnavailable'; Class = 'GetBPCatalogEntryCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:CorruptLab -Node '\A'; Get-BPCatalogEntry -Domain $c -Label $script:CorruptTmfLabel } }
+    ) | ForEach-Object {
+        $_.Fqid = "$($_.Id),$P$($_.Class)"
+        $_.Kind = switch ($_.Terminating) { $true { 'terminating' } $false { 'non-terminating' } default { 'either' } }
+        $_
+    }
+
+    # Documented ids this foundation cannot raise (none today); each needs a reason.
+    $notRaisable = @{}
+    $coverage = @(@{ Covered = @($cases | ForEach-Object Id | Sort-Object -Unique); NotRaisable = @($notRaisable.Keys) })
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:Module = Import-BPTestModule
+    Disconnect-BPDomain -All
+
+    $script:LabPath = Join-Path $TestDrive 'lab'
+    $null = New-BPLab -Path $script:LabPath -VolumeCount 100 -Seed 3
+
+    function Reset-Connections {
+        # \B then \A (the default) on the main lab, nothing else.
+        Disconnect-BPDomain -All
+        $script:B = Connect-BPDomain -Lab $script:LabPath -Node '\B'
+        $script:A = Connect-BPDomain -Lab $script:LabPath -Node '\A'
+    }
+    function Get-ConnectionState {
+        @(Get-BPDomain | ForEach-Object { "$($_.Node) $($_.Location) default=$($_.IsDefault) open=$($_.IsOpen)" })
+    }
+    function Get-LabPicture([string] $Path) {
+        # What must not change when New-BPLab refuses: the marker store and the volumes of both nodes.
+        $a = Connect-BPDomain -Lab $Path -Node '\A'
+        $b = Connect-BPDomain -Lab $Path -Node '\B'
+        try {
+            [pscustomobject]@{
+                LabDb   = Get-BPFileHash (Join-Path $Path 'lab.db')
+                Volumes = @(Get-BPVolume -Domain $a) + @(Get-BPVolume -Domain $b) | ForEach-Object { "$($_.Node) $($_.Label) $($_.DataStore) $($_.VolumeGroup)" }
+            }
+        } finally {
+            Disconnect-BPDomain -Domain $b
+            Disconnect-BPDomain -Domain $a
+        }
+    }
+    function Get-Siblings([string] $Path) {
+        # Everything beside a lab folder, hidden build and swap folders included.
+        @(Get-ChildItem -LiteralPath (Split-Path $Path) -Force | ForEach-Object Name | Sort-Object)
+    }
+
+    Reset-Connections
+    $volA = @(Get-BPVolume -Domain $script:A)
+    $volB = @(Get-BPVolume -Domain $script:B)
+    $script:Ds01Label = ($volA | Where-Object DataStore -EQ DS01 | Select-Object -First 1).Label
+    $script:Ds02Label = ($volA | Where-Object DataStore -EQ DS02 | Select-Object -First 1).Label
+    $script:BOnlyLabel = ($volB | Where-Object DataStore -EQ DS03 | Select-Object -First 1).Label
+    $script:MissingLabel = @('ZZZZZ9', 'ZZZZZ8', 'ZZZZZ7') | Where-Object { $_ -notin $volA.Label -and $_ -notin $volB.Label } | Select-Object -First 1
+
+    # Folders that are not labs.
+    $script:EmptyFolder = New-Item -ItemType Directory (Join-Path $TestDrive 'empty') | ForEach-Object FullName
+    $script:GarbageLab = New-Item -ItemType Directory (Join-Path $TestDrive 'garbage') | ForEach-Object FullName
+    Set-Content -LiteralPath (Join-Path $script:GarbageLab 'lab.db') -Value 'not a database'
+    $script:OtherDbLab = New-Item -ItemType Directory (Join-Path $TestDrive 'other-db') | ForEach-Object FullName
+    Invoke-BPSqlite -Database (Join-Path $script:OtherDbLab 'lab.db') -Sql 'CREATE TABLE inventory(item TEXT)' -Create
+    $script:WrongFormatLab = Join-Path $TestDrive 'wrong-format'
+    $null = New-BPLab -Path $script:WrongFormatLab -VolumeCount 10
+    Invoke-BPSqlite -Database (Join-Path $script:WrongFormatLab 'lab.db') -Sql "UPDATE lab SET value = 'Something.Else' WHERE key = 'format'"
+    $script:FutureLab = Join-Path $TestDrive 'future'
+    $null = New-BPLab -Path $script:FutureLab -VolumeCount 10
+    Invoke-BPSqlite -Database (Join-Path $script:FutureLab 'lab.db') -Sql "UPDATE lab SET value = '99' WHERE key = 'format_version'"
+
+    # A user's folder and file that New-BPLab must never touch.
+    $script:UserFolder = New-Item -ItemType Directory (Join-Path $TestDrive 'user-folder') | ForEach-Object FullName
+    Set-Content -LiteralPath (Join-Path $script:UserFolder 'notes.txt') -Value 'my notes'
+    $null = New-Item -ItemType Directory (Join-Path $script:UserFolder 'sub')
+    Set-Content -LiteralPath (Join-Path $script:UserFolder 'sub/data.csv') -Value 'a,b'
+    $script:UserFile = Join-Path $TestDrive 'user-file.txt'
+    Set-Content -LiteralPath $script:UserFile -Value 'precious'
+
+    # A lab whose TMF catalog store on \A is unreadable (overwritten before anything opened it).
+    $script:CorruptLab = Join-Path $TestDrive 'corrupt'
+    $null = New-BPLab -Path $script:CorruptLab -VolumeCount 10 -Seed 4
+    $c = Connect-BPDomain -Lab $script:CorruptLab -Node '\A'
+    $script:CorruptTmfLabel = (Get-BPVolume -Domain $c -VolumeGroup TMFDUMPS | Select-Object -First 1).Label
+    Disconnect-BPDomain -Domain $c
+    Remove-Item (Join-Path $script:CorruptLab 'nodes/A/tmf.db*') -Force
+    [System.IO.File]::WriteAllBytes((Join-Path $script:CorruptLab 'nodes/A/tmf.db'), [byte[]]::new(8192))
+    Reset-Connections
+}
+
+AfterAll {
+    Disconnect-BPDomain -All
+}
+
+Describe 'Test setup' {
+    It 'found the labels the scenarios need' {
+        $script:Ds01Label | Should -Match '^[A-Z0-9]{6}$'
+        $script:Ds02Label | Should -Match '^[A-Z0-9]{6}$'
+        $script:BOnlyLabel | Should -Match '^[A-Z0-9]{6}$'
+        $script:MissingLabel | Should -Match '^[A-Z0-9]{6}$'
+        $script:CorruptTmfLabel | Should -Match '^[A-Z0-9]{6}$'
+    }
+}
+
+Describe 'Scenario: <Name>' -ForEach $cases {
+
+    BeforeEach {
+        Reset-Connections
+    }
+    AfterAll {
+        Reset-Connections
+    }
+
+    It 'raises <Fqid>' {
+        $r = Invoke-BPCaptured $Script
+        @($r.All).Count | Should -BeGreaterThan 0 -Because 'the scenario must fail'
+        $r.All[0].FullyQualifiedErrorId | Should -BeExactly $Fqid -Because $r.All[0].Exception.Message
+    }
+
+    It 'is <Kind> as documented' -Skip:($null -eq $Terminating) {
+        $r = Invoke-BPCaptured $Script
+        if ($Terminating) {
+            $r.Terminating | Should -Not -BeNullOrEmpty -Because 'a terminating error stops the command'
+            $r.Terminating.FullyQualifiedErrorId | Should -BeExactly $Fqid
+        } else {
+            $r.Terminating | Should -BeNullOrEmpty -Because 'a non-terminating error lets the pipeline go on'
+            @($r.Errors | ForEach-Object FullyQualifiedErrorId) | Should -Contain $Fqid
+        }
+    }
+
+    It 'names a TargetObject and gives a RecommendedAction' {
+        $r = Invoke-BPCaptured $Script
+        $e = @($r.All | Where-Object FullyQualifiedErrorId -EQ $Fqid) | Select-Object -First 1
+        $e | Should -Not -BeNullOrEmpty -Because "the scenario raises $Fqid"
+        "$($e.TargetObject)" | Should -Not -BeNullOrEmpty -Because 'every error names its target object'
+        $e.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty -Because 'every error says what to do'
+        $e.Exception.Message | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Coverage of about_BackPak_Errors' -ForEach $coverage {
+    It 'exercises every documented ErrorId in a scenario above, or says why it cannot be raised' {
+        $about = Join-Path $script:Module.ModuleBase 'en-US/about_BackPak_Errors.help.txt'
+        $documented = @(Get-Content $about | ForEach-Object { if ($_ -cmatch '^    ([A-Za-z]+) \(') { $Matches[1] } })
+        $documented.Count | Should -BeGreaterThan 0
+        @($documented | Where-Object { $_ -notin $Covered -and $_ -notin $NotRaisable }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Connection errors change nothing' {
+
+    BeforeEach { Reset-Connections }
+
+    It 'a failed Connect-BPDomain (<Why>) keeps the connections and the default' -ForEach @(
+        @{ Why = 'missing folder'; Script = { Connect-BPDomain -Lab (Join-Path $TestDrive 'no-such-folder') -Node '\A' } }
+        @{ Why = 'not a lab'; Script = { Connect-BPDomain -Lab $script:GarbageLab -Node '\B' } }
+        @{ Why = 'unknown node'; Script = { Connect-BPDomain -Lab $script:LabPath -Node '\C' } }
+        @{ Why = 'other format version'; Script = { Connect-BPDomain -Lab $script:FutureLab -Node '\A' } }
+    ) {
+        $before = Get-ConnectionState
+        $r = Invoke-BPCaptured $Script
+        @($r.All).Count | Should -BeGreaterThan 0
+        Get-ConnectionState | Should -Be $before
+        (Get-BPDomain -Default).Node | Should -Be '\A'
+    }
+
+    It 'Connect-BPDomain to an empty folder leaves it empty' {
+        $null = Invoke-BPCaptured { Connect-BPDomain -Lab $script:EmptyFolder -Node '\A' }
+        @(Get-ChildItem -LiteralPath $script:EmptyFolder -Force) | Should -BeNullOrEmpty
+    }
+
+    It 'Connect-BPDomain to a folder whose lab.db is not a lab leaves the file as it was' {
+        $before = Get-BPTreeSnapshot $script:OtherDbLab
+        $null = Invoke-BPCaptured { Connect-BPDomain -Lab $script:OtherDbLab -Node '\A' }
+        Get-BPTreeSnapshot $script:OtherDbLab | Should -Be $before
+    }
+
+    It 'the NodeNotFound message lists the nodes of the lab' {
+        $r = Invoke-BPCaptured { Connect-BPDomain -Lab $script:LabPath -Node '\C' }
+        $r.Terminating.Exception.Message | Should -Match '\\A, \\B'
+    }
+
+    It "-Domain '\C' (not connected) is a parameter binding error whose message names \C" {
+        $r = Invoke-BPCaptured { Get-BPVolume -Domain '\C' }
+        $r.Terminating | Should -Not -BeNullOrEmpty
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentTransformationError,BackPak.PowerShell.Cmdlets.GetBPVolumeCommand'
+        $r.Terminating.Exception.Message | Should -Match ([regex]::Escape("'\C'"))
+        $inner = @(Get-BPInnerExceptions $r.Terminating.Exception | Where-Object { $_.GetType().FullName -eq 'BackPak.Core.Errors.BackPakException' })
+        $inner.Count | Should -BeGreaterThan 0 -Because 'the BackPak rule that failed travels as the inner exception'
+        $inner[0].ErrorId | Should -BeExactly 'DomainNotConnected'
+        @($r.Output) | Should -BeNullOrEmpty
+    }
+
+    It 'a closed connection is no longer listed, and using it says DomainDisconnected' {
+        $closed = $script:B
+        Disconnect-BPDomain -Domain $closed
+        $closed.IsOpen | Should -BeFalse
+        @(Get-BPDomain).Node | Should -Not -Contain '\B'
+        $r = Invoke-BPCaptured { Get-BPVolumeGroup -Domain $closed }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly 'DomainDisconnected,BackPak.PowerShell.Cmdlets.GetBPVolumeGroupCommand'
+        @($r.Output) | Should -BeNullOrEmpty
+    }
+
+    It 'Disconnect-BPDomain of the default makes the remaining connection the default' {
+        Disconnect-BPDomain -Domain $script:A
+        (Get-BPDomain -Default).Node | Should -Be '\B'
+    }
+}
+
+Describe 'Item errors are non-terminating: the good items still come back' {
+
+    BeforeAll { Reset-Connections }
+
+    It 'Get-BPVolume -Label good, AB returns the good volume and one InvalidLabel error' {
+        $r = Invoke-BPCaptured { Get-BPVolume -Label $script:Ds01Label, 'AB' }
+        @($r.Output.Label) | Should -Be @($script:Ds01Label)
+        @($r.Errors.FullyQualifiedErrorId) | Should -Be @('InvalidLabel,BackPak.PowerShell.Cmdlets.GetBPVolumeCommand')
+        $r.Errors[0].TargetObject | Should -Be 'AB'
+        $r.Terminating | Should -BeNullOrEmpty
+    }
+
+    It 'labels piped one by one: ABCDEFG* then a good label still returns the good volume' {
+        $r = Invoke-BPCaptured { 'ABCDEFG*', $script:Ds02Label | Get-BPVolume }
+        @($r.Output.Label) | Should -Be @($script:Ds02Label)
+        @($r.Errors.FullyQualifiedErrorId) | Should -Be @('InvalidLabel,BackPak.PowerShell.Cmdlets.GetBPVolumeCommand')
+        $r.Terminating | Should -BeNullOrEmpty
+    }
+
+    It 'Get-BPVolume -Label good, missing returns the good volume and one VolumeNotFound for the missing label' {
+        $r = Invoke-BPCaptured { Get-BPVolume -Label $script:Ds01Label, $script:MissingLabel }
+        @($r.Output.Label) | Should -Be @($script:Ds01Label)
+        @($r.Errors.FullyQualifiedErrorId) | Should -Be @('VolumeNotFound,BackPak.PowerShell.Cmdlets.GetBPVolumeCommand')
+        $r.Errors[0].TargetObject | Should -Be $script:MissingLabel
+    }
+
+    It 'Get-BPCatalogEntry -Label AB, good returns the entries of the good volume' {
+        $r = Invoke-BPCaptured { Get-BPCatalogEntry -Label 'AB', $script:Ds01Label }
+        @($r.Output.Label | Sort-Object -Unique) | Should -Be @($script:Ds01Label)
+        @($r.Errors.FullyQualifiedErrorId) | Should -Be @('InvalidLabel,BackPak.PowerShell.Cmdlets.GetBPCatalogEntryCommand')
+    }
+
+    It 'Get-BPDataStore -Name DS09, DS01 returns DS01 and one DataStoreNotFound' {
+        $r = Invoke-BPCaptured { Get-BPDataStore -Name DS09, DS01 }
+        @($r.Output.Name) | Should -Be @('DS01')
+        @($r.Errors.FullyQualifiedErrorId) | Should -Be @('DataStoreNotFound,BackPak.PowerShell.Cmdlets.GetBPDataStoreCommand')
+    }
+
+    It 'a wildcard that matches nothing is not an error' {
+        $r = Invoke-BPCaptured { Get-BPVolume -Label 'ZZZZZ*'; Get-BPCatalogEntry -Label 'ZZZZZ?'; Get-BPDataStore -Name 'NOPE*'; Get-BPVolumeGroup -Name 'NOPE*' }
+        @($r.Output | Where-Object { "$_" -like 'ZZZZZ*' -or "$_" -like 'NOPE*' }) | Should -BeNullOrEmpty
+        $r.All | Should -BeNullOrEmpty
+    }
+
+    It 'a volume piped from a disconnected node fails alone: the volumes of connected nodes still get their entries' {
+        $fromB = Get-BPVolume -Domain $script:B -DataStore DS03 | Select-Object -First 1
+        $fromA = Get-BPVolume -Domain $script:A -Label $script:Ds02Label
+        Disconnect-BPDomain -Domain $script:B
+        try {
+            $r = Invoke-BPCaptured { $fromB, $fromA | Get-BPCatalogEntry -Kind TapeVolume }
+            @($r.Output.Label) | Should -Be @($script:Ds02Label)
+            @($r.Errors.FullyQualifiedErrorId) | Should -Be @('DomainNotConnected,BackPak.PowerShell.Cmdlets.GetBPCatalogEntryCommand')
+            $r.Errors[0].TargetObject | Should -Be '\B'
+        } finally {
+            Reset-Connections
+        }
+    }
+
+    It '-Expired with -NotExpired is AmbiguousParameterSet' {
+        $r = Invoke-BPCaptured { Get-BPVolume -Expired -NotExpired }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly 'AmbiguousParameterSet,BackPak.PowerShell.Cmdlets.GetBPVolumeCommand'
+        @($r.Output) | Should -BeNullOrEmpty
+    }
+
+    It 'New-BPLab -VolumeCount 5 is refused before anything is made' {
+        $path = Join-Path $TestDrive 'too-small'
+        $r = Invoke-BPCaptured { New-BPLab -Path $path -VolumeCount 5 }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentValidationError,BackPak.PowerShell.Cmdlets.NewBPLabCommand'
+        $path | Should -Not -Exist
+    }
+}
+
+Describe 'New-BPLab refusals change nothing' {
+
+    BeforeAll { Reset-Connections }
+
+    It 'over an existing lab without -Force: LabAlreadyExists, and the lab is unchanged' {
+        $before = Get-LabPicture $script:LabPath
+        $siblings = Get-Siblings $script:LabPath
+        $r = Invoke-BPCaptured { New-BPLab -Path $script:LabPath -VolumeCount 20 -Seed 42 }
+        @($r.All.FullyQualifiedErrorId) | Should -Be @('LabAlreadyExists,BackPak.PowerShell.Cmdlets.NewBPLabCommand')
+        $after = Get-LabPicture $script:LabPath
+        $after.LabDb | Should -Be $before.LabDb
+        $after.Volumes | Should -Be $before.Volumes
+        Get-Siblings $script:LabPath | Should -Be $siblings
+    }
+
+    It 'over a folder of user files even with -Force: PathNotEmpty, and the files are untouched' {
+        $before = Get-BPTreeSnapshot $script:UserFolder
+        $siblings = Get-Siblings $script:UserFolder
+        $r = Invoke-BPCaptured { New-BPLab -Path $script:UserFolder -VolumeCount 10 -Force }
+        @($r.All.FullyQualifiedErrorId) | Should -Be @('PathNotEmpty,BackPak.PowerShell.Cmdlets.NewBPLabCommand')
+        Get-BPTreeSnapshot $script:UserFolder | Should -Be $before
+        Get-Siblings $script:UserFolder | Should -Be $siblings
+    }
+
+    It 'over a file: PathNotEmpty, and the file is untouched' {
+        $hash = Get-BPFileHash $script:UserFile
+        $r = Invoke-BPCaptured { New-BPLab -Path $script:UserFile -VolumeCount 10 -Force }
+        @($r.All.FullyQualifiedErrorId) | Should -Be @('PathNotEmpty,BackPak.PowerShell.Cmdlets.NewBPLabCommand')
+        $script:UserFile | Should -Exist
+        (Get-Item $script:UserFile).PSIsContainer | Should -BeFalse
+        Get-BPFileHash $script:UserFile | Should -Be $hash
+    }
+
+    It '-WhatIf on a new path creates nothing' {
+        $parent = Join-Path $TestDrive 'whatif-parent'
+        $r = Invoke-BPCaptured { New-BPLab -Path (Join-Path $parent 'lab') -VolumeCount 10 -WhatIf }
+        $r.All | Should -BeNullOrEmpty
+        @($r.Output) | Should -BeNullOrEmpty
+        $parent | Should -Not -Exist
+    }
+
+    It '-WhatIf -Force over a lab changes nothing' {
+        $before = Get-LabPicture $script:LabPath
+        $siblings = Get-Siblings $script:LabPath
+        $r = Invoke-BPCaptured { New-BPLab -Path $script:LabPath -VolumeCount 20 -Seed 42 -Force -WhatIf }
+        $r.All | Should -BeNullOrEmpty
+        @($r.Output) | Should -BeNullOrEmpty
+        $after = Get-LabPicture $script:LabPath
+        $after.LabDb | Should -Be $before.LabDb
+        $after.Volumes | Should -Be $before.Volumes
+        Get-Siblings $script:LabPath | Should -Be $siblings
+    }
+
+    It '-Force over a lab replaces it: another seed gives other labels, and no folder is left beside it' {
+        $path = Join-Path $TestDrive 'replace-me/lab'
+        $null = New-BPLab -Path $path -VolumeCount 20 -Seed 1
+        $old = (Get-LabPicture $path).Volumes
+        $siblings = Get-Siblings $path
+        $info = New-BPLab -Path $path -VolumeCount 20 -Seed 2 -Force
+        $info.Seed | Should -Be 2
+        $new = (Get-LabPicture $path).Volumes
+        $new.Count | Should -Be $old.Count
+        @($new | Where-Object { $_ -in $old }) | Should -BeNullOrEmpty -Because 'seed 2 draws other labels than seed 1'
+        Get-Siblings $path | Should -Be $siblings
+    }
+}
