@@ -13,8 +13,10 @@ Import-Module (Join-Path $PSScriptRoot 'BenchCommon.psm1')
 New-Item -ItemType Directory -Path $WorkPath -Force | Out-Null
 $labPath = Join-Path $WorkPath "read-$VolumeCount"
 
-# Lab creation: the time for the whole estate, against the bare cost of creating the same storage files
-# (two per volume per site that holds it) with no catalog at all, measured just before in a scratch folder.
+# Lab creation: the time for the whole estate, against the bare cost of creating the same number of storage
+# files (two per volume per site that holds it) with no catalog at all, in a scratch folder, right after.
+Import-Module $ModulePath
+$create = (Measure-Command { New-BPLab -Path $labPath -VolumeCount $VolumeCount -Seed 1 -Encrypted -Force | Out-Null }).TotalSeconds
 $scratch = Join-Path $WorkPath 'files-baseline'
 if (Test-Path $scratch) { Remove-Item $scratch -Recurse -Force }
 New-Item -ItemType Directory $scratch | Out-Null
@@ -23,9 +25,6 @@ $bytes = [byte[]]::new(640)
 $filesBaseline = (Measure-Command {
     for ($i = 0; $i -lt $fileCount; $i++) { [System.IO.File]::WriteAllBytes([System.IO.Path]::Combine($scratch, "F$i"), $bytes) }
 }).TotalSeconds
-Remove-Item $scratch -Recurse -Force
-Import-Module $ModulePath
-$create = (Measure-Command { New-BPLab -Path $labPath -VolumeCount $VolumeCount -Seed 1 -Encrypted -Force | Out-Null }).TotalSeconds
 Write-BenchResult "lab creation ($VolumeCount volumes)" 'New-BPLab' $create 'storage files only' $filesBaseline ($create / $filesBaseline) 'tens of seconds at most' ($create -lt 60)
 
 Connect-BPDomain -Lab $labPath -Node '\A' | Out-Null
@@ -52,3 +51,4 @@ Write-BenchResult 'module import cost' 'pwsh + Import-Module' $withModule 'pwsh 
 'module import adds {0:N3} s' -f $cost
 
 Remove-Item $csv
+Remove-Item $scratch -Recurse -Force
