@@ -19,6 +19,10 @@
         'Get-BPVolumeGroup'
         'Get-BPVolume'
         'Get-BPCatalogEntry'
+        'Remove-BPVolume'
+        'Remove-BPVolumeGroup'
+        'Remove-BPDataStore'
+        'Get-BPAuditRecord'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

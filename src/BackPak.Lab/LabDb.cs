@@ -22,7 +22,9 @@ namespace BackPak.Lab
             };
             var c = new SqliteConnection(csb.ToString());
             c.Open();
-            Exec(c, "PRAGMA busy_timeout=" + BusyTimeoutSeconds * 1000 + ";");
+            // WAL with synchronous=NORMAL: a committed transaction survives the process being killed (the crash the
+            // lab is built to survive); only an OS crash could lose the last commits.
+            Exec(c, "PRAGMA busy_timeout=" + BusyTimeoutSeconds * 1000 + "; PRAGMA synchronous=NORMAL;");
             return c;
         }
 

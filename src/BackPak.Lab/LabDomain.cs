@@ -11,7 +11,7 @@ using Microsoft.Data.Sqlite;
 namespace BackPak.Lab
 {
     /// <summary>The BackPak domain of one lab node, behind the provider contract.</summary>
-    public sealed class LabDomain : IBackPakDomain
+    public sealed partial class LabDomain : IBackPakDomain
     {
         private const string VolumeColumns =
             "label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, " +
@@ -237,20 +237,23 @@ namespace BackPak.Lab
             using var cmd = c.CreateCommand();
             cmd.CommandText = "SELECT " + VolumeColumns + " FROM volume" + Where(cmd, query, now) + " ORDER BY label";
             using var r = cmd.ExecuteReader();
-            while (r.Read())
+            while (r.Read()) yield return ReadVolume(r, nowMs);
+        }
+
+        /// <summary>A volume from a row of <see cref="VolumeColumns"/>.</summary>
+        private Volume ReadVolume(SqliteDataReader r, long nowMs)
+        {
+            long? exp = r.IsDBNull(9) ? (long?)null : r.GetInt64(9);
+            return new Volume
             {
-                long? exp = r.IsDBNull(9) ? (long?)null : r.GetInt64(9);
-                yield return new Volume
-                {
-                    Label = r.GetString(0), DataStore = r.GetString(1), VolumeGroup = r.GetString(2), Node = Node,
-                    DomainAccess = LabNames.ParseAccess(r.GetString(3)), CatalogStatus = r.GetString(4),
-                    OwnerNode = r.GetString(5), OwnerUser = r.GetString(6), Authorization = r.GetString(7),
-                    LastBackup = Time(r, 8), Expiration = exp.HasValue ? LabDb.FromUnixMs(exp.Value) : (DateTime?)null,
-                    IsExpired = exp.HasValue && exp.Value <= nowMs,
-                    CurrentOperation = Str(r, 10), CurrentOperationMode = Str(r, 11), MediaKeyName = Str(r, 12),
-                    Locked = r.GetInt64(13) != 0, LastUpdate = Time(r, 14),
-                };
-            }
+                Label = r.GetString(0), DataStore = r.GetString(1), VolumeGroup = r.GetString(2), Node = Node,
+                DomainAccess = LabNames.ParseAccess(r.GetString(3)), CatalogStatus = r.GetString(4),
+                OwnerNode = r.GetString(5), OwnerUser = r.GetString(6), Authorization = r.GetString(7),
+                LastBackup = Time(r, 8), Expiration = exp.HasValue ? LabDb.FromUnixMs(exp.Value) : (DateTime?)null,
+                IsExpired = exp.HasValue && exp.Value <= nowMs,
+                CurrentOperation = Str(r, 10), CurrentOperationMode = Str(r, 11), MediaKeyName = Str(r, 12),
+                Locked = r.GetInt64(13) != 0, LastUpdate = Time(r, 14),
+            };
         }
 
         /// <summary>The WHERE clause of a volume query: every filter runs inside SQLite, on an index where one fits.</summary>

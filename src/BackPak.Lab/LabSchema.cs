@@ -33,6 +33,11 @@ CREATE TABLE volume (
   last_backup INTEGER, expiration INTEGER, current_operation TEXT, current_operation_mode TEXT,
   media_key_name TEXT, locked INTEGER NOT NULL DEFAULT 0, last_update INTEGER) WITHOUT ROWID;
 CREATE TABLE key_manager (backpak_id TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
+-- Intent journal of volume removals: written in the same transaction that claims the volume (current operation
+-- DELETE), deleted in the one that removes its BackPak entry. A row left behind is a removal to finish.
+CREATE TABLE removal_intent (label TEXT PRIMARY KEY, run_id TEXT NOT NULL, owner_host TEXT NOT NULL, owner_pid INTEGER NOT NULL,
+  owner_start INTEGER NOT NULL, user TEXT NOT NULL, data_store TEXT NOT NULL, volume_group TEXT NOT NULL, domain_access TEXT NOT NULL,
+  storage_path TEXT, tape_catalog TEXT NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL, host TEXT NOT NULL,
   action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL, detail TEXT);
 ";

@@ -17,5 +17,6 @@ namespace BackPak.Core.Errors
         ResourceBusy,
         SecurityError,
         NotImplemented,
+        WriteError,
     }
 }

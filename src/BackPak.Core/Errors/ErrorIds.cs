@@ -26,5 +26,12 @@ namespace BackPak.Core.Errors
 
         // Store access
         public const string CatalogStoreUnavailable = "CatalogStoreUnavailable";
+
+        // Removal (decommission)
+        public const string VolumeNotExpired = "VolumeNotExpired";
+        public const string VolumeBusy = "VolumeBusy";
+        public const string VolumeGroupNotEmpty = "VolumeGroupNotEmpty";
+        public const string DataStoreNotEmpty = "DataStoreNotEmpty";
+        public const string RemovalFailed = "RemovalFailed";
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using BackPak.Core.Model;
+using BackPak.Core.Removal;
 
 namespace BackPak.Core.Providers
 {
@@ -37,5 +38,31 @@ namespace BackPak.Core.Providers
 
         /// <summary>The DSM/TC or TMF entries of one volume held in this node's catalogs.</summary>
         IEnumerable<CatalogEntry> GetCatalogEntries(string label);
+
+        /// <summary>
+        /// What removing these volumes would take away (storage files, catalog entries) and which the rules refuse
+        /// (<see cref="VolumeRemovalRules"/>). Changes nothing.
+        /// </summary>
+        IReadOnlyList<VolumeRemovalPlan> PlanVolumeRemoval(IReadOnlyList<Volume> volumes, VolumeRemovalOptions options);
+
+        /// <summary>
+        /// Removes volumes: storage, DSM/TC or TMF entries, then the BackPak entry [CS p41], through an intent
+        /// journal so that a run killed at any point is completed by asking again; a removal an interrupted run left
+        /// half done is taken over. Streams one result per label, in batches. The rules are checked again at the
+        /// moment each volume is claimed; a label already gone is AlreadyAbsent.
+        /// </summary>
+        IEnumerable<VolumeRemovalResult> RemoveVolumes(IReadOnlyList<string> labels, VolumeRemovalOptions options);
+
+        /// <summary>Removes an empty volume group; refuses (VolumeGroupNotEmpty) while it has volumes.</summary>
+        void RemoveVolumeGroup(string name, string user);
+
+        /// <summary>Removes a data store that has no volumes and no volume groups left (DataStoreNotEmpty otherwise).</summary>
+        void RemoveDataStore(string name, string user);
+
+        /// <summary>Appends an audit record (never put a secret in it).</summary>
+        void Audit(string action, string target, string result, string? detail, string user);
+
+        /// <summary>Audit records, newest first.</summary>
+        IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100);
     }
 }

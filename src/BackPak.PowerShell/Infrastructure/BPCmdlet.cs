@@ -68,6 +68,7 @@ namespace BackPak.PowerShell
             BackPakErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
             BackPakErrorCategory.SecurityError => ErrorCategory.SecurityError,
             BackPakErrorCategory.NotImplemented => ErrorCategory.NotImplemented,
+            BackPakErrorCategory.WriteError => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
     }

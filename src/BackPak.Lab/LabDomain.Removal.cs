@@ -1,0 +1,530 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Removal;
+using Microsoft.Data.Sqlite;
+
+namespace BackPak.Lab
+{
+    /// <summary>
+    /// Volume, volume group and data store removal in the lab. A volume removal touches three separate stores
+    /// (storage files, DSM/TC or TMF, the BackPak catalog), so it runs in four steps, each idempotent:
+    /// <list type="number">
+    /// <item>claim: in one BackPak transaction, mark the volume's current operation DELETE and write its intent;</item>
+    /// <item>delete its storage files;</item>
+    /// <item>delete its DSM/TC or TMF entries (one transaction);</item>
+    /// <item>delete its BackPak entry and its intent, and append the audit record (one transaction).</item>
+    /// </list>
+    /// A process killed between any two steps leaves the volume claimed with its intent; the next removal that asks
+    /// for it takes the intent over and finishes the steps, finding what is already gone absent.
+    /// </summary>
+    public sealed partial class LabDomain
+    {
+        private const int RemovalBatchSize = 500;
+
+        public IReadOnlyList<VolumeRemovalPlan> PlanVolumeRemoval(IReadOnlyList<Volume> volumes, VolumeRemovalOptions options) => Guard(() =>
+        {
+            var now = Now;
+            var groups = ReadVolumeGroups(null, null).ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
+            var storage = StorageDirs();
+            var plans = new List<VolumeRemovalPlan>(volumes.Count);
+            using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
+            using var tmf = LabDb.Open(_tmfDb, readOnly: true);
+            for (int start = 0; start < volumes.Count; start += RemovalBatchSize)
+            {
+                var batch = volumes.Skip(start).Take(RemovalBatchSize).ToList();
+                var labels = batch.Select(v => v.Label).ToList();
+                var dsmEntries = CountEntries(dsm, labels, "tapevolume", "tapefile", "diskfile");
+                var tmfEntries = CountEntries(tmf, labels, "tmf_volume", "tmf_dump");
+                foreach (var v in batch)
+                {
+                    var kind = groups.TryGetValue(v.VolumeGroup, out var g) ? g.CatalogKind : CatalogKind.None;
+                    var (removesStorage, tape) = VolumeRemovalRules.Parts(v.DomainAccess, kind);
+                    int files = 0;
+                    if (removesStorage && storage.TryGetValue(v.DataStore, out var dir))
+                        files = (File.Exists(LabLayout.IndexFile(dir, v.Label)) ? 1 : 0) + (File.Exists(LabLayout.DataFile(dir, v.Label)) ? 1 : 0);
+                    int entries = tape == CatalogKind.DsmTc ? Get(dsmEntries, v.Label) : tape == CatalogKind.Tmf ? Get(tmfEntries, v.Label) : 0;
+                    plans.Add(new VolumeRemovalPlan
+                    {
+                        Volume = v, RemovesStorage = removesStorage, TapeCatalog = tape, StorageFiles = files,
+                        CatalogEntries = entries + 1, // and the BackPak entry
+                        Refusal = VolumeRemovalRules.Refusal(v, now, options),
+                    });
+                }
+            }
+            return (IReadOnlyList<VolumeRemovalPlan>)plans;
+        });
+
+        public IEnumerable<VolumeRemovalResult> RemoveVolumes(IReadOnlyList<string> labels, VolumeRemovalOptions options) =>
+            GuardStream(RemoveInBatches(labels, options));
+
+        private IEnumerable<VolumeRemovalResult> RemoveInBatches(IReadOnlyList<string> labels, VolumeRemovalOptions options)
+        {
+            string runId = NewRunId();
+            int done = 0;
+            var distinct = labels.Distinct(StringComparer.Ordinal).ToList();
+            for (int start = 0; start < distinct.Count; start += RemovalBatchSize)
+            {
+                var batch = distinct.Skip(start).Take(RemovalBatchSize).ToList();
+                foreach (var r in RemoveBatch(batch, options, runId))
+                {
+                    done++;
+                    yield return r;
+                }
+                options.Progress?.Invoke(done);
+                LabFaults.CrashPoint("removal.between-batches");
+            }
+        }
+
+        /// <summary>One removal run's intent for one volume.</summary>
+        private sealed class Intent
+        {
+            public string Label = "", RunId = "", DataStore = "", VolumeGroup = "", Access = "", TapeCatalog = "", User = "";
+            public string? StoragePath;
+            public bool Resumed;
+            public PartOutcome Storage = PartOutcome.NotApplicable, Tape = PartOutcome.NotApplicable, BackPak = PartOutcome.NotAttempted;
+            public int Files, Entries;
+            public BackPakException? Error;
+        }
+
+        private List<VolumeRemovalResult> RemoveBatch(List<string> labels, VolumeRemovalOptions options, string runId)
+        {
+            var results = new Dictionary<string, VolumeRemovalResult>(StringComparer.Ordinal);
+            var intents = Claim(labels, options, runId, results);
+            LabFaults.CrashPoint("removal.after-claim");
+
+            DeleteStorage(intents);
+            LabFaults.CrashPoint("removal.after-storage");
+
+            var live = intents.Where(i => i.Error == null).ToList();
+            DeleteTapeEntries(_dsmTcDb, live.Where(i => i.TapeCatalog == LabNames.Kind(CatalogKind.DsmTc)).ToList(), "tapevolume", "tapefile", "diskfile");
+            DeleteTapeEntries(_tmfDb, live.Where(i => i.TapeCatalog == LabNames.Kind(CatalogKind.Tmf)).ToList(), "tmf_volume", "tmf_dump");
+            LabFaults.CrashPoint("removal.after-tape-catalog");
+
+            DeleteBackPakEntries(live);
+
+            foreach (var i in intents)
+            {
+                bool anything = i.Storage == PartOutcome.Removed || i.Tape == PartOutcome.Removed || i.BackPak == PartOutcome.Removed;
+                results[i.Label] = new VolumeRemovalResult
+                {
+                    Label = i.Label, Node = Node, DataStore = i.DataStore, VolumeGroup = i.VolumeGroup,
+                    DomainAccess = LabNames.ParseAccess(i.Access),
+                    Status = i.Error != null ? RemovalStatus.Failed : anything ? RemovalStatus.Removed : RemovalStatus.AlreadyAbsent,
+                    Storage = i.Storage, TapeCatalog = i.Tape, BackPakCatalog = i.BackPak,
+                    StorageFilesRemoved = i.Files, CatalogEntriesRemoved = i.Entries, RunId = i.RunId, Resumed = i.Resumed, Error = i.Error,
+                };
+            }
+            return labels.Select(l => results[l]).ToList();
+        }
+
+        /// <summary>Step 1: claims the volumes that may go, records their intents, and refuses the others.</summary>
+        private List<Intent> Claim(List<string> labels, VolumeRemovalOptions options, string runId, Dictionary<string, VolumeRemovalResult> results)
+        {
+            var intents = new List<Intent>();
+            var now = Now;
+            long nowMs = LabDb.ToUnixMs(now);
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE"); // one claimer at a time: two runs never claim the same volume
+            try
+            {
+                var groups = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT name, catalog_kind FROM volume_group";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) groups[r.GetString(0)] = r.GetString(1);
+                }
+                var stores = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT name, storage_path FROM data_store";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) stores[r.GetString(0)] = r.GetString(1);
+                }
+                var volumes = new Dictionary<string, Volume>(StringComparer.Ordinal);
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT " + VolumeColumns + " FROM volume WHERE label IN (" + InList(cmd, labels) + ")";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) { var v = ReadVolume(r, nowMs); volumes[v.Label] = v; }
+                }
+                var pending = new Dictionary<string, (string RunId, string Host, int Pid, long Start, string User, string Store, string Group, string Access, string? Storage, string Tape)>(StringComparer.Ordinal);
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog FROM removal_intent WHERE label IN (" + InList(cmd, labels) + ")";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read())
+                        pending[r.GetString(0)] = (r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), Str(r, 9), r.GetString(10));
+                }
+
+                foreach (var label in labels)
+                {
+                    if (!volumes.TryGetValue(label, out var v))
+                    {
+                        results[label] = new VolumeRemovalResult
+                        {
+                            Label = label, Node = Node, Status = RemovalStatus.AlreadyAbsent, RunId = runId,
+                            Storage = PartOutcome.AlreadyAbsent, TapeCatalog = PartOutcome.AlreadyAbsent, BackPakCatalog = PartOutcome.AlreadyAbsent,
+                        };
+                        continue;
+                    }
+                    if (pending.TryGetValue(label, out var p) && RunOwner.MayTakeOver(p.Host, p.Pid, p.Start))
+                    {
+                        // An interrupted removal (its process is gone): finish it under its own run id.
+                        LabDb.Exec(c, "UPDATE removal_intent SET owner_host = @h, owner_pid = @p, owner_start = @s WHERE label = @l",
+                            ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@s", RunOwner.StartMs), ("@l", label));
+                        intents.Add(new Intent
+                        {
+                            Label = label, RunId = p.RunId, User = p.User, DataStore = p.Store, VolumeGroup = p.Group, Access = p.Access,
+                            StoragePath = p.Storage, TapeCatalog = p.Tape, Resumed = true,
+                        });
+                        continue;
+                    }
+                    var refusal = VolumeRemovalRules.Refusal(v, now, options);
+                    if (refusal != null)
+                    {
+                        results[label] = Refused(v, refusal, runId);
+                        continue;
+                    }
+                    groups.TryGetValue(v.VolumeGroup, out var kindText);
+                    var (removesStorage, tape) = VolumeRemovalRules.Parts(v.DomainAccess, LabNames.ParseKind(kindText ?? "NONE"));
+                    var intent = new Intent
+                    {
+                        Label = label, RunId = runId, User = options.User, DataStore = v.DataStore, VolumeGroup = v.VolumeGroup,
+                        Access = LabNames.Access(v.DomainAccess), TapeCatalog = LabNames.Kind(tape),
+                        StoragePath = removesStorage && stores.TryGetValue(v.DataStore, out var sp) ? sp : null,
+                    };
+                    LabDb.Exec(c, "UPDATE volume SET current_operation = @op, current_operation_mode = NULL, last_update = @t WHERE label = @l",
+                        ("@op", VolumeRemovalRules.DeleteOperation), ("@t", nowMs), ("@l", label));
+                    LabDb.Exec(c, "INSERT INTO removal_intent(label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog, created) " +
+                                  "VALUES (@l, @r, @h, @p, @s, @u, @ds, @vg, @a, @sp, @tc, @t)",
+                        ("@l", label), ("@r", runId), ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@s", RunOwner.StartMs), ("@u", options.User),
+                        ("@ds", intent.DataStore), ("@vg", intent.VolumeGroup), ("@a", intent.Access), ("@sp", intent.StoragePath), ("@tc", intent.TapeCatalog), ("@t", nowMs));
+                    intents.Add(intent);
+                }
+                LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+            return intents;
+        }
+
+        /// <summary>Step 2: the volume images. A file already gone counts as done.</summary>
+        private void DeleteStorage(List<Intent> intents)
+        {
+            bool first = true;
+            foreach (var i in intents)
+            {
+                if (i.StoragePath == null) continue;
+                string dir = LabLayout.StorageDirFromUnc(_lab.Root, i.StoragePath);
+                int removed = 0;
+                try
+                {
+                    foreach (var file in new[] { LabLayout.IndexFile(dir, i.Label), LabLayout.DataFile(dir, i.Label) })
+                    {
+                        if (!File.Exists(file)) continue;
+                        File.Delete(file);
+                        removed++;
+                        if (first) { first = false; LabFaults.CrashPoint("removal.inside-storage"); }
+                    }
+                    i.Storage = removed > 0 ? PartOutcome.Removed : PartOutcome.AlreadyAbsent;
+                    i.Files = removed;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    i.Storage = PartOutcome.Failed;
+                    i.Files = removed;
+                    i.Error = new BackPakException(ErrorIds.RemovalFailed, BackPakErrorCategory.WriteError,
+                        $"The storage files of volume {i.Label} in {i.StoragePath} could not be deleted: {e.Message}. The volume stays claimed for removal; nothing else of it was removed.",
+                        i.Label, "Fix the cause (file locked, permissions) and run the removal again: it takes the volume over where it stopped.", inner: e);
+                }
+            }
+        }
+
+        /// <summary>Step 3: the DSM/TC or TMF entries of the volumes, in one transaction per catalog store.</summary>
+        private static void DeleteTapeEntries(string db, List<Intent> intents, params string[] tables)
+        {
+            var labels = intents.Select(i => i.Label).ToList();
+            if (labels.Count == 0) return;
+            using var c = LabDb.Open(db);
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                var counts = CountEntries(c, labels, tables);
+                foreach (var table in tables)
+                {
+                    using var cmd = c.CreateCommand();
+                    cmd.CommandText = "DELETE FROM " + table + " WHERE label IN (" + InList(cmd, labels) + ")";
+                    cmd.ExecuteNonQuery();
+                }
+                LabFaults.CrashPoint("removal.inside-tape-catalog");
+                LabDb.Exec(c, "COMMIT");
+                foreach (var i in intents)
+                {
+                    i.Entries += Get(counts, i.Label);
+                    i.Tape = Get(counts, i.Label) > 0 ? PartOutcome.Removed : PartOutcome.AlreadyAbsent;
+                }
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+        }
+
+        /// <summary>Step 4: the BackPak entries, the intents and the audit records, in one transaction.</summary>
+        private void DeleteBackPakEntries(List<Intent> intents)
+        {
+            if (intents.Count == 0) return;
+            long nowMs = LabDb.ToUnixMs(Now);
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                using var deleteVolume = Command(c, "DELETE FROM volume WHERE label = @l AND current_operation = '" + VolumeRemovalRules.DeleteOperation + "'", "@l");
+                using var deleteIntent = Command(c, "DELETE FROM removal_intent WHERE label = @l", "@l");
+                using var audit = Command(c, AuditInsert, "@at", "@user", "@host", "@action", "@target", "@result", "@detail");
+                bool first = true;
+                foreach (var i in intents)
+                {
+                    deleteVolume.Parameters[0].Value = i.Label;
+                    int n = deleteVolume.ExecuteNonQuery();
+                    deleteIntent.Parameters[0].Value = i.Label;
+                    deleteIntent.ExecuteNonQuery();
+                    i.BackPak = n > 0 ? PartOutcome.Removed : PartOutcome.AlreadyAbsent;
+                    i.Entries += n;
+                    string detail = $"run {i.RunId}{(i.Resumed ? " (resumed)" : "")}; storage: {Describe(i.Storage)}, {i.Files} file(s); " +
+                                    $"{i.TapeCatalog}: {Describe(i.Tape)}; BackPak entry: {Describe(i.BackPak)}";
+                    SetAll(audit, nowMs, i.User, RunOwner.Host, "RemoveVolume", i.DataStore + "/" + i.Label, "Removed", detail);
+                    audit.ExecuteNonQuery();
+                    if (first) { first = false; LabFaults.CrashPoint("removal.inside-backpak-catalog"); }
+                }
+                LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                foreach (var i in intents) i.BackPak = PartOutcome.NotAttempted;
+                throw;
+            }
+        }
+
+        public void RemoveVolumeGroup(string name, string user) => Guard(() =>
+        {
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                var store = (string?)LabDb.Scalar(c, "SELECT data_store FROM volume_group WHERE name = @n", ("@n", name))
+                    ?? throw new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
+                        $"Volume group '{name}' does not exist in the domain of {Node}.", name, "Get-BPVolumeGroup lists the volume groups of the domain.");
+                long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE volume_group = @n", ("@n", name))!;
+                if (volumes > 0)
+                    throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
+                        $"Volume group '{name}' of data store {store} on {Node} still has {volumes} volume(s); remove them first (R14).", name,
+                        "Remove its volumes (Get-BPVolume -VolumeGroup " + name + " | Remove-BPVolume), or use -Recurse.");
+                LabDb.Exec(c, "DELETE FROM volume_group WHERE name = @n", ("@n", name));
+                WriteAudit(c, user, "RemoveVolumeGroup", store + "/" + name, "Removed", null);
+                LabDb.Exec(c, "COMMIT");
+                return true;
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+        });
+
+        public void RemoveDataStore(string name, string user) => Guard(() =>
+        {
+            string? storagePath;
+            DomainAccess access;
+            using (var c = OpenBackPak())
+            {
+                LabDb.Exec(c, "BEGIN IMMEDIATE");
+                try
+                {
+                    RequireDataStore(c, name);
+                    long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE data_store = @n", ("@n", name))!;
+                    var groups = new List<string>();
+                    using (var cmd = c.CreateCommand())
+                    {
+                        cmd.CommandText = "SELECT name FROM volume_group WHERE data_store = @n ORDER BY name";
+                        cmd.Parameters.AddWithValue("@n", name);
+                        using var r = cmd.ExecuteReader();
+                        while (r.Read()) groups.Add(r.GetString(0));
+                    }
+                    if (volumes > 0 || groups.Count > 0)
+                        throw new BackPakException(ErrorIds.DataStoreNotEmpty, BackPakErrorCategory.InvalidOperation,
+                            $"Data store '{name}' on {Node} still has " +
+                            (volumes > 0 ? $"{volumes} volume(s) and " : "") + $"{groups.Count} volume group(s) ({string.Join(", ", groups)}); " +
+                            "the manual's order is volumes, then volume groups, then the data store (R14).", name,
+                            "Remove them first, or use Remove-BPDataStore -Recurse to do all three in that order.");
+                    storagePath = (string?)LabDb.Scalar(c, "SELECT storage_path FROM data_store WHERE name = @n", ("@n", name));
+                    access = LabNames.ParseAccess((string)LabDb.Scalar(c, "SELECT domain_access FROM data_store WHERE name = @n", ("@n", name))!);
+                    LabDb.Exec(c, "DELETE FROM data_store WHERE name = @n", ("@n", name));
+                    WriteAudit(c, user, "RemoveDataStore", name, "Removed", null);
+                    LabDb.Exec(c, "COMMIT");
+                }
+                catch
+                {
+                    LabDb.Exec(c, "ROLLBACK");
+                    throw;
+                }
+            }
+            // A PRIMARY store's own storage folder goes with it once empty; a SECONDARY store's folder is the
+            // storage replication's, not BackPak's.
+            if (access == DomainAccess.Primary && storagePath != null)
+            {
+                try
+                {
+                    var dir = LabLayout.StorageDirFromUnc(_lab.Root, storagePath);
+                    if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+                }
+                catch (IOException) { }
+            }
+            return true;
+        });
+
+        public void Audit(string action, string target, string result, string? detail, string user) => Guard(() =>
+        {
+            using var c = OpenBackPak();
+            WriteAudit(c, user, action, target, result, detail);
+            return true;
+        });
+
+        public IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100) => Guard(() =>
+        {
+            using var c = OpenBackPak(readOnly: true);
+            using var cmd = c.CreateCommand();
+            var where = new List<string>();
+            if (action != null) { where.Add("action = @a"); cmd.Parameters.AddWithValue("@a", action); }
+            if (target != null) { where.Add("target = @t"); cmd.Parameters.AddWithValue("@t", target); }
+            cmd.CommandText = "SELECT id, at, user, host, action, target, result, detail FROM audit" +
+                              (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id DESC LIMIT @n";
+            cmd.Parameters.AddWithValue("@n", last);
+            using var r = cmd.ExecuteReader();
+            var list = new List<AuditRecord>();
+            while (r.Read())
+                list.Add(new AuditRecord
+                {
+                    Id = r.GetInt64(0), At = LabDb.FromUnixMs(r.GetInt64(1)), Node = Node, User = r.GetString(2), Host = r.GetString(3),
+                    Action = r.GetString(4), Target = r.GetString(5), Result = r.GetString(6), Detail = Str(r, 7),
+                });
+            return (IReadOnlyList<AuditRecord>)list;
+        });
+
+        private const string AuditInsert = "INSERT INTO audit(at, user, host, action, target, result, detail) VALUES (@at, @user, @host, @action, @target, @result, @detail)";
+
+        private void WriteAudit(SqliteConnection c, string user, string action, string target, string result, string? detail)
+        {
+            using var cmd = Command(c, AuditInsert, "@at", "@user", "@host", "@action", "@target", "@result", "@detail");
+            SetAll(cmd, LabDb.ToUnixMs(Now), user, RunOwner.Host, action, target, result, detail);
+            cmd.ExecuteNonQuery();
+        }
+
+        private Dictionary<string, string> StorageDirs()
+        {
+            var dirs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var s in ReadDataStores(null)) dirs[s.Name] = LabLayout.StorageDirFromUnc(_lab.Root, s.StoragePath);
+            return dirs;
+        }
+
+        private static Dictionary<string, int> CountEntries(SqliteConnection c, IReadOnlyList<string> labels, params string[] tables)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var table in tables)
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT label, COUNT(*) FROM " + table + " WHERE label IN (" + InList(cmd, labels) + ") GROUP BY label";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) counts[r.GetString(0)] = Get(counts, r.GetString(0)) + r.GetInt32(1);
+            }
+            return counts;
+        }
+
+        private static string InList(SqliteCommand cmd, IReadOnlyList<string> values)
+        {
+            var sb = new StringBuilder();
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (i > 0) sb.Append(',');
+                sb.Append("@v").Append(i);
+                cmd.Parameters.AddWithValue("@v" + i, values[i]);
+            }
+            return sb.ToString();
+        }
+
+        private static SqliteCommand Command(SqliteConnection c, string sql, params string[] parameters)
+        {
+            var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter(p, DBNull.Value));
+            return cmd;
+        }
+
+        private static void SetAll(SqliteCommand cmd, params object?[] values)
+        {
+            for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        private static int Get(Dictionary<string, int> d, string k) => d.TryGetValue(k, out var n) ? n : 0;
+
+        private static string Describe(PartOutcome o) => o switch
+        {
+            PartOutcome.Removed => "removed",
+            PartOutcome.AlreadyAbsent => "already absent",
+            PartOutcome.NotApplicable => "not applicable",
+            PartOutcome.Failed => "failed",
+            _ => "not attempted",
+        };
+
+        private VolumeRemovalResult Refused(Volume v, BackPakException why, string runId) => new VolumeRemovalResult
+        {
+            Label = v.Label, Node = Node, DataStore = v.DataStore, VolumeGroup = v.VolumeGroup, DomainAccess = v.DomainAccess,
+            Status = RemovalStatus.Refused, RunId = runId, Error = why,
+        };
+
+        private static string NewRunId() => DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+    }
+
+    /// <summary>
+    /// Who owns an intent: host, process id and process start time. A removal may take an intent over only from
+    /// itself or from a process on this host that no longer runs, never from a live run.
+    /// </summary>
+    internal static class RunOwner
+    {
+        public static readonly string Host = Environment.MachineName;
+        public static readonly int Pid;
+        public static readonly long StartMs;
+
+        static RunOwner()
+        {
+            using var p = Process.GetCurrentProcess();
+            Pid = p.Id;
+            StartMs = LabDb.ToUnixMs(p.StartTime.ToUniversalTime());
+        }
+
+        public static bool MayTakeOver(string host, int pid, long startMs)
+        {
+            if (!string.Equals(host, Host, StringComparison.OrdinalIgnoreCase)) return false; // cannot tell: leave it
+            if (pid == Pid && Math.Abs(startMs - StartMs) < 1000) return true;
+            try
+            {
+                using var p = Process.GetProcessById(pid);
+                return Math.Abs(LabDb.ToUnixMs(p.StartTime.ToUniversalTime()) - startMs) >= 1000; // the pid was reused
+            }
+            catch (ArgumentException) { return true; }          // no such process
+            catch (InvalidOperationException) { return true; }  // it exited
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Providers;
+using BackPak.Core.Removal;
+using BackPak.Core.Text;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>Removes volume groups from the configuration [CS p41]; with -Recurse, their volumes first.</summary>
+    [Cmdlet(VerbsCommon.Remove, "BPVolumeGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Name")]
+    [OutputType(typeof(DecommissionResult), typeof(VolumeRemovalResult))]
+    public sealed class RemoveBPVolumeGroupCommand : BPRemovalCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
+        [ArgumentCompleter(typeof(VolumeGroupCompleter))]
+        public string[] Name { get; set; } = new string[0];
+
+        /// <summary>Volume groups from Get-BPVolumeGroup.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+        public VolumeGroup[] InputObject { get; set; } = new VolumeGroup[0];
+
+        /// <summary>Remove the group's volumes first (storage, DSM/TC or TMF, BackPak), as one journaled run.</summary>
+        [Parameter]
+        public SwitchParameter Recurse { get; set; }
+
+        private readonly List<(IBackPakDomain Domain, VolumeGroup Group)> _targets = new List<(IBackPakDomain, VolumeGroup)>();
+
+        protected override void ProcessBackPakRecord()
+        {
+            if (ParameterSetName == "InputObject")
+            {
+                foreach (var g in InputObject)
+                {
+                    try { _targets.Add((DomainOf(g.Node), g)); }
+                    catch (BackPakException e) { WriteBackPakError(e); }
+                }
+                return;
+            }
+            var groups = BackPak.GetVolumeGroups();
+            foreach (var n in Name)
+            {
+                string exact = Names.NormalizeVolumeGroup(n);
+                var g = groups.FirstOrDefault(x => string.Equals(x.Name, exact, System.StringComparison.OrdinalIgnoreCase));
+                if (g != null) _targets.Add((BackPak, g));
+                else WriteBackPakError(new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"Volume group '{n}' does not exist in the domain of {BackPak.Node}.", n, "Get-BPVolumeGroup lists the volume groups of the domain."));
+            }
+        }
+
+        protected override void EndBackPak()
+        {
+            foreach (var (domain, group) in _targets)
+            {
+                try { RemoveOne(domain, group); }
+                catch (BackPakException e) { WriteBackPakError(e); }
+            }
+        }
+
+        private void RemoveOne(IBackPakDomain domain, VolumeGroup group)
+        {
+            var options = Options();
+            var plan = Decommission.Plan(domain, group.DataStore, group.Name, options);
+            if (plan.Volumes.Count > 0 && !Recurse)
+                throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
+                    $"Volume group '{group.Name}' of data store {group.DataStore} on {domain.Node} still has {plan.Volumes.Count} volume(s); remove them first (R14).",
+                    group.Name, "Remove its volumes (Get-BPVolume -VolumeGroup " + group.Name + " | Remove-BPVolume), or add -Recurse.");
+            foreach (var r in plan.Volumes.Where(v => v.Refusal != null)) WriteBackPakError(r.Refusal!);
+            var targets = plan.Volumes.Where(v => v.Refusal == null).Select(v => $"{v.Volume.Label} ({group.DataStore}/{group.Name} on {domain.Node})").Append($"volume group {group.Name} of {group.DataStore} on {domain.Node}");
+            if (!ConfirmRemoval(targets, "Remove volume group" + (Recurse ? " with its volumes" : ""), plan.Describe())) return;
+            var result = Decommission.Run(domain, plan, options, ReportVolume);
+            WriteVerbose($"Volume group {group.Name} of {group.DataStore} on {domain.Node} removed ({result.VolumesRemoved} volume(s) removed).");
+            if (PassThru) WriteObject(result);
+        }
+    }
+}
