@@ -1,0 +1,63 @@
+using System;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Removal;
+using Xunit;
+
+namespace BackPak.Core.Tests
+{
+    public class VolumeRemovalRulesTests
+    {
+        private static readonly DateTime Now = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        private static Volume V(DateTime? expiration, string? op = null, string? mode = null) => new Volume
+        {
+            Label = "AB1234", Node = @"\A", DataStore = "DS01", Expiration = expiration, CurrentOperation = op, CurrentOperationMode = mode,
+        };
+
+        [Theory]
+        [InlineData(DomainAccess.Primary, CatalogKind.DsmTc, true, CatalogKind.DsmTc)]
+        [InlineData(DomainAccess.Primary, CatalogKind.Tmf, true, CatalogKind.Tmf)]
+        [InlineData(DomainAccess.Primary, CatalogKind.None, true, CatalogKind.None)]
+        [InlineData(DomainAccess.Secondary, CatalogKind.DsmTc, false, CatalogKind.DsmTc)]
+        [InlineData(DomainAccess.Secondary, CatalogKind.Tmf, false, CatalogKind.None)]
+        [InlineData(DomainAccess.Restricted, CatalogKind.DsmTc, false, CatalogKind.None)]
+        [InlineData(DomainAccess.Unknown, CatalogKind.DsmTc, false, CatalogKind.None)]
+        public void Parts_follow_domain_access(DomainAccess access, CatalogKind group, bool storage, CatalogKind tape)
+        {
+            var (s, t) = VolumeRemovalRules.Parts(access, group);
+            Assert.Equal(storage, s);
+            Assert.Equal(tape, t);
+        }
+
+        [Fact]
+        public void Expired_idle_volume_may_go() =>
+            Assert.Null(VolumeRemovalRules.Refusal(V(Now.AddDays(-1)), Now, new VolumeRemovalOptions()));
+
+        [Fact]
+        public void R13_non_expired_data_is_refused_unless_IgnoreRetention()
+        {
+            var e = VolumeRemovalRules.Refusal(V(Now.AddDays(1)), Now, new VolumeRemovalOptions());
+            Assert.Equal(ErrorIds.VolumeNotExpired, e!.ErrorId);
+            Assert.False(e.StopsInvocation);
+            Assert.Contains("-IgnoreRetention", e.RecommendedAction);
+            Assert.Null(VolumeRemovalRules.Refusal(V(Now.AddDays(1)), Now, new VolumeRemovalOptions { IgnoreRetention = true }));
+        }
+
+        [Fact]
+        public void Expiration_exactly_now_counts_as_expired() =>
+            Assert.Null(VolumeRemovalRules.Refusal(V(Now), Now, new VolumeRemovalOptions()));
+
+        [Theory]
+        [InlineData("LOAD", "OUTPUT")]
+        [InlineData("LOAD", "INPUT")]
+        [InlineData("MATERIALIZE", null)]
+        [InlineData("DELETE", null)]
+        public void R22_a_current_operation_is_refused_even_with_IgnoreRetention(string op, string? mode)
+        {
+            var e = VolumeRemovalRules.Refusal(V(Now.AddDays(-1), op, mode), Now, new VolumeRemovalOptions { IgnoreRetention = true });
+            Assert.Equal(ErrorIds.VolumeBusy, e!.ErrorId);
+            Assert.Equal(BackPakErrorCategory.ResourceBusy, e.Category);
+        }
+    }
+}
