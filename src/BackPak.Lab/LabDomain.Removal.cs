@@ -27,7 +27,7 @@ namespace BackPak.Lab
     {
         private const int RemovalBatchSize = 500;
 
-        public IReadOnlyList<VolumeRemovalPlan> PlanVolumeRemoval(IReadOnlyList<Volume> volumes, VolumeRemovalOptions options) => Guard(() =>
+        public IReadOnlyList<VolumeRemovalPlan> PlanVolumeRemoval(IReadOnlyList<Volume> volumes, VolumeRemovalOptions options, bool countParts = true) => Guard(() =>
         {
             var now = Now;
             var groups = ReadVolumeGroups(null, null).ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
@@ -39,20 +39,20 @@ namespace BackPak.Lab
             {
                 var batch = volumes.Skip(start).Take(RemovalBatchSize).ToList();
                 var labels = batch.Select(v => v.Label).ToList();
-                var dsmEntries = CountEntries(dsm, labels, "tapevolume", "tapefile", "diskfile");
-                var tmfEntries = CountEntries(tmf, labels, "tmf_volume", "tmf_dump");
+                var dsmEntries = countParts ? CountEntries(dsm, labels, "tapevolume", "tapefile", "diskfile") : new Dictionary<string, int>();
+                var tmfEntries = countParts ? CountEntries(tmf, labels, "tmf_volume", "tmf_dump") : new Dictionary<string, int>();
                 foreach (var v in batch)
                 {
                     var kind = groups.TryGetValue(v.VolumeGroup, out var g) ? g.CatalogKind : CatalogKind.None;
                     var (removesStorage, tape) = VolumeRemovalRules.Parts(v.DomainAccess, kind);
                     int files = 0;
-                    if (removesStorage && storage.TryGetValue(v.DataStore, out var dir))
+                    if (countParts && removesStorage && storage.TryGetValue(v.DataStore, out var dir))
                         files = (File.Exists(LabLayout.IndexFile(dir, v.Label)) ? 1 : 0) + (File.Exists(LabLayout.DataFile(dir, v.Label)) ? 1 : 0);
                     int entries = tape == CatalogKind.DsmTc ? Get(dsmEntries, v.Label) : tape == CatalogKind.Tmf ? Get(tmfEntries, v.Label) : 0;
                     plans.Add(new VolumeRemovalPlan
                     {
                         Volume = v, RemovesStorage = removesStorage, TapeCatalog = tape, StorageFiles = files,
-                        CatalogEntries = entries + 1, // and the BackPak entry
+                        CatalogEntries = countParts ? entries + 1 : 0, // and the BackPak entry
                         Refusal = VolumeRemovalRules.Refusal(v, now, options),
                     });
                 }
@@ -163,6 +163,10 @@ namespace BackPak.Lab
                         pending[r.GetString(0)] = (r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), Str(r, 9), r.GetString(10));
                 }
 
+                using var takeOver = Command(c, "UPDATE removal_intent SET owner_host = @h, owner_pid = @p, owner_start = @s WHERE label = @l", "@h", "@p", "@s", "@l");
+                using var markDelete = Command(c, "UPDATE volume SET current_operation = '" + VolumeRemovalRules.DeleteOperation + "', current_operation_mode = NULL, last_update = @t WHERE label = @l", "@t", "@l");
+                using var insertIntent = Command(c, "INSERT INTO removal_intent(label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog, created) " +
+                                                    "VALUES (@l, @r, @h, @p, @s, @u, @ds, @vg, @a, @sp, @tc, @t)", "@l", "@r", "@h", "@p", "@s", "@u", "@ds", "@vg", "@a", "@sp", "@tc", "@t");
                 foreach (var label in labels)
                 {
                     if (!volumes.TryGetValue(label, out var v))
@@ -177,8 +181,8 @@ namespace BackPak.Lab
                     if (pending.TryGetValue(label, out var p) && RunOwner.MayTakeOver(p.Host, p.Pid, p.Start))
                     {
                         // An interrupted removal (its process is gone): finish it under its own run id.
-                        LabDb.Exec(c, "UPDATE removal_intent SET owner_host = @h, owner_pid = @p, owner_start = @s WHERE label = @l",
-                            ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@s", RunOwner.StartMs), ("@l", label));
+                        SetAll(takeOver, RunOwner.Host, RunOwner.Pid, RunOwner.StartMs, label);
+                        takeOver.ExecuteNonQuery();
                         intents.Add(new Intent
                         {
                             Label = label, RunId = p.RunId, User = p.User, DataStore = p.Store, VolumeGroup = p.Group, Access = p.Access,
@@ -200,12 +204,11 @@ namespace BackPak.Lab
                         Access = LabNames.Access(v.DomainAccess), TapeCatalog = LabNames.Kind(tape),
                         StoragePath = removesStorage && stores.TryGetValue(v.DataStore, out var sp) ? sp : null,
                     };
-                    LabDb.Exec(c, "UPDATE volume SET current_operation = @op, current_operation_mode = NULL, last_update = @t WHERE label = @l",
-                        ("@op", VolumeRemovalRules.DeleteOperation), ("@t", nowMs), ("@l", label));
-                    LabDb.Exec(c, "INSERT INTO removal_intent(label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog, created) " +
-                                  "VALUES (@l, @r, @h, @p, @s, @u, @ds, @vg, @a, @sp, @tc, @t)",
-                        ("@l", label), ("@r", runId), ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@s", RunOwner.StartMs), ("@u", options.User),
-                        ("@ds", intent.DataStore), ("@vg", intent.VolumeGroup), ("@a", intent.Access), ("@sp", intent.StoragePath), ("@tc", intent.TapeCatalog), ("@t", nowMs));
+                    SetAll(markDelete, nowMs, label);
+                    markDelete.ExecuteNonQuery();
+                    SetAll(insertIntent, label, runId, RunOwner.Host, RunOwner.Pid, RunOwner.StartMs, options.User,
+                        intent.DataStore, intent.VolumeGroup, intent.Access, intent.StoragePath, intent.TapeCatalog, nowMs);
+                    insertIntent.ExecuteNonQuery();
                     intents.Add(intent);
                 }
                 LabDb.Exec(c, "COMMIT");
@@ -253,25 +256,28 @@ namespace BackPak.Lab
         /// <summary>Step 3: the DSM/TC or TMF entries of the volumes, in one transaction per catalog store.</summary>
         private static void DeleteTapeEntries(string db, List<Intent> intents, params string[] tables)
         {
-            var labels = intents.Select(i => i.Label).ToList();
-            if (labels.Count == 0) return;
+            if (intents.Count == 0) return;
             using var c = LabDb.Open(db);
             LabDb.Exec(c, "BEGIN IMMEDIATE");
             try
             {
-                var counts = CountEntries(c, labels, tables);
+                var counts = new int[intents.Count];
                 foreach (var table in tables)
                 {
-                    using var cmd = c.CreateCommand();
-                    cmd.CommandText = "DELETE FROM " + table + " WHERE label IN (" + InList(cmd, labels) + ")";
-                    cmd.ExecuteNonQuery();
+                    // One prepared statement per table, one execution per volume: its row count is the count removed.
+                    using var delete = Command(c, "DELETE FROM " + table + " WHERE label = @l", "@l");
+                    for (int k = 0; k < intents.Count; k++)
+                    {
+                        delete.Parameters[0].Value = intents[k].Label;
+                        counts[k] += delete.ExecuteNonQuery();
+                    }
                 }
                 LabFaults.CrashPoint("removal.inside-tape-catalog");
                 LabDb.Exec(c, "COMMIT");
-                foreach (var i in intents)
+                for (int k = 0; k < intents.Count; k++)
                 {
-                    i.Entries += Get(counts, i.Label);
-                    i.Tape = Get(counts, i.Label) > 0 ? PartOutcome.Removed : PartOutcome.AlreadyAbsent;
+                    intents[k].Entries += counts[k];
+                    intents[k].Tape = counts[k] > 0 ? PartOutcome.Removed : PartOutcome.AlreadyAbsent;
                 }
             }
             catch

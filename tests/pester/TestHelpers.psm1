@@ -127,3 +127,247 @@ function Get-BPInnerExceptions {
 }
 
 Export-ModuleMember -Function *
+
+<#
+    Helpers of the removal suites (RemovalCrash, RemovalConcurrency): child processes that can be crashed or killed,
+    a picture of a lab's catalogs and storage, and set comparisons that stay readable on thousands of rows.
+#>
+
+function Start-BPFreshPwsh {
+    <#
+        Starts a command in a new pwsh process of the same version without waiting for it. -Environment sets
+        variables of the child only ($null removes one). BACKPAK_LAB_CRASH_AT is never inherited: a child crashes
+        only when -Environment asks for it. Returns Process, Id and the tasks reading its stdout and stderr.
+    #>
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Environment = @{})
+    $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path $pwshDll) { $psi.ArgumentList.Add($pwshDll) }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Command) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $psi.Environment['NO_COLOR'] = '1'
+    [void]$psi.Environment.Remove('BACKPAK_LAB_CRASH_AT')
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { [void]$psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string]$Environment[$k] }
+    }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    [pscustomobject]@{ Process = $p; Id = $p.Id; StdOut = $p.StandardOutput.ReadToEndAsync(); StdErr = $p.StandardError.ReadToEndAsync() }
+}
+
+function Wait-BPFreshPwsh {
+    # Waits for a child of Start-BPFreshPwsh; returns its exit code, stdout and stderr. Kills it after the timeout.
+    param([Parameter(Mandatory)] $Child, [int] $TimeoutSeconds = 120)
+    if (-not $Child.Process.WaitForExit($TimeoutSeconds * 1000)) {
+        $Child.Process.Kill($true)
+        throw "Fresh pwsh $($Child.Id) did not finish in $TimeoutSeconds s."
+    }
+    $Child.Process.WaitForExit()
+    [pscustomobject]@{
+        ExitCode = $Child.Process.ExitCode
+        StdOut   = $Child.StdOut.GetAwaiter().GetResult()
+        StdErr   = $Child.StdErr.GetAwaiter().GetResult()
+    }
+}
+
+function Invoke-BPFreshPwshEnv {
+    # Invoke-BPFreshPwsh with variables for the child (see Start-BPFreshPwsh).
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    Wait-BPFreshPwsh -Child (Start-BPFreshPwsh -Command $Command -Environment $Environment) -TimeoutSeconds $TimeoutSeconds
+}
+
+function Invoke-BPSqliteQuery {
+    # Runs a query on a lab store with the module's SQLite; returns each row as one string, columns joined by '|' (NULL as '').
+    param([Parameter(Mandatory)] [string] $Database, [Parameter(Mandatory)] [string] $Sql)
+    $c = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Database;Mode=ReadWrite;Pooling=False")
+    $rows = [System.Collections.Generic.List[string]]::new()
+    try {
+        $c.Open()
+        $cmd = $c.CreateCommand()
+        $cmd.CommandText = $Sql
+        $r = $cmd.ExecuteReader()
+        try {
+            $n = $r.FieldCount
+            $parts = [string[]]::new($n)
+            while ($r.Read()) {
+                for ($i = 0; $i -lt $n; $i++) { $parts[$i] = if ($r.IsDBNull($i)) { '' } else { [string]$r.GetValue($i) } }
+                $rows.Add([string]::Join('|', $parts))
+            }
+        } finally {
+            $r.Dispose()
+        }
+    } finally {
+        $c.Dispose()
+    }
+    $rows.ToArray()
+}
+
+function New-BPRemovalChildCommand {
+    <#
+        The script a child pwsh runs for a removal: import the module, connect to \A of the lab, run -Setup, then
+        (with -ReadyPath) create that file and (with -GoPath) wait for that one, then run -Removal with its errors
+        captured, and write Results, Errors and ElapsedMs (of -Removal) as JSON to -ResultPath. A child killed
+        during -Removal writes nothing.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Lab,
+        [Parameter(Mandatory)] [string] $Removal,
+        [Parameter(Mandatory)] [string] $ResultPath,
+        [string] $Setup = '',
+        [string] $ReadyPath,
+        [string] $GoPath,
+        [string] $Node = '\A'
+    )
+    $q = { param($s) "'" + ($s -replace "'", "''") + "'" }
+    $ready = if ($ReadyPath) { "[System.IO.File]::WriteAllText($(& $q $ReadyPath), `"`$PID`")" } else { '' }
+    $go = if ($GoPath) { "while (-not [System.IO.File]::Exists($(& $q $GoPath))) { Start-Sleep -Milliseconds 2 }" } else { '' }
+    @"
+`$ErrorActionPreference = 'Stop'
+Import-Module $(& $q (Get-BPTestModulePath))
+`$null = Connect-BPDomain -Lab $(& $q $Lab) -Node $(& $q $Node)
+$Setup
+$ready
+$go
+`$ErrorActionPreference = 'Continue'
+`$items = [System.Collections.Generic.List[object]]::new()
+`$sw = [System.Diagnostics.Stopwatch]::StartNew()
+try { . { $Removal } 2>&1 | ForEach-Object { `$items.Add(`$_) } } catch { `$items.Add(`$_) }
+`$elapsed = `$sw.ElapsedMilliseconds
+`$results = @(`$items | Where-Object { `$_ -isnot [System.Management.Automation.ErrorRecord] } | ForEach-Object {
+    [ordered]@{ Type = `$_.GetType().Name; Label = [string]`$_.Label; Node = [string]`$_.Node; DataStore = [string]`$_.DataStore
+        Status = [string]`$_.Status; Resumed = [bool]`$_.Resumed; Storage = [string]`$_.Storage; TapeCatalog = [string]`$_.TapeCatalog
+        BackPakCatalog = [string]`$_.BackPakCatalog; RunId = [string]`$_.RunId; Completed = [bool]`$_.Completed; Text = [string]`$_ }
+})
+`$errors = @(`$items | Where-Object { `$_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object {
+    [ordered]@{ Fqid = `$_.FullyQualifiedErrorId; Target = [string]`$_.TargetObject; Message = `$_.Exception.Message }
+})
+[System.IO.File]::WriteAllText($(& $q $ResultPath), (ConvertTo-Json -Depth 4 -InputObject ([ordered]@{ ElapsedMs = `$elapsed; Results = `$results; Errors = `$errors })))
+"@
+}
+
+function Read-BPRemovalChildResult {
+    # The JSON a removal child wrote, or $null when it wrote none (killed). Results and Errors are always arrays.
+    param([Parameter(Mandatory)] [string] $Path)
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    $j = Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json
+    [pscustomobject]@{ ElapsedMs = $j.ElapsedMs; Results = @($j.Results | Where-Object { $_ }); Errors = @($j.Errors | Where-Object { $_ }) }
+}
+
+function Get-BPLabState {
+    <#
+        A picture of a lab for removal tests, as sorted string lists keyed by name. Every row starts with the
+        volume label, then '|':
+          volume:A / volume:B         Get-BPVolume output of the node (every property but the clock-derived IsExpired)
+          <table>:A / <table>:B       rows of tapevolume, tapefile, diskfile (dsmtc.db), tmf_volume, tmf_dump (tmf.db)
+          intent:A / intent:B         labels in removal_intent
+          deleting:A / deleting:B     labels whose current operation is DELETE
+          audit:A / audit:B           targets of the 'RemoveVolume' audit rows (duplicates kept)
+          files                       'label|relative path|length|sha256' of every file under sites/ (label '' when
+                                      the file is not a volume image; SQLite -wal/-shm/-journal files left out)
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $root = [System.IO.Path]::GetFullPath($Path)
+    $state = [ordered]@{}
+    $iso = { param($d) if ($null -eq $d) { '' } else { $d.ToString('o') } }
+    foreach ($n in 'A', 'B') {
+        $c = Connect-BPDomain -Lab $root -Node "\$n"
+        try {
+            $state["volume:$n"] = @(Get-BPVolume -Domain $c | ForEach-Object {
+                    [string]::Join('|', @($_.Label, $_.DataStore, $_.VolumeGroup, $_.Node, $_.DomainAccess, $_.CatalogStatus, $_.OwnerNode,
+                            $_.OwnerUser, $_.Authorization, (& $iso $_.LastBackup), (& $iso $_.Expiration), $_.CurrentOperation,
+                            $_.CurrentOperationMode, $_.MediaKeyName, $_.Locked, (& $iso $_.LastUpdate)))
+                } | Sort-Object)
+        } finally {
+            Disconnect-BPDomain -Domain $c
+        }
+        $nodeDir = Join-Path $root "nodes/$n"
+        foreach ($t in 'tapevolume', 'tapefile', 'diskfile') {
+            $state["${t}:$n"] = @(Invoke-BPSqliteQuery -Database (Join-Path $nodeDir 'dsmtc.db') -Sql "SELECT * FROM $t" | Sort-Object)
+        }
+        foreach ($t in 'tmf_volume', 'tmf_dump') {
+            $state["${t}:$n"] = @(Invoke-BPSqliteQuery -Database (Join-Path $nodeDir 'tmf.db') -Sql "SELECT * FROM $t" | Sort-Object)
+        }
+        $bp = Join-Path $nodeDir 'backpak.db'
+        $state["intent:$n"] = @(Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT label FROM removal_intent ORDER BY label')
+        $state["deleting:$n"] = @(Invoke-BPSqliteQuery -Database $bp -Sql "SELECT label FROM volume WHERE current_operation = 'DELETE' ORDER BY label")
+        $state["audit:$n"] = @(Invoke-BPSqliteQuery -Database $bp -Sql "SELECT target FROM audit WHERE action = 'RemoveVolume' ORDER BY target")
+    }
+    $sites = Join-Path $root 'sites'
+    $files = [System.Collections.Generic.List[string]]::new()
+    foreach ($f in [System.IO.Directory]::EnumerateFiles($sites, '*', [System.IO.SearchOption]::AllDirectories)) {
+        if ($f -match '-(wal|shm|journal)$') { continue }
+        $rel = [System.IO.Path]::GetRelativePath($root, $f).Replace('\', '/')
+        $label = if ($rel -match '/LB([A-Z0-9]{6})\.(IND|DAT)$') { $Matches[1] } else { '' }
+        $bytes = [System.IO.File]::ReadAllBytes($f)
+        $files.Add("$label|$rel|$($bytes.Length)|$([Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes)))")
+    }
+    $state['files'] = @($files | Sort-Object)
+    $state
+}
+
+function Get-BPRowLabel {
+    # The label a row of Get-BPLabState starts with.
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Row)
+    $i = $Row.IndexOf('|')
+    if ($i -lt 0) { $Row } else { $Row.Substring(0, $i) }
+}
+
+function Select-BPRows {
+    # Rows of Get-BPLabState whose label is (or with -Exclude, is not) in -Labels.
+    param([AllowEmptyCollection()] [string[]] $Rows = @(), [AllowEmptyCollection()] [string[]] $Labels = @(), [switch] $Exclude)
+    $set = [System.Collections.Generic.HashSet[string]]::new([string[]]@($Labels), [System.StringComparer]::Ordinal)
+    $keep = -not $Exclude
+    @(foreach ($r in $Rows) {
+            $i = $r.IndexOf('|')
+            $label = if ($i -lt 0) { $r } else { $r.Substring(0, $i) }
+            if ($set.Contains($label) -eq $keep) { $r }
+        })
+}
+
+function Compare-BPStringSet {
+    <#
+        The differences between two string lists, at most -Max of each kind: '-' lines are in -Reference only,
+        '+' lines in -Difference only. Empty when both hold the same strings (duplicates count).
+    #>
+    param([AllowEmptyCollection()] [string[]] $Reference = @(), [AllowEmptyCollection()] [string[]] $Difference = @(), [int] $Max = 5)
+    $count = [System.Collections.Generic.Dictionary[string, int]]::new([System.StringComparer]::Ordinal)
+    foreach ($s in $Reference) { $count[$s] = $(if ($count.ContainsKey($s)) { $count[$s] } else { 0 }) + 1 }
+    foreach ($s in $Difference) { $count[$s] = $(if ($count.ContainsKey($s)) { $count[$s] } else { 0 }) - 1 }
+    $missing = @($count.GetEnumerator() | Where-Object Value -GT 0 | ForEach-Object Key | Sort-Object)
+    $extra = @($count.GetEnumerator() | Where-Object Value -LT 0 | ForEach-Object Key | Sort-Object)
+    @($missing | Select-Object -First $Max | ForEach-Object { "- $_" }) +
+    @(if ($missing.Count -gt $Max) { "- ... $($missing.Count) in all" }) +
+    @($extra | Select-Object -First $Max | ForEach-Object { "+ $_" }) +
+    @(if ($extra.Count -gt $Max) { "+ ... $($extra.Count) in all" })
+}
+
+function Get-BPLabIntegrity {
+    # 'relative path: result' of PRAGMA integrity_check for every SQLite store of a lab; 'ok' is healthy.
+    param([Parameter(Mandatory)] [string] $Path)
+    $root = [System.IO.Path]::GetFullPath($Path)
+    foreach ($db in [System.IO.Directory]::EnumerateFiles($root, '*.db', [System.IO.SearchOption]::AllDirectories)) {
+        $rel = [System.IO.Path]::GetRelativePath($root, $db).Replace('\', '/')
+        "${rel}: $((Invoke-BPSqliteQuery -Database $db -Sql 'PRAGMA integrity_check') -join '; ')"
+    }
+}
+
+function Copy-BPLab {
+    <#
+        Copies a lab folder to a new path: the same seed's lab without building it again. The module's pooled
+        SQLite connections are closed first, so no -wal/-shm of an open store is copied. 'cp -a' keeps the hard
+        links between a store and its replicas (as New-BPLab made them); without cp, Copy-Item copies them as files.
+    #>
+    param([Parameter(Mandatory)] [string] $Source, [Parameter(Mandatory)] [string] $Destination)
+    [Microsoft.Data.Sqlite.SqliteConnection]::ClearAllPools()
+    if (Test-Path -LiteralPath $Destination) { throw "'$Destination' exists already." }
+    $cp = Get-Command cp -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($cp -and -not $IsWindows) {
+        & $cp.Source -a -- $Source $Destination
+        if ($LASTEXITCODE -ne 0) { throw "cp -a '$Source' '$Destination' failed ($LASTEXITCODE)." }
+    } else {
+        Copy-Item -LiteralPath $Source -Destination $Destination -Recurse
+    }
+}
+
+Export-ModuleMember -Function *

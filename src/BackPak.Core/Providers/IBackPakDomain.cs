@@ -41,9 +41,10 @@ namespace BackPak.Core.Providers
 
         /// <summary>
         /// What removing these volumes would take away (storage files, catalog entries) and which the rules refuse
-        /// (<see cref="VolumeRemovalRules"/>). Changes nothing.
+        /// (<see cref="VolumeRemovalRules"/>). Changes nothing. Counting the files and entries costs a look at every
+        /// one of them: a caller that shows no prompt passes <paramref name="countParts"/> false and gets zeros.
         /// </summary>
-        IReadOnlyList<VolumeRemovalPlan> PlanVolumeRemoval(IReadOnlyList<Volume> volumes, VolumeRemovalOptions options);
+        IReadOnlyList<VolumeRemovalPlan> PlanVolumeRemoval(IReadOnlyList<Volume> volumes, VolumeRemovalOptions options, bool countParts = true);
 
         /// <summary>
         /// Removes volumes: storage, DSM/TC or TMF entries, then the BackPak entry [CS p41], through an intent

@@ -77,7 +77,7 @@ namespace BackPak.PowerShell.Cmdlets
             var options = Options();
             var plans = new List<(IBackPakDomain Domain, VolumeRemovalPlan Plan)>();
             foreach (var group in _targets.GroupBy(t => t.Domain))
-                foreach (var p in group.Key.PlanVolumeRemoval(group.Select(t => t.Volume).ToList(), options))
+                foreach (var p in group.Key.PlanVolumeRemoval(group.Select(t => t.Volume).ToList(), options, countParts: WillPrompt))
                 {
                     if (p.Refusal != null) WriteBackPakError(p.Refusal); // refused up front: never in the prompt
                     else plans.Add((group.Key, p));
@@ -88,7 +88,7 @@ namespace BackPak.PowerShell.Cmdlets
                 $"{Plural(x.Plan.StorageFiles, "storage file", "storage files")}, {Plural(x.Plan.CatalogEntries, "catalog entry", "catalog entries")}" +
                 (x.Plan.Volume.IsExpired ? "" : ", NOT EXPIRED"));
             var stores = string.Join(", ", plans.Select(x => x.Plan.Volume.DataStore + " on " + x.Plan.Volume.Node).Distinct());
-            string summary = $"{Totals(plans.Select(x => x.Plan).ToList())} of {stores}";
+            string summary = WillPrompt ? $"{Totals(plans.Select(x => x.Plan).ToList())} of {stores}" : $"{Plural(plans.Count, "volume", "volumes")} of {stores}";
             if (!ConfirmRemoval(targets, "Remove volume: storage data, DSM/TC or TMF entries, BackPak entry", summary)) return;
 
             foreach (var group in plans.GroupBy(x => x.Domain))

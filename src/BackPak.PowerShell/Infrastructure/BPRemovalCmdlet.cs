@@ -41,6 +41,21 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>
+        /// Whether a prompt or a -WhatIf listing will be shown, the only uses of the per-volume counts (which cost a
+        /// look at every file and entry). Mirrors ShouldProcess: -Confirm, else $ConfirmPreference against High.
+        /// </summary>
+        protected bool WillPrompt
+        {
+            get
+            {
+                if (WhatIfActive) return true;
+                if (Force) return false;
+                if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var c)) return ((SwitchParameter)c).IsPresent;
+                return GetVariableValue("ConfirmPreference") is ConfirmImpact pref && pref != ConfirmImpact.None && pref <= ConfirmImpact.High;
+            }
+        }
+
+        /// <summary>
         /// The one confirmation of a removal. Under -WhatIf every target is listed, then the totals, and false is
         /// returned; otherwise one prompt (ConfirmImpact High) for the whole set, unless -Force.
         /// </summary>
