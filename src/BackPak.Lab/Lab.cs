@@ -26,7 +26,12 @@ namespace BackPak.Lab
         public string ReplicatedDataStore => _values["replicated_data_store"];
 
         /// <summary>The lab clock: it started at a fixed epoch when the lab was made and runs with real time.</summary>
-        public DateTime Now => LabClock(_values);
+        public DateTime Now => _frozenAt ?? LabClock(_values);
+
+        private DateTime? _frozenAt;
+
+        /// <summary>Stops this instance's clock (New-BPLab records its initial export at the epoch, so a seed stays a seed).</summary>
+        internal void FreezeClock(DateTime at) => _frozenAt = at;
 
         public LabInfo Info => new LabInfo
         {
@@ -95,6 +100,38 @@ namespace BackPak.Lab
                     $"The lab at '{Root}' has no node '{node}'. Its nodes are {string.Join(", ", Nodes)}.", node,
                     "Give one of the lab's nodes, for example -Node '" + Nodes.FirstOrDefault() + "'.", stopsInvocation: true);
             return new LabDomain(this, n);
+        }
+
+        /// <summary>Whether the simulator has a fault of this kind on this target (read fresh: another process may set it).</summary>
+        internal bool HasFault(string kind, string target)
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
+            return LabDb.Scalar(c, "SELECT 1 FROM fault WHERE kind = @k AND target = @t COLLATE NOCASE", ("@k", kind), ("@t", target)) != null;
+        }
+
+        /// <summary>Injects a fault: STAGING_UNREACHABLE (target: a node, its Expand link is down) or IMPORT_FAILURE (target: a label).</summary>
+        public void AddFault(string kind, string target)
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root));
+            LabDb.Exec(c, "INSERT OR REPLACE INTO fault(kind, target, created) VALUES (@k, @t, @c)", ("@k", kind), ("@t", target), ("@c", LabDb.ToUnixMs(Now)));
+        }
+
+        /// <summary>Clears faults: one, all of a kind (target null), or all (kind null).</summary>
+        public int RemoveFault(string? kind, string? target)
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root));
+            return LabDb.Exec(c, "DELETE FROM fault WHERE (@k IS NULL OR kind = @k) AND (@t IS NULL OR target = @t COLLATE NOCASE)", ("@k", kind), ("@t", target));
+        }
+
+        public IReadOnlyList<(string Kind, string Target, DateTime Created)> GetFaults()
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT kind, target, created FROM fault ORDER BY kind, target";
+            using var r = cmd.ExecuteReader();
+            var list = new List<(string, string, DateTime)>();
+            while (r.Read()) list.Add((r.GetString(0), r.GetString(1), LabDb.FromUnixMs(r.GetInt64(2))));
+            return list;
         }
 
         internal static DateTime LabClock(Dictionary<string, string> values)

@@ -95,6 +95,17 @@ namespace BackPak.Lab
                 done[k] = i;
                 if (progress != null) progress("Writing catalogs, storage and keys", (int)(100L * done.Sum() / ((long)parts.Count * count)));
             }));
+            // Replication is set up and in step: a full export sits in the staging area, and the secondary holds it.
+            progress?.Invoke("Full export of " + store + " to the staging area", 99);
+            var lab = Lab.Open(root);
+            lab.FreezeClock(VolumePlanner.Epoch);
+            using (var primary = lab.OpenDomain(LabTopology.NodeA))
+            using (var secondary = lab.OpenDomain(LabTopology.NodeB))
+            {
+                var run = primary.StartExport(store, BackPak.Core.Sync.SyncType.Full, "New-BPLab");
+                secondary.MarkImported(store, 1, "New-BPLab");
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.WriteAllText(System.IO.Path.Combine(root, "README.txt"),
                 "A BackPak lab made by New-BPLab (BackPak.PowerShell). Use it with Connect-BPDomain -Lab <this folder> -Node '\\A'.\n" +
                 "Do not edit these files by hand: they are the catalogs and storage of a simulated BackPak estate.\n");
@@ -152,8 +163,8 @@ namespace BackPak.Lab
                 LabDb.Exec(bp, "INSERT INTO data_store(name, domain_access, status, store_type, storage_path, primary_store_id, staging_area) VALUES (@n, @a, 'ACTIVE', 'WINDOWS FILE', @p, @ps, @st)",
                     ("@n", s.Name), ("@a", LabNames.Access(s.Access)), ("@p", LabLayout.StorageUnc(s.StorageSite, s.Name)), ("@ps", s.PrimaryStoreId), ("@st", s.StagingArea));
                 foreach (var g in s.Groups)
-                    LabDb.Exec(bp, "INSERT INTO volume_group(name, data_store, catalog_kind, volcat, pool, filecat, tmf_node, encrypted, original_primary_name) VALUES (@n, @s, @k, @vc, @p, @fc, @tn, @e, NULL)",
-                        ("@n", g.Name), ("@s", s.Name), ("@k", LabNames.Kind(g.Kind)), ("@vc", g.VolumeCatalog), ("@p", g.Pool), ("@fc", g.FileCatalog), ("@tn", g.TmfNode), ("@e", encrypted && g.EncryptedWhenLabEncrypted ? 1 : 0));
+                    LabDb.Exec(bp, "INSERT INTO volume_group(name, data_store, catalog_kind, volcat, pool, filecat, tmf_node, encrypted, original_primary_name, retention_days) VALUES (@n, @s, @k, @vc, @p, @fc, @tn, @e, NULL, @r)",
+                        ("@n", g.Name), ("@s", s.Name), ("@k", LabNames.Kind(g.Kind)), ("@vc", g.VolumeCatalog), ("@p", g.Pool), ("@fc", g.FileCatalog), ("@tn", g.TmfNode), ("@e", encrypted && g.EncryptedWhenLabEncrypted ? 1 : 0), ("@r", g.NewRetentionDays));
             }
             LabDb.Exec(dsm, "INSERT INTO config(key, value) VALUES ('search_list', @l)", ("@l", "SSL-" + node.Folder));
             foreach (var (name, kind, isDefault) in topology.DsmCatalogs(node.Name))

@@ -20,7 +20,7 @@ namespace BackPak.Lab
     {
         public const string LabDbName = "lab.db";
         public const string Format = "BackPak.Lab";
-        public const int FormatVersion = 1;
+        public const int FormatVersion = 2;
 
         public static string LabDb(string root) => Path.Combine(root, LabDbName);
         public static string NodeFolder(string node) => node.TrimStart('\\').ToUpperInvariant();

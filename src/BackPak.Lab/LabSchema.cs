@@ -9,6 +9,8 @@ CREATE TABLE site (name TEXT PRIMARY KEY);
 CREATE TABLE node (name TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES site(name), domain_id TEXT NOT NULL,
                    dsmtc_search_list TEXT NOT NULL);
 -- Facilities outside BackPak that a switch reverses: storage replication and key-server replication.
+-- Faults the simulator injects: STAGING_UNREACHABLE (target: a node, Expand down), IMPORT_FAILURE (target: a label).
+CREATE TABLE fault (kind TEXT NOT NULL, target TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (kind, target));
 CREATE TABLE replication_link (name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('STORAGE','KEYS')),
                    source_site TEXT NOT NULL, target_site TEXT NOT NULL, scope TEXT, healthy INTEGER NOT NULL DEFAULT 1,
                    last_sync INTEGER);
@@ -19,12 +21,17 @@ CREATE TABLE domain (node TEXT NOT NULL, domain_id TEXT NOT NULL, created INTEGE
 CREATE TABLE data_store (
   name TEXT PRIMARY KEY COLLATE NOCASE,
   domain_access TEXT NOT NULL, status TEXT NOT NULL, store_type TEXT NOT NULL,
-  storage_path TEXT NOT NULL, primary_store_id TEXT NOT NULL, staging_area TEXT);
+  storage_path TEXT NOT NULL, primary_store_id TEXT NOT NULL, staging_area TEXT,
+  -- Catalog Sync settings (the Catalog Sync Export page and the import configuration; defaults inferred)
+  export_suspended INTEGER NOT NULL DEFAULT 0, export_check_delay_s INTEGER NOT NULL DEFAULT 300,
+  full_export_frequency_s INTEGER, node_replacements TEXT,
+  -- sequence of the last export written (PRIMARY) and of the last one imported successfully (SECONDARY)
+  export_seq INTEGER NOT NULL DEFAULT 0, import_seq INTEGER NOT NULL DEFAULT 0, last_full_export INTEGER);
 CREATE TABLE volume_group (
   name TEXT PRIMARY KEY COLLATE NOCASE,
   data_store TEXT NOT NULL COLLATE NOCASE REFERENCES data_store(name),
   catalog_kind TEXT NOT NULL, volcat TEXT, pool TEXT, filecat TEXT, tmf_node TEXT,
-  encrypted INTEGER NOT NULL, original_primary_name TEXT);
+  encrypted INTEGER NOT NULL, original_primary_name TEXT, retention_days INTEGER NOT NULL DEFAULT 30);
 CREATE TABLE volume (
   label TEXT PRIMARY KEY,
   data_store TEXT NOT NULL COLLATE NOCASE, volume_group TEXT NOT NULL COLLATE NOCASE,
@@ -32,6 +39,15 @@ CREATE TABLE volume (
   owner_node TEXT NOT NULL, owner_user TEXT NOT NULL, authorization TEXT NOT NULL,
   last_backup INTEGER, expiration INTEGER, current_operation TEXT, current_operation_mode TEXT,
   media_key_name TEXT, locked INTEGER NOT NULL DEFAULT 0, last_update INTEGER) WITHOUT ROWID;
+-- Export updates not yet written to the staging area, with the EMS Extractor's retry state.
+CREATE TABLE export_pending (data_store TEXT NOT NULL COLLATE NOCASE, label TEXT NOT NULL, reason TEXT NOT NULL, raised INTEGER NOT NULL,
+  retry_count INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_retry INTEGER NOT NULL, PRIMARY KEY (data_store, label)) WITHOUT ROWID;
+CREATE TABLE sync_run (id INTEGER PRIMARY KEY AUTOINCREMENT, data_store TEXT NOT NULL COLLATE NOCASE, direction TEXT NOT NULL,
+  type TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER, result TEXT NOT NULL, volumes INTEGER NOT NULL DEFAULT 0,
+  entries INTEGER NOT NULL DEFAULT 0, failed TEXT, deleted INTEGER NOT NULL DEFAULT 0, error TEXT, seq INTEGER);
+-- One export or import per data store at a time (R8): the row is held by a live process.
+CREATE TABLE sync_lock (data_store TEXT PRIMARY KEY COLLATE NOCASE, direction TEXT NOT NULL, owner_host TEXT NOT NULL,
+  owner_pid INTEGER NOT NULL, owner_start INTEGER NOT NULL, started INTEGER NOT NULL);
 CREATE TABLE key_manager (backpak_id TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
 -- Intent journal of volume removals: written in the same transaction that claims the volume (current operation
 -- DELETE), deleted in the one that removes its BackPak entry. A row left behind is a removal to finish.

@@ -45,6 +45,8 @@ namespace BackPak.Lab
         public string OwnerUser = "SUPER.OPER";
         public int BackupWindowDays;
         public int[] RetentionDays = new int[0];
+        /// <summary>Retention of a volume rewritten by a lab backup.</summary>
+        public int NewRetentionDays => RetentionDays.Length > 0 ? RetentionDays[RetentionDays.Length - 1] : 30;
     }
 
     /// <summary>
@@ -88,9 +90,9 @@ namespace BackPak.Lab
                 // Same group names on both sides (CS p9); dedicated catalogs per primary source (R3).
                 Groups = new[]
                 {
-                    Dsm("DAILY", @"\B.VCA01", "DAILY", @"\B.FCA01", 0, "BACKUP.DAILY", 0),
-                    Dsm("MONTHLY", @"\B.VCA01", "MONTHLY", @"\B.FCA01", 0, "BACKUP.MONTH", 0),
-                    Tmf("TMFDUMPS", NodeB, 0, 0),
+                    Dsm("DAILY", @"\B.VCA01", "DAILY", @"\B.FCA01", 0, "BACKUP.DAILY", 0, 14, 35),
+                    Dsm("MONTHLY", @"\B.VCA01", "MONTHLY", @"\B.FCA01", 0, "BACKUP.MONTH", 0, 365),
+                    Tmf("TMFDUMPS", NodeB, 0, 0, 7, 14),
                 },
             };
             var localA = new DataStoreSpec

@@ -269,48 +269,43 @@ function Get-BPLabState {
     param([Parameter(Mandatory)] [string] $Path)
     $root = [System.IO.Path]::GetFullPath($Path)
     $state = [ordered]@{}
-    $iso = { param($d) if ($null -eq $d) { '' } else { $d.ToString('o') } }
+    $sorted = { param($list) $a = [string[]]@($list); [Array]::Sort($a, [StringComparer]::Ordinal); , $a }
     foreach ($n in 'A', 'B') {
         $c = Connect-BPDomain -Lab $root -Node "\$n"
         try {
-            $state["volume:$n"] = @(Get-BPVolume -Domain $c | ForEach-Object {
-                    [string]::Join('|', @($_.Label, $_.DataStore, $_.VolumeGroup, $_.Node, $_.DomainAccess, $_.CatalogStatus, $_.OwnerNode,
-                            $_.OwnerUser, $_.Authorization, (& $iso $_.LastBackup), (& $iso $_.Expiration), $_.CurrentOperation,
-                            $_.CurrentOperationMode, $_.MediaKeyName, $_.Locked, (& $iso $_.LastUpdate)))
-                } | Sort-Object)
+            $rows = [System.Collections.Generic.List[string]]::new()
+            foreach ($v in Get-BPVolume -Domain $c) {
+                $t = foreach ($d in $v.LastBackup, $v.Expiration, $v.LastUpdate) { if ($null -eq $d) { '' } else { $d.ToString('o') } }
+                $rows.Add([string]::Join('|', [object[]]@($v.Label, $v.DataStore, $v.VolumeGroup, $v.Node, $v.DomainAccess, $v.CatalogStatus, $v.OwnerNode,
+                            $v.OwnerUser, $v.Authorization, $t[0], $t[1], $v.CurrentOperation, $v.CurrentOperationMode, $v.MediaKeyName, $v.Locked, $t[2])))
+            }
+            $state["volume:$n"] = & $sorted $rows
         } finally {
             Disconnect-BPDomain -Domain $c
         }
         $nodeDir = Join-Path $root "nodes/$n"
         foreach ($t in 'tapevolume', 'tapefile', 'diskfile') {
-            $state["${t}:$n"] = @(Invoke-BPSqliteQuery -Database (Join-Path $nodeDir 'dsmtc.db') -Sql "SELECT * FROM $t" | Sort-Object)
+            $state["${t}:$n"] = & $sorted (Invoke-BPSqliteQuery -Database (Join-Path $nodeDir 'dsmtc.db') -Sql "SELECT * FROM $t")
         }
         foreach ($t in 'tmf_volume', 'tmf_dump') {
-            $state["${t}:$n"] = @(Invoke-BPSqliteQuery -Database (Join-Path $nodeDir 'tmf.db') -Sql "SELECT * FROM $t" | Sort-Object)
+            $state["${t}:$n"] = & $sorted (Invoke-BPSqliteQuery -Database (Join-Path $nodeDir 'tmf.db') -Sql "SELECT * FROM $t")
         }
         $bp = Join-Path $nodeDir 'backpak.db'
-        $state["intent:$n"] = @(Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT label FROM removal_intent ORDER BY label')
-        $state["deleting:$n"] = @(Invoke-BPSqliteQuery -Database $bp -Sql "SELECT label FROM volume WHERE current_operation = 'DELETE' ORDER BY label")
-        $state["audit:$n"] = @(Invoke-BPSqliteQuery -Database $bp -Sql "SELECT target FROM audit WHERE action = 'RemoveVolume' ORDER BY target")
+        $state["intent:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT label FROM removal_intent')
+        $state["deleting:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql "SELECT label FROM volume WHERE current_operation = 'DELETE'")
+        $state["audit:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql "SELECT target FROM audit WHERE action = 'RemoveVolume'")
     }
-    $sites = Join-Path $root 'sites'
     $files = [System.Collections.Generic.List[string]]::new()
-    foreach ($f in [System.IO.Directory]::EnumerateFiles($sites, '*', [System.IO.SearchOption]::AllDirectories)) {
-        if ($f -match '-(wal|shm|journal)$') { continue }
+    foreach ($f in [System.IO.Directory]::EnumerateFiles((Join-Path $root 'sites'), '*', [System.IO.SearchOption]::AllDirectories)) {
+        if ($f.EndsWith('-wal') -or $f.EndsWith('-shm') -or $f.EndsWith('-journal')) { continue }
         $rel = [System.IO.Path]::GetRelativePath($root, $f).Replace('\', '/')
-        $label = if ($rel -match '/LB([A-Z0-9]{6})\.(IND|DAT)$') { $Matches[1] } else { '' }
+        $name = [System.IO.Path]::GetFileName($f)
+        $label = if ($name.Length -eq 12 -and $name.StartsWith('LB') -and ($name.EndsWith('.IND') -or $name.EndsWith('.DAT'))) { $name.Substring(2, 6) } else { '' }
         $bytes = [System.IO.File]::ReadAllBytes($f)
         $files.Add("$label|$rel|$($bytes.Length)|$([Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes)))")
     }
-    $state['files'] = @($files | Sort-Object)
+    $state['files'] = & $sorted $files
     $state
-}
-
-function Get-BPRowLabel {
-    # The label a row of Get-BPLabState starts with.
-    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Row)
-    $i = $Row.IndexOf('|')
-    if ($i -lt 0) { $Row } else { $Row.Substring(0, $i) }
 }
 
 function Select-BPRows {
@@ -318,11 +313,13 @@ function Select-BPRows {
     param([AllowEmptyCollection()] [string[]] $Rows = @(), [AllowEmptyCollection()] [string[]] $Labels = @(), [switch] $Exclude)
     $set = [System.Collections.Generic.HashSet[string]]::new([string[]]@($Labels), [System.StringComparer]::Ordinal)
     $keep = -not $Exclude
-    @(foreach ($r in $Rows) {
-            $i = $r.IndexOf('|')
-            $label = if ($i -lt 0) { $r } else { $r.Substring(0, $i) }
-            if ($set.Contains($label) -eq $keep) { $r }
-        })
+    $out = [System.Collections.Generic.List[string]]::new()
+    foreach ($r in $Rows) {
+        $i = $r.IndexOf('|')
+        $label = if ($i -lt 0) { $r } else { $r.Substring(0, $i) }
+        if ($set.Contains($label) -eq $keep) { $out.Add($r) }
+    }
+    $out.ToArray()
 }
 
 function Compare-BPStringSet {
@@ -332,14 +329,41 @@ function Compare-BPStringSet {
     #>
     param([AllowEmptyCollection()] [string[]] $Reference = @(), [AllowEmptyCollection()] [string[]] $Difference = @(), [int] $Max = 5)
     $count = [System.Collections.Generic.Dictionary[string, int]]::new([System.StringComparer]::Ordinal)
-    foreach ($s in $Reference) { $count[$s] = $(if ($count.ContainsKey($s)) { $count[$s] } else { 0 }) + 1 }
-    foreach ($s in $Difference) { $count[$s] = $(if ($count.ContainsKey($s)) { $count[$s] } else { 0 }) - 1 }
-    $missing = @($count.GetEnumerator() | Where-Object Value -GT 0 | ForEach-Object Key | Sort-Object)
-    $extra = @($count.GetEnumerator() | Where-Object Value -LT 0 | ForEach-Object Key | Sort-Object)
-    @($missing | Select-Object -First $Max | ForEach-Object { "- $_" }) +
-    @(if ($missing.Count -gt $Max) { "- ... $($missing.Count) in all" }) +
-    @($extra | Select-Object -First $Max | ForEach-Object { "+ $_" }) +
-    @(if ($extra.Count -gt $Max) { "+ ... $($extra.Count) in all" })
+    foreach ($s in $Reference) { $n = 0; [void]$count.TryGetValue($s, [ref]$n); $count[$s] = $n + 1 }
+    foreach ($s in $Difference) { $n = 0; [void]$count.TryGetValue($s, [ref]$n); $count[$s] = $n - 1 }
+    $missing = [System.Collections.Generic.List[string]]::new()
+    $extra = [System.Collections.Generic.List[string]]::new()
+    foreach ($kv in $count.GetEnumerator()) {
+        if ($kv.Value -gt 0) { $missing.Add($kv.Key) } elseif ($kv.Value -lt 0) { $extra.Add($kv.Key) }
+    }
+    $missing.Sort([StringComparer]::Ordinal)
+    $extra.Sort([StringComparer]::Ordinal)
+    for ($i = 0; $i -lt [math]::Min($Max, $missing.Count); $i++) { "- $($missing[$i])" }
+    if ($missing.Count -gt $Max) { "- ... $($missing.Count) in all" }
+    for ($i = 0; $i -lt [math]::Min($Max, $extra.Count); $i++) { "+ $($extra[$i])" }
+    if ($extra.Count -gt $Max) { "+ ... $($extra.Count) in all" }
+}
+
+function New-BPScratchFolder {
+    <#
+        A new empty folder for labs that tests create and remove many times. On a RAM disk (/dev/shm) when there is
+        one: creating and copying thousands of small files there is an order of magnitude faster than on a busy
+        disk. Else under -Fallback (e.g. $TestDrive). Remove it with Remove-BPScratchFolder.
+    #>
+    param([Parameter(Mandatory)] [string] $Fallback)
+    $base = if (-not $IsWindows -and (Test-Path -LiteralPath '/dev/shm' -PathType Container)) { '/dev/shm' } else { $Fallback }
+    $path = Join-Path $base ('bp-tests-' + [Guid]::NewGuid().ToString('N').Substring(0, 12))
+    try { $null = New-Item -ItemType Directory -Path $path -ErrorAction Stop }
+    catch { $path = Join-Path $Fallback ('bp-tests-' + [Guid]::NewGuid().ToString('N').Substring(0, 12)); $null = New-Item -ItemType Directory -Path $path }
+    $path
+}
+
+function Remove-BPScratchFolder {
+    # Removes a folder of New-BPScratchFolder (closing the module's pooled SQLite connections first).
+    param([string] $Path)
+    if (-not $Path -or -not (Test-Path -LiteralPath $Path)) { return }
+    [Microsoft.Data.Sqlite.SqliteConnection]::ClearAllPools()
+    Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 function Get-BPLabIntegrity {

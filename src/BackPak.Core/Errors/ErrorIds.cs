@@ -33,5 +33,18 @@ namespace BackPak.Core.Errors
         public const string VolumeGroupNotEmpty = "VolumeGroupNotEmpty";
         public const string DataStoreNotEmpty = "DataStoreNotEmpty";
         public const string RemovalFailed = "RemovalFailed";
+
+        // Catalog Sync
+        public const string ActionNotAllowed = "ActionNotAllowed";
+        public const string SyncInProgress = "SyncInProgress";
+        public const string ExportSuspended = "ExportSuspended";
+        public const string StagingUnreachable = "StagingUnreachable";
+        public const string StagingAreaNotSet = "StagingAreaNotSet";
+        public const string ExportFileInvalid = "ExportFileInvalid";
+        public const string CatalogNotFound = "CatalogNotFound";
+        public const string FileCatalogConflict = "FileCatalogConflict";
+        public const string ExportWaitTimeout = "ExportWaitTimeout";
+        public const string InvalidSetting = "InvalidSetting";
+        public const string NotALabDomain = "NotALabDomain";
     }
 }

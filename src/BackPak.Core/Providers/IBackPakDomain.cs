@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using BackPak.Core.Model;
 using BackPak.Core.Removal;
+using BackPak.Core.Sync;
 
 namespace BackPak.Core.Providers
 {
@@ -62,6 +63,34 @@ namespace BackPak.Core.Providers
 
         /// <summary>Appends an audit record (never put a secret in it).</summary>
         void Audit(string action, string target, string result, string? detail, string user);
+
+        /// <summary>The Export Status page of a data store. Runs the domain's due background work first.</summary>
+        ExportStatus GetExportStatus(string dataStore);
+
+        /// <summary>What a SECONDARY store knows of its imports.</summary>
+        ImportStatus GetImportStatus(string dataStore);
+
+        /// <summary>
+        /// An operator-started export (GUI "export" or the NetBatch macro): FULL writes every volume of the store to
+        /// the staging area; UPDATE sends the pending volumes now. Runs to its end; refused while another export or
+        /// import of the store runs (R8), while export is suspended, or on a store that is not PRIMARY (R7).
+        /// </summary>
+        SyncRun StartExport(string dataStore, SyncType type, string user);
+
+        /// <summary>An operator-started import on a SECONDARY store (R11: imports are never automatic).</summary>
+        SyncRun StartImport(string dataStore, SyncType type, bool catalogFiles, string user);
+
+        /// <summary>Suspends ("stop all catalog export activities") or resumes the exports of a store. Pending updates are kept.</summary>
+        void SetExportSuspended(string dataStore, bool suspended, string user);
+
+        /// <summary>
+        /// The domain's own background work that is due: export updates raised by backups and EMS Extractor retries
+        /// at the export check delay. Returns the number of volumes exported.
+        /// </summary>
+        int RunDueWork();
+
+        /// <summary>Changes data store settings (domain access, status, export and import settings).</summary>
+        DataStore SetDataStore(string name, DataStoreSettings settings, string user);
 
         /// <summary>Audit records, newest first.</summary>
         IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100);

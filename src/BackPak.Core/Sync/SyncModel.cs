@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+
+namespace BackPak.Core.Sync
+{
+    /// <summary>FULL: every volume of the store. UPDATE: what was not yet sent, or arrived since the last import [CS p15].</summary>
+    public enum SyncType
+    {
+        Unknown = 0,
+        Full,
+        Update,
+    }
+
+    /// <summary>The state of an export or import run. Open set: a state this module does not know reads as Unknown.</summary>
+    public enum SyncResult
+    {
+        Unknown = 0,
+        Running,
+        Completed,
+        /// <summary>The run ended with errors; for an export, the volumes stay pending and are retried.</summary>
+        Failed,
+    }
+
+    /// <summary>Whether catalog export is going on for a data store.</summary>
+    public enum ExportState
+    {
+        Unknown = 0,
+        /// <summary>Exports run as volumes change (PRIMARY store, not suspended).</summary>
+        Active,
+        /// <summary>Suspend-BPCatalogExport: no new export starts; pending updates are kept.</summary>
+        Suspended,
+        /// <summary>The store is not PRIMARY: it does not export (R7).</summary>
+        NotPrimary,
+    }
+
+    /// <summary>Why a volume is waiting to be exported [CS p16].</summary>
+    public enum ExportReason
+    {
+        Unknown = 0,
+        /// <summary>A volume written by a tape application was unloaded.</summary>
+        Unload,
+        /// <summary>A volume was created in the domain.</summary>
+        Creation,
+        /// <summary>A DSM/TC volume status changed (OBB017 or an interactive function).</summary>
+        StatusChange,
+        /// <summary>Started by hand.</summary>
+        Manual,
+    }
+
+    /// <summary>One export or import run.</summary>
+    public sealed class SyncRun
+    {
+        public long Id { get; init; }
+        public string DataStore { get; init; } = "";
+        public string Node { get; init; } = "";
+        /// <summary>Export or Import.</summary>
+        public string Direction { get; init; } = "";
+        public SyncType Type { get; init; }
+        public DateTime Started { get; init; }
+        public DateTime? Ended { get; init; }
+        public SyncResult Result { get; init; }
+        public string ResultText { get; init; } = "";
+        public int Volumes { get; init; }
+        public long Entries { get; init; }
+        /// <summary>Import: labels that failed (the next UPDATE redoes all volumes, R10). Export: labels not sent.</summary>
+        public IReadOnlyList<string> FailedVolumes { get; init; } = new string[0];
+        /// <summary>Import: BackPak entries deleted (only a FULL import deletes, R9).</summary>
+        public int Deleted { get; init; }
+        public string? Error { get; init; }
+        public TimeSpan? Duration => Ended.HasValue ? Ended.Value - Started : (TimeSpan?)null;
+
+        public override string ToString() => $"{Direction} {Type} {DataStore} {Result}";
+    }
+
+    /// <summary>A volume waiting to be exported.</summary>
+    public sealed class PendingExport
+    {
+        public string Label { get; init; } = "";
+        public ExportReason Reason { get; init; }
+        public DateTime Raised { get; init; }
+        public int RetryCount { get; init; }
+        public string? LastError { get; init; }
+        public DateTime NextRetry { get; init; }
+        public override string ToString() => Label;
+    }
+
+    /// <summary>The Export Status page of one data store (its real columns are not in the recovered manual: inferred).</summary>
+    public sealed class ExportStatus
+    {
+        public string DataStore { get; init; } = "";
+        public string Node { get; init; } = "";
+        public ExportState State { get; init; }
+        public bool Running { get; init; }
+        /// <summary>Guardian location of the staging area, e.g. <c>\B.$BPSTAGE.DS01</c>.</summary>
+        public string? StagingArea { get; init; }
+        public bool StagingReachable { get; init; }
+        public SyncRun? LastFullExport { get; init; }
+        public SyncRun? LastUpdate { get; init; }
+        public IReadOnlyList<PendingExport> Pending { get; init; } = new PendingExport[0];
+        public int PendingCount => Pending.Count;
+        public DateTime? NewestBackup { get; init; }
+        public DateTime? NewestExport { get; init; }
+        /// <summary>How far exports trail backups: newest backup minus newest successful export (zero when caught up).</summary>
+        public TimeSpan? Lag { get; init; }
+        public TimeSpan ExportCheckDelay { get; init; }
+        public TimeSpan? FullExportFrequency { get; init; }
+    }
+
+    /// <summary>What a secondary store knows of its imports.</summary>
+    public sealed class ImportStatus
+    {
+        public string DataStore { get; init; } = "";
+        public string Node { get; init; } = "";
+        public string? StagingArea { get; init; }
+        public bool StagingReachable { get; init; }
+        public SyncRun? LastFullImport { get; init; }
+        public SyncRun? LastUpdate { get; init; }
+        /// <summary>Export files in the staging area newer than the last successful import.</summary>
+        public int WaitingFiles { get; init; }
+        public IReadOnlyDictionary<string, string> NodeReplacements { get; init; } = new Dictionary<string, string>();
+        public string PrimaryStoreId { get; init; } = "";
+    }
+
+    /// <summary>Settings of a data store that Set-BPDataStore changes; null means unchanged.</summary>
+    public sealed class DataStoreSettings
+    {
+        public Model.DomainAccess? DomainAccess { get; init; }
+        public Model.DataStoreStatus? Status { get; init; }
+        public string? StagingArea { get; init; }
+        public TimeSpan? ExportCheckDelay { get; init; }
+        /// <summary>TimeSpan.Zero clears it (scheduled full exports in NetBatch are the recommended way, CS p20).</summary>
+        public TimeSpan? FullExportFrequency { get; init; }
+        /// <summary>Node-name replacement pairs for DISKFILE names at import (R5); an empty map clears them.</summary>
+        public IReadOnlyDictionary<string, string>? NodeReplacements { get; init; }
+        /// <summary>Store ID on the primary side when the secondary is named differently (Q1).</summary>
+        public string? PrimaryStoreId { get; init; }
+    }
+}

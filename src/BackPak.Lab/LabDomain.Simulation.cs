@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Providers;
+using BackPak.Core.Sync;
+using BackPak.Core.Text;
+using Microsoft.Data.Sqlite;
+
+namespace BackPak.Lab
+{
+    /// <summary>
+    /// The simulator: what tape applications and the daily batch do to a domain, so that Catalog Sync has something
+    /// to replicate. Backups rewrite volumes (new timestamp, expiration, TAPEFILEs and DISKFILEs, a new key per
+    /// write when the group encrypts, new volume images replicated to the other site) and raise export updates.
+    /// </summary>
+    public sealed partial class LabDomain
+    {
+        private static readonly string[] Apps = { "PAYROLL", "ORDERS", "LEDGER", "BILLING", "STOCK", "CLAIMS", "HRMS", "SALES" };
+
+        /// <summary>Runs backups that write <paramref name="count"/> volumes of a PRIMARY store (expired ones first), then the Domain Manager exports them.</summary>
+        public IReadOnlyList<Volume> RunBackups(string dataStore, int count, IReadOnlyList<string>? labels, string user) => Guard(() =>
+        {
+            var s = StoreForBackup(dataStore);
+            List<string> chosen;
+            using (var c = OpenBackPak(readOnly: true))
+            {
+                if (labels != null && labels.Count > 0) chosen = labels.Select(Labels.Normalize).ToList();
+                else
+                {
+                    // Tape applications reuse expired volumes first, then the oldest ones.
+                    using var r = Reader(c, "SELECT label FROM volume WHERE data_store = @s AND current_operation IS NULL ORDER BY (expiration > " +
+                                            LabDb.ToUnixMs(Now) + "), last_backup, label LIMIT " + Math.Max(0, count), s.Name);
+                    chosen = new List<string>();
+                    while (r.Read()) chosen.Add(r.GetString(0));
+                }
+            }
+            WriteVolumes(s, chosen, user, requireOperation: null);
+            return (IReadOnlyList<Volume>)GetVolumes(new VolumeQuery { Labels = chosen.Select(Labels.ParsePattern).ToList() }).ToList();
+        });
+
+        /// <summary>Leaves a backup running: the volume is loaded for output (current operation LOAD OUTPUT) until StopBackup.</summary>
+        public Volume StartBackup(string dataStore, string? label, string user) => Guard(() =>
+        {
+            var s = StoreForBackup(dataStore);
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                string? chosen = label != null ? Labels.Normalize(label)
+                    : (string?)LabDb.Scalar(c, "SELECT label FROM volume WHERE data_store = @s AND current_operation IS NULL ORDER BY (expiration > @n), last_backup, label LIMIT 1", ("@s", s.Name), ("@n", LabDb.ToUnixMs(Now)));
+                var v = chosen == null ? null : Volume(c, chosen);
+                if (v == null || !string.Equals(v.DataStore, s.Name, StringComparison.OrdinalIgnoreCase))
+                    throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
+                        $"No idle volume {(label ?? "")} in data store {s.Name} on {Node} to back up to.", label ?? s.Name, "Get-BPVolume -DataStore " + s.Name);
+                if (v.CurrentOperation != null)
+                    throw new BackPakException(ErrorIds.VolumeBusy, BackPakErrorCategory.ResourceBusy,
+                        $"Volume {v.Label} on {Node} already has a current operation ({v.CurrentOperation}).", v.Label, "Choose another volume.");
+                LabDb.Exec(c, "UPDATE volume SET current_operation = 'LOAD', current_operation_mode = 'OUTPUT', last_update = @t WHERE label = @l", ("@t", LabDb.ToUnixMs(Now)), ("@l", v.Label));
+                WriteAudit(c, user, "StartLabBackup", s.Name + "/" + v.Label, "Done", null);
+                LabDb.Exec(c, "COMMIT");
+                return Volume(c, v.Label)!;
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+        });
+
+        /// <summary>Ends a running backup: the volume is written and unloaded, which raises its export update [CS p16].</summary>
+        public Volume StopBackup(string label, string user) => Guard(() =>
+        {
+            string l = Labels.Normalize(label);
+            Volume? v;
+            using (var c = OpenBackPak(readOnly: true)) v = Volume(c, l);
+            if (v == null || !v.IsBackupRunning)
+                throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"No backup is running on volume {l} on {Node}.", l, "Get-BPVolume | Where-Object IsBackupRunning lists running backups.");
+            StoreRow s;
+            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, v.DataStore);
+            WriteVolumes(s, new List<string> { l }, user, requireOperation: "LOAD");
+            using (var c = OpenBackPak(readOnly: true)) return Volume(c, l)!;
+        });
+
+        /// <summary>
+        /// The daily batch OBB017: DSM/TC marks expired volumes RELEASED, and the domain raises an export update for
+        /// each status change [CS p16]. Cleanup is skipped for SECONDARY and RESTRICTED stores [CS p14].
+        /// </summary>
+        public int RunDailyBatch(string dataStore, string user) => Guard(() =>
+        {
+            StoreRow s;
+            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
+            if (s.Access != DomainAccess.Primary || s.Status == DataStoreStatus.Inactive) return 0;
+            long now = LabDb.ToUnixMs(Now);
+            var changed = new List<string>();
+            using (var c = OpenBackPak())
+            {
+                using var r = Reader(c, "SELECT label FROM volume WHERE data_store = @s AND catalog_status = 'ASSIGNED' AND expiration <= " + now, s.Name);
+                while (r.Read()) changed.Add(r.GetString(0));
+            }
+            if (changed.Count == 0) return 0;
+            using (var dsm = LabDb.Open(_dsmTcDb))
+            using (var tmf = LabDb.Open(_tmfDb))
+            using (var bp = OpenBackPak())
+            {
+                foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "BEGIN IMMEDIATE");
+                using var u1 = Command(dsm, "UPDATE tapevolume SET status = 'RELEASED' WHERE label = @l", "@l");
+                using var u2 = Command(tmf, "UPDATE tmf_volume SET status = 'RELEASED' WHERE label = @l", "@l");
+                using var u3 = Command(bp, "UPDATE volume SET catalog_status = 'RELEASED', last_update = @t WHERE label = @l", "@t", "@l");
+                foreach (var l in changed)
+                {
+                    u1.Parameters[0].Value = l; u1.ExecuteNonQuery();
+                    u2.Parameters[0].Value = l; u2.ExecuteNonQuery();
+                    SetAll(u3, now, l); u3.ExecuteNonQuery();
+                }
+                RaiseExport(bp, s.Name, changed, ExportReason.StatusChange);
+                WriteAudit(bp, user, "LabDailyBatch", s.Name, "Done", $"{changed.Count} volume(s) RELEASED");
+                foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
+            }
+            RunDueWorkCore();
+            return changed.Count;
+        });
+
+        private StoreRow StoreForBackup(string dataStore)
+        {
+            StoreRow s;
+            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
+            var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.LoadForOutput);
+            if (rejected != null) throw rejected;
+            return s;
+        }
+
+        private Volume? Volume(SqliteConnection c, string label)
+        {
+            using var r = Reader(c, "SELECT " + VolumeColumns + " FROM volume WHERE label = @s", label);
+            return r.Read() ? ReadVolume(r, LabDb.ToUnixMs(Now)) : null;
+        }
+
+        /// <summary>Writes volumes as a backup does, then raises their export updates and lets the Domain Manager send them.</summary>
+        private void WriteVolumes(StoreRow s, List<string> labels, string user, string? requireOperation)
+        {
+            if (labels.Count == 0) return;
+            var now = Now;
+            long nowMs = LabDb.ToUnixMs(now);
+            var groups = ReadVolumeGroups(s.Name, null).ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
+            string dir = LabLayout.StorageDirFromUnc(_lab.Root, s.StoragePath);
+            string site = new DirectoryInfo(dir).Parent!.Parent!.Name;
+            var replicas = StorageReplicas(site, s.Name);
+            var written = new List<(Volume Old, VolumeGroup Group, string? Key)>();
+            using (var c = OpenBackPak(readOnly: true))
+                foreach (var l in labels)
+                {
+                    var v = Volume(c, l);
+                    if (v == null || !string.Equals(v.DataStore, s.Name, StringComparison.OrdinalIgnoreCase)) continue;
+                    if (requireOperation == null ? v.CurrentOperation != null : v.CurrentOperation != requireOperation) continue;
+                    var g = groups[v.VolumeGroup];
+                    // KeyPerTape: a new key each time the tape is written [TEO p10].
+                    string? key = g.Encrypted ? "BPK-" + l + "-" + now.ToString("yyyyMMddHHmmss") : null;
+                    written.Add((v, g, key));
+                }
+
+            // Storage first (new file, then rename: never write through a replica's hard link), then the catalogs.
+            foreach (var (v, g, key) in written)
+            {
+                var ind = new StringBuilder()
+                    .Append("BACKPAK VIRTUAL TAPE INDEX\nLABEL=").Append(v.Label).Append("\nSTORE=").Append(s.Name)
+                    .Append("\nGROUP=").Append(g.Name).Append("\nTIMESTAMP=").Append(now.ToString("yyyy-MM-ddTHH:mm:ssZ")).Append('\n');
+                if (key != null) ind.Append("ENCRYPTION=AES-256-GCM\nMEDIAKEYNAME=").Append(key).Append('\n');
+                var data = Encoding.ASCII.GetBytes("BACKUP " + v.Label + " " + nowMs + "\n");
+                foreach (var target in new[] { dir }.Concat(replicas))
+                {
+                    Directory.CreateDirectory(target);
+                    ReplaceFile(LabLayout.IndexFile(target, v.Label), Encoding.ASCII.GetBytes(ind.ToString()));
+                    ReplaceFile(LabLayout.DataFile(target, v.Label), data);
+                }
+            }
+            foreach (var (v, g, key) in written.Where(w => w.Key != null))
+                AddKey(key!, site, nowMs);
+
+            using var dsm = LabDb.Open(_dsmTcDb);
+            using var tmf = LabDb.Open(_tmfDb);
+            using var bp = OpenBackPak();
+            foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                using var upVol = Command(bp, "UPDATE volume SET last_backup = @t, expiration = @e, catalog_status = 'ASSIGNED', media_key_name = @k, " +
+                                              "current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l", "@t", "@e", "@k", "@l");
+                using var delTf = Command(dsm, "DELETE FROM tapefile WHERE label = @l", "@l");
+                using var delDf = Command(dsm, "DELETE FROM diskfile WHERE label = @l", "@l");
+                using var upTv = Command(dsm, "UPDATE tapevolume SET status = 'ASSIGNED', expiration = @e, created = @t WHERE label = @l", "@e", "@t", "@l");
+                using var insTf = Command(dsm, "INSERT INTO tapefile(label, file_seq, filecat, fileid, generation, expiration, created) VALUES (@1,@2,@3,@4,@5,@6,@7)", "@1", "@2", "@3", "@4", "@5", "@6", "@7");
+                using var insDf = Command(dsm, "INSERT INTO diskfile(label, file_seq, disk_seq, filecat, name) VALUES (@1,@2,@3,@4,@5)", "@1", "@2", "@3", "@4", "@5");
+                using var upTmf = Command(tmf, "UPDATE tmf_volume SET status = 'ASSIGNED', expiration = @e, created = @t WHERE label = @l", "@e", "@t", "@l");
+                using var delDump = Command(tmf, "DELETE FROM tmf_dump WHERE label = @l", "@l");
+                using var insDump = Command(tmf, "INSERT INTO tmf_dump(label, dump_seq, kind, name, created) VALUES (@1, 1, 'AUDIT', @2, @3)", "@1", "@2", "@3");
+                foreach (var (v, g, key) in written)
+                {
+                    long exp = LabDb.ToUnixMs(now.AddDays(RetentionDays(g)));
+                    SetAll(upVol, nowMs, exp, key, v.Label); upVol.ExecuteNonQuery();
+                    var rng = LabRandom.For(StableHash(v.Label), nowMs);
+                    if (g.CatalogKind == CatalogKind.DsmTc)
+                    {
+                        SetAll(delTf, v.Label); delTf.ExecuteNonQuery();
+                        SetAll(delDf, v.Label); delDf.ExecuteNonQuery();
+                        SetAll(upTv, exp, nowMs, v.Label); upTv.ExecuteNonQuery();
+                        int files = rng.Next(1, 4);
+                        for (int f = 1; f <= files; f++)
+                        {
+                            string app = rng.Pick(Apps);
+                            SetAll(insTf, v.Label, f, g.FileCatalog, app + "." + g.Name.Substring(0, 1) + rng.Next(0, 10000).ToString("D4"), rng.Next(1, 500), exp, nowMs);
+                            insTf.ExecuteNonQuery();
+                            int disks = rng.Next(1, 5);
+                            for (int d = 1; d <= disks; d++)
+                            {
+                                SetAll(insDf, v.Label, f, d, g.FileCatalog, Node + ".$DATA0" + rng.Next(1, 5) + "." + app + ".F" + rng.Next(0, 100000).ToString("D5"));
+                                insDf.ExecuteNonQuery();
+                            }
+                        }
+                    }
+                    else if (g.CatalogKind == CatalogKind.Tmf)
+                    {
+                        SetAll(upTmf, exp, nowMs, v.Label); upTmf.ExecuteNonQuery();
+                        SetAll(delDump, v.Label); delDump.ExecuteNonQuery();
+                        SetAll(insDump, v.Label, "$AUDIT.ZTMFAT.AA" + rng.Next(0, 1000000).ToString("D6"), nowMs); insDump.ExecuteNonQuery();
+                    }
+                }
+                RaiseExport(bp, s.Name, written.Select(w => w.Old.Label), ExportReason.Unload);
+                WriteAudit(bp, user, "LabBackup", s.Name, "Done", $"{written.Count} volume(s) written");
+                foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+            RunDueWorkCore(); // the export update goes out as soon as possible after the backup [CS p16]
+        }
+
+        private int RetentionDays(VolumeGroup g)
+        {
+            using var c = OpenBackPak(readOnly: true);
+            return Convert.ToInt32(LabDb.Scalar(c, "SELECT retention_days FROM volume_group WHERE name = @n", ("@n", g.Name)));
+        }
+
+        /// <summary>Storage folders a store's images are replicated to by the storage replication links of the lab.</summary>
+        private List<string> StorageReplicas(string site, string store)
+        {
+            var list = new List<string>();
+            using var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true);
+            using var r = Reader(c, "SELECT target_site FROM replication_link WHERE kind = 'STORAGE' AND healthy = 1 AND scope = @s COLLATE NOCASE AND source_site = '" + site.Replace("'", "") + "'", store);
+            while (r.Read()) list.Add(LabLayout.StorageDir(_lab.Root, r.GetString(0), store));
+            return list;
+        }
+
+        /// <summary>A new key in the site's key server and, through the key replication, in the others'.</summary>
+        private void AddKey(string name, string site, long nowMs)
+        {
+            var sites = new List<string> { site };
+            using (var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true))
+            using (var r = Reader(c, "SELECT target_site FROM replication_link WHERE kind = 'KEYS' AND healthy = 1 AND source_site = @s", site))
+                while (r.Read()) sites.Add(r.GetString(0));
+            string uid = Guid.NewGuid().ToString();
+            foreach (var s in sites)
+            {
+                using var k = LabDb.Open(LabLayout.KeyDb(_lab.Root, s));
+                LabDb.Exec(k, "INSERT OR IGNORE INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@n, @u, 'Active', 'AES', 256, @t, @t)",
+                    ("@n", name), ("@u", uid), ("@t", nowMs));
+            }
+        }
+
+        /// <summary>string.GetHashCode differs per process; this does not.</summary>
+        private static int StableHash(string s)
+        {
+            unchecked
+            {
+                int h = (int)2166136261;
+                foreach (char ch in s) h = (h ^ ch) * 16777619;
+                return h;
+            }
+        }
+
+        /// <summary>
+        /// Records that this SECONDARY store holds everything up to export <paramref name="seq"/> of the primary:
+        /// how a new lab starts, its secondary catalogs written from the same plan as the primary's.
+        /// </summary>
+        internal void MarkImported(string dataStore, long seq, string user)
+        {
+            using var c = OpenBackPak();
+            long now = LabDb.ToUnixMs(Now);
+            var s = ReadStore(c, dataStore);
+            long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE data_store = @s", ("@s", s.Name))!;
+            LabDb.Exec(c, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", seq), ("@s", s.Name));
+            LabDb.Exec(c, "INSERT INTO sync_run(data_store, direction, type, started, ended, result, volumes, seq) VALUES (@s, 'Import', 'Full', @t, @t, 'Completed', @v, @q)",
+                ("@s", s.Name), ("@t", now), ("@v", volumes), ("@q", seq));
+            WriteAudit(c, user, "CatalogImport", s.Name, "Completed", $"catalogs written at lab creation, in step with export {seq}");
+        }
+
+        private static void ReplaceFile(string path, byte[] bytes)
+        {
+            string temp = path + ".tmp";
+            File.WriteAllBytes(temp, bytes);
+            if (File.Exists(path)) File.Delete(path);
+            File.Move(temp, path);
+        }
+    }
+}

@@ -1,0 +1,757 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Sync;
+using BackPak.Core.Text;
+using Microsoft.Data.Sqlite;
+
+namespace BackPak.Lab
+{
+    /// <summary>
+    /// Catalog Sync in the lab, as the Domain Manager runs it [CS p7–p16]: export updates raised by backups, written
+    /// to the staging area on the secondary node one volume at a time and retried by the EMS Extractor at the export
+    /// check delay; operator-started FULL and UPDATE exports and imports; one export or import per store at a time.
+    /// </summary>
+    public sealed partial class LabDomain
+    {
+        public const string FaultStagingUnreachable = "STAGING_UNREACHABLE";
+        public const string FaultImportFailure = "IMPORT_FAILURE";
+
+        private sealed class StoreRow
+        {
+            public string Name = "", StoragePath = "", PrimaryStoreId = "";
+            public DomainAccess Access;
+            public DataStoreStatus Status;
+            public string? StagingArea, NodeReplacements;
+            public bool Suspended;
+            public int CheckDelayS;
+            public int? FullFrequencyS;
+            public long ExportSeq, ImportSeq;
+            public long? LastFullExport;
+        }
+
+        private StoreRow ReadStore(SqliteConnection c, string name)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT name, domain_access, status, storage_path, primary_store_id, staging_area, export_suspended, export_check_delay_s, " +
+                              "full_export_frequency_s, node_replacements, export_seq, import_seq, last_full_export FROM data_store WHERE name = @n";
+            cmd.Parameters.AddWithValue("@n", name);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read())
+                throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"Data store '{name}' does not exist in the domain of {Node}.", name, "Get-BPDataStore lists the data stores of the domain.");
+            return new StoreRow
+            {
+                Name = r.GetString(0), Access = LabNames.ParseAccess(r.GetString(1)), Status = LabNames.ParseStatus(r.GetString(2)),
+                StoragePath = r.GetString(3), PrimaryStoreId = r.GetString(4), StagingArea = Str(r, 5), Suspended = r.GetInt64(6) != 0,
+                CheckDelayS = r.GetInt32(7), FullFrequencyS = r.IsDBNull(8) ? (int?)null : r.GetInt32(8), NodeReplacements = Str(r, 9),
+                ExportSeq = r.GetInt64(10), ImportSeq = r.GetInt64(11), LastFullExport = r.IsDBNull(12) ? (long?)null : r.GetInt64(12),
+            };
+        }
+
+        // ---------------------------------------------------------------- status
+
+        public ExportStatus GetExportStatus(string dataStore) => Guard(() =>
+        {
+            RunDueWorkCore();
+            using var c = OpenBackPak(readOnly: true);
+            var s = ReadStore(c, dataStore);
+            var pending = new List<PendingExport>();
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "SELECT label, reason, raised, retry_count, last_error, next_retry FROM export_pending WHERE data_store = @s ORDER BY raised, label";
+                cmd.Parameters.AddWithValue("@s", s.Name);
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                    pending.Add(new PendingExport
+                    {
+                        Label = r.GetString(0), Reason = ParseReason(r.GetString(1)), Raised = LabDb.FromUnixMs(r.GetInt64(2)),
+                        RetryCount = r.GetInt32(3), LastError = Str(r, 4), NextRetry = LabDb.FromUnixMs(r.GetInt64(5)),
+                    });
+            }
+            var newestBackup = (long?)LabDb.Scalar(c, "SELECT MAX(last_backup) FROM volume WHERE data_store = @s", ("@s", s.Name));
+            var newestExport = (long?)LabDb.Scalar(c, "SELECT MAX(ended) FROM sync_run WHERE data_store = @s AND direction = 'Export' AND result = 'Completed'", ("@s", s.Name));
+            // The lag between the newest backup and the newest successful export: zero once exports caught up.
+            TimeSpan? lag = newestBackup.HasValue && newestExport.HasValue
+                ? TimeSpan.FromMilliseconds(Math.Max(0, newestBackup.Value - newestExport.Value))
+                : (TimeSpan?)null;
+            return new ExportStatus
+            {
+                DataStore = s.Name, Node = Node,
+                State = s.Access != DomainAccess.Primary ? ExportState.NotPrimary : s.Suspended ? ExportState.Suspended : ExportState.Active,
+                Running = LockHolder(c, s.Name) == "Export",
+                StagingArea = s.StagingArea, StagingReachable = s.StagingArea != null && StagingProblem(s.StagingArea) == null,
+                LastFullExport = LastRun(c, s.Name, "Export", "Full"), LastUpdate = LastRun(c, s.Name, "Export", "Update"),
+                Pending = pending,
+                NewestBackup = newestBackup.HasValue ? LabDb.FromUnixMs(newestBackup.Value) : (DateTime?)null,
+                NewestExport = newestExport.HasValue ? LabDb.FromUnixMs(newestExport.Value) : (DateTime?)null,
+                Lag = lag,
+                ExportCheckDelay = TimeSpan.FromSeconds(s.CheckDelayS),
+                FullExportFrequency = s.FullFrequencyS.HasValue ? TimeSpan.FromSeconds(s.FullFrequencyS.Value) : (TimeSpan?)null,
+            };
+        });
+
+        public ImportStatus GetImportStatus(string dataStore) => Guard(() =>
+        {
+            using var c = OpenBackPak(readOnly: true);
+            var s = ReadStore(c, dataStore);
+            int waiting = 0;
+            if (s.StagingArea != null && StagingProblem(s.StagingArea) == null)
+                waiting = StagingFiles(s.StagingArea).Count(f => f.Header.Seq > s.ImportSeq && IsFor(f.Header, s));
+            return new ImportStatus
+            {
+                DataStore = s.Name, Node = Node, StagingArea = s.StagingArea,
+                StagingReachable = s.StagingArea != null && StagingProblem(s.StagingArea) == null,
+                LastFullImport = LastRun(c, s.Name, "Import", "Full"), LastUpdate = LastRun(c, s.Name, "Import", "Update"),
+                WaitingFiles = waiting, NodeReplacements = ParseReplacements(s.NodeReplacements), PrimaryStoreId = s.PrimaryStoreId,
+            };
+        });
+
+        private static SyncRun? LastRun(SqliteConnection c, string store, string direction, string type)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT id, type, started, ended, result, volumes, entries, failed, deleted, error FROM sync_run " +
+                              "WHERE data_store = @s AND direction = @d AND type = @t ORDER BY id DESC LIMIT 1";
+            cmd.Parameters.AddWithValue("@s", store);
+            cmd.Parameters.AddWithValue("@d", direction);
+            cmd.Parameters.AddWithValue("@t", type);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) return null;
+            return RunFrom(r, store, direction);
+        }
+
+        private SyncRun ReadRun(long id)
+        {
+            using var c = OpenBackPak(readOnly: true);
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT id, type, started, ended, result, volumes, entries, failed, deleted, error, data_store, direction FROM sync_run WHERE id = @i";
+            cmd.Parameters.AddWithValue("@i", id);
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            return RunFrom(r, r.GetString(10), r.GetString(11));
+        }
+
+        private static SyncRun RunFrom(SqliteDataReader r, string store, string direction) => new SyncRun
+        {
+            Id = r.GetInt64(0), DataStore = store, Direction = direction,
+            Type = r.GetString(1) == "Full" ? SyncType.Full : r.GetString(1) == "Update" ? SyncType.Update : SyncType.Unknown,
+            Started = LabDb.FromUnixMs(r.GetInt64(2)), Ended = r.IsDBNull(3) ? (DateTime?)null : LabDb.FromUnixMs(r.GetInt64(3)),
+            Result = Enum.TryParse<SyncResult>(r.GetString(4), out var res) ? res : SyncResult.Unknown, ResultText = r.GetString(4),
+            Volumes = r.GetInt32(5), Entries = r.GetInt64(6),
+            FailedVolumes = r.IsDBNull(7) || r.GetString(7).Length == 0 ? new string[0] : r.GetString(7).Split(','),
+            Deleted = r.GetInt32(8), Error = r.IsDBNull(9) ? null : r.GetString(9),
+        };
+
+        // ---------------------------------------------------------------- settings
+
+        public void SetExportSuspended(string dataStore, bool suspended, string user) => Guard(() =>
+        {
+            using (var c = OpenBackPak())
+            {
+                var s = ReadStore(c, dataStore);
+                LabDb.Exec(c, "UPDATE data_store SET export_suspended = @v WHERE name = @n", ("@v", suspended ? 1 : 0), ("@n", s.Name));
+                WriteAudit(c, user, suspended ? "SuspendCatalogExport" : "ResumeCatalogExport", s.Name, "Done", null);
+            }
+            if (!suspended) RunDueWorkCore(); // pending updates go out now
+            return true;
+        });
+
+        public DataStore SetDataStore(string name, DataStoreSettings settings, string user) => Guard(() =>
+        {
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                var s = ReadStore(c, name);
+                var changes = new List<string>();
+                if (settings.StagingArea != null)
+                {
+                    string area = settings.StagingArea.Trim().ToUpperInvariant();
+                    try { LabLayout.StagingDirFromGuardian(_lab.Root, area); }
+                    catch (FormatException) { throw Setting("StagingArea", settings.StagingArea, "a Guardian subvolume such as \\B.$BPSTAGE.DS01"); }
+                    if (!_lab.Nodes.Contains(area.Substring(0, area.IndexOf('.'))))
+                        throw Setting("StagingArea", settings.StagingArea, "a subvolume on one of the lab's nodes (" + string.Join(", ", _lab.Nodes) + ")");
+                    LabDb.Exec(c, "UPDATE data_store SET staging_area = @v WHERE name = @n", ("@v", area), ("@n", s.Name));
+                    changes.Add("staging area " + area);
+                }
+                if (settings.ExportCheckDelay is { } delay)
+                {
+                    if (delay < TimeSpan.FromSeconds(1) || delay > TimeSpan.FromDays(1)) throw Setting("ExportCheckDelay", delay, "between 1 second and 1 day");
+                    LabDb.Exec(c, "UPDATE data_store SET export_check_delay_s = @v WHERE name = @n", ("@v", (int)delay.TotalSeconds), ("@n", s.Name));
+                    changes.Add("export check delay " + delay);
+                }
+                if (settings.FullExportFrequency is { } freq)
+                {
+                    if (freq < TimeSpan.Zero) throw Setting("FullExportFrequency", freq, "zero (none) or a positive interval");
+                    LabDb.Exec(c, "UPDATE data_store SET full_export_frequency_s = @v WHERE name = @n", ("@v", freq == TimeSpan.Zero ? null : (object)(int)freq.TotalSeconds), ("@n", s.Name));
+                    changes.Add("full export frequency " + (freq == TimeSpan.Zero ? "none" : freq.ToString()));
+                }
+                if (settings.NodeReplacements != null)
+                {
+                    var pairs = settings.NodeReplacements.Select(kv => (Old: Names.NormalizeNode(kv.Key), New: Names.NormalizeNode(kv.Value))).ToList();
+                    string? text = pairs.Count == 0 ? null : string.Join(";", pairs.Select(p => p.Old + "=" + p.New));
+                    LabDb.Exec(c, "UPDATE data_store SET node_replacements = @v WHERE name = @n", ("@v", text), ("@n", s.Name));
+                    changes.Add("node replacements " + (text ?? "none"));
+                }
+                if (settings.PrimaryStoreId != null)
+                {
+                    string id = Names.NormalizeDataStore(settings.PrimaryStoreId);
+                    LabDb.Exec(c, "UPDATE data_store SET primary_store_id = @v WHERE name = @n", ("@v", id), ("@n", s.Name));
+                    changes.Add("primary store id " + id);
+                }
+                if (settings.Status is { } status && status != DataStoreStatus.Unknown)
+                {
+                    LabDb.Exec(c, "UPDATE data_store SET status = @v WHERE name = @n", ("@v", status.ToString().ToUpperInvariant()), ("@n", s.Name));
+                    changes.Add("status " + status.ToString().ToUpperInvariant());
+                }
+                if (settings.DomainAccess is { } access && access != DomainAccess.Unknown && access != s.Access)
+                {
+                    LabDb.Exec(c, "UPDATE data_store SET domain_access = @v WHERE name = @n", ("@v", LabNames.Access(access)), ("@n", s.Name));
+                    // Volumes follow their store. RESTRICTED and SECONDARY volumes never accept a write: WRITE shows '.'
+                    // (R20); a PRIMARY volume gets its write access back as its read access (inferred).
+                    LabDb.Exec(c, access == DomainAccess.Primary
+                            ? "UPDATE volume SET domain_access = @a, authorization = substr(authorization, 1, 1) || substr(authorization, 1, 1) || substr(authorization, 3) WHERE data_store = @n AND substr(authorization, 2, 1) = '.'"
+                            : "UPDATE volume SET domain_access = @a, authorization = substr(authorization, 1, 1) || '.' || substr(authorization, 3) WHERE data_store = @n",
+                        ("@a", LabNames.Access(access)), ("@n", s.Name));
+                    LabDb.Exec(c, "UPDATE volume SET domain_access = @a WHERE data_store = @n", ("@a", LabNames.Access(access)), ("@n", s.Name)); // the rows the first statement did not match
+                    changes.Add("domain access " + LabNames.Access(s.Access) + " -> " + LabNames.Access(access));
+                }
+                WriteAudit(c, user, "SetDataStore", s.Name, "Done", changes.Count == 0 ? "no change" : string.Join("; ", changes));
+                LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+            return ReadDataStores(name).Single();
+        });
+
+        private static BackPakException Setting(string what, object? value, string expected) =>
+            new BackPakException(ErrorIds.InvalidSetting, BackPakErrorCategory.InvalidArgument,
+                $"{what} '{value}' is not valid: it must be {expected}.", value, "Correct the value; nothing was changed.");
+
+        // ---------------------------------------------------------------- export
+
+        public SyncRun StartExport(string dataStore, SyncType type, string user) => Guard(() =>
+        {
+            StoreRow s;
+            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
+            var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.ManualExport);
+            if (rejected != null) throw rejected;
+            if (s.Suspended)
+                throw new BackPakException(ErrorIds.ExportSuspended, BackPakErrorCategory.InvalidOperation,
+                    $"Catalog export of data store {s.Name} on {Node} is suspended: no export starts.", s.Name,
+                    "Resume-BPCatalogExport -DataStore " + s.Name + " first.");
+            var run = Export(s, type == SyncType.Full ? SyncType.Full : SyncType.Update, user, onlyDue: false);
+            if (run.Result == SyncResult.Failed && run.Error != null && StagingProblem(s.StagingArea!) is { } problem) throw problem;
+            return run;
+        });
+
+        public int RunDueWork() => Guard(RunDueWorkCore);
+
+        /// <summary>The Domain Manager's automatic exports and the EMS Extractor's retries that are due now.</summary>
+        private int RunDueWorkCore()
+        {
+            var stores = new List<StoreRow>();
+            using (var c = OpenBackPak(readOnly: true))
+            {
+                long now = LabDb.ToUnixMs(Now);
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT DISTINCT data_store FROM export_pending WHERE next_retry <= @now";
+                cmd.Parameters.AddWithValue("@now", now);
+                var names = new List<string>();
+                using (var r = cmd.ExecuteReader()) while (r.Read()) names.Add(r.GetString(0));
+                foreach (var n in names) stores.Add(ReadStore(c, n));
+            }
+            int exported = 0;
+            foreach (var s in stores)
+            {
+                if (s.Suspended || s.StagingArea == null) continue;
+                if (ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.AutomaticExport) != null) continue;
+                try { exported += Export(s, SyncType.Update, "BBSV", onlyDue: true).Volumes; }
+                catch (BackPakException e) when (e.ErrorId == ErrorIds.SyncInProgress) { } // the running one will be retried later
+            }
+            return exported;
+        }
+
+        private SyncRun Export(StoreRow s, SyncType type, string user, bool onlyDue)
+        {
+            if (s.StagingArea == null)
+                throw new BackPakException(ErrorIds.StagingAreaNotSet, BackPakErrorCategory.InvalidOperation,
+                    $"Data store {s.Name} on {Node} has no staging area to export to.", s.Name,
+                    "Set it: Set-BPDataStore -Name " + s.Name + " -StagingArea '\\B.$BPSTAGE." + s.Name + "'.");
+            using var syncLock = AcquireSyncLock(s.Name, "Export");
+            long now = LabDb.ToUnixMs(Now);
+            // The Full export frequency turns an update into a full export once the interval has passed [CS p20].
+            if (type == SyncType.Update && s.FullFrequencyS.HasValue && (s.LastFullExport == null || now - s.LastFullExport.Value >= s.FullFrequencyS.Value * 1000L))
+                type = SyncType.Full;
+            long runId = BeginRun(s.Name, "Export", type, now);
+            var pending = ReadPending(s.Name, onlyDue && type == SyncType.Update ? now : long.MaxValue);
+            var problem = StagingProblem(s.StagingArea);
+            if (problem != null)
+            {
+                // Nothing reached the staging area: every pending update stays, to be retried at the check delay.
+                using var c = OpenBackPak();
+                LabDb.Exec(c, "UPDATE export_pending SET retry_count = retry_count + 1, last_error = @e, next_retry = @n WHERE data_store = @s",
+                    ("@e", problem.Message), ("@n", now + s.CheckDelayS * 1000L), ("@s", s.Name));
+                EndRun(c, runId, SyncResult.Failed, 0, 0, pending, 0, problem.Message);
+                return ReadRun(runId);
+            }
+            string dir = LabLayout.StagingDirFromGuardian(_lab.Root, s.StagingArea);
+            Directory.CreateDirectory(dir);
+            long seq = s.ExportSeq + 1;
+            int volumes = 0;
+            long entries = 0;
+            if (type == SyncType.Full)
+            {
+                using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.FullName), "FULL", StoreIdForExport(s), Node, seq, now);
+                foreach (var v in ReadExportVolumes(s.Name)) w.Write(v);
+                w.Commit();
+                volumes = w.Volumes;
+                entries = w.Entries;
+            }
+            else
+            {
+                // Changes are sent one volume at a time [CS p15]; a volume deleted meanwhile has nothing to send
+                // (deletions reach the secondary only through a full export and import, R9).
+                using var c = OpenBackPak(readOnly: true);
+                using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
+                foreach (var label in pending)
+                {
+                    var v = ReadExportVolume(c, dsm, label);
+                    if (v == null) continue;
+                    using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.UpdateName(label)), "UPDATE", StoreIdForExport(s), Node, seq, now);
+                    w.Write(v);
+                    w.Commit();
+                    volumes++;
+                    entries += w.Entries;
+                    LabFaults.CrashPoint("export.between-volumes");
+                }
+            }
+            using (var c = OpenBackPak())
+            {
+                LabDb.Exec(c, "BEGIN IMMEDIATE");
+                // A full export carries every volume: every update raised before it started is satisfied.
+                if (type == SyncType.Full) LabDb.Exec(c, "DELETE FROM export_pending WHERE data_store = @s AND raised <= @t", ("@s", s.Name), ("@t", now));
+                else
+                {
+                    using var del = Command(c, "DELETE FROM export_pending WHERE data_store = @s AND label = @l AND raised <= @t", "@s", "@l", "@t");
+                    foreach (var l in pending) { SetAll(del, s.Name, l, now); del.ExecuteNonQuery(); }
+                }
+                LabDb.Exec(c, "UPDATE data_store SET export_seq = @q" + (type == SyncType.Full ? ", last_full_export = @t" : "") + " WHERE name = @s",
+                    ("@q", seq), ("@t", now), ("@s", s.Name));
+                EndRun(c, runId, SyncResult.Completed, volumes, entries, new string[0], 0, null, seq);
+                LabDb.Exec(c, "COMMIT");
+                WriteAudit(c, user, "CatalogExport", s.Name, "Completed", $"{type} export {seq}: {volumes} volume(s), {entries} entr(y/ies) to {s.StagingArea}");
+            }
+            return ReadRun(runId);
+        }
+
+        /// <summary>The name the secondary knows the store by: its Store ID on the primary side (Q1).</summary>
+        private static string StoreIdForExport(StoreRow s) => s.Name;
+
+        private List<string> ReadPending(string store, long dueBy)
+        {
+            using var c = OpenBackPak(readOnly: true);
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT label FROM export_pending WHERE data_store = @s AND next_retry <= @d ORDER BY label";
+            cmd.Parameters.AddWithValue("@s", store);
+            cmd.Parameters.AddWithValue("@d", dueBy);
+            using var r = cmd.ExecuteReader();
+            var list = new List<string>();
+            while (r.Read()) list.Add(r.GetString(0));
+            return list;
+        }
+
+        /// <summary>Every volume of a store with its DSM/TC entries, streamed in label order by a merge of sorted reads.</summary>
+        private IEnumerable<ExportedVolume> ReadExportVolumes(string store)
+        {
+            using var c = OpenBackPak(readOnly: true);
+            LabDb.Exec(c, "ATTACH DATABASE @p AS dsm", ("@p", _dsmTcDb));
+            using var vol = Reader(c, "SELECT label, volume_group, catalog_status, owner_node, owner_user, authorization, last_backup, expiration, media_key_name, locked, last_update FROM volume WHERE data_store = @s ORDER BY label", store);
+            using var tv = Reader(c, "SELECT t.label, t.volcat, t.pool, t.status, t.expiration, t.created FROM dsm.tapevolume t JOIN volume v ON v.label = t.label WHERE v.data_store = @s ORDER BY t.label", store);
+            using var tf = Reader(c, "SELECT t.label, t.file_seq, t.filecat, t.fileid, t.generation, t.expiration, t.created FROM dsm.tapefile t JOIN volume v ON v.label = t.label WHERE v.data_store = @s ORDER BY t.label, t.file_seq", store);
+            using var df = Reader(c, "SELECT d.label, d.file_seq, d.disk_seq, d.filecat, d.name FROM dsm.diskfile d JOIN volume v ON v.label = d.label WHERE v.data_store = @s ORDER BY d.label, d.file_seq, d.disk_seq", store);
+            bool hasTv = tv.Read(), hasTf = tf.Read(), hasDf = df.Read();
+            while (vol.Read())
+            {
+                var v = VolumeFromRow(vol);
+                while (hasTv && string.CompareOrdinal(tv.GetString(0), v.Label) < 0) hasTv = tv.Read();
+                if (hasTv && tv.GetString(0) == v.Label) { v.TapeVolume = (tv.GetString(1), tv.GetString(2), tv.GetString(3), NullableLong(tv, 4), NullableLong(tv, 5)); hasTv = tv.Read(); }
+                while (hasTf && string.CompareOrdinal(tf.GetString(0), v.Label) <= 0)
+                {
+                    if (tf.GetString(0) == v.Label) v.TapeFiles.Add((tf.GetInt32(1), tf.GetString(2), tf.GetString(3), tf.GetInt32(4), NullableLong(tf, 5), NullableLong(tf, 6)));
+                    hasTf = tf.Read();
+                }
+                while (hasDf && string.CompareOrdinal(df.GetString(0), v.Label) <= 0)
+                {
+                    if (df.GetString(0) == v.Label) v.DiskFiles.Add((df.GetInt32(1), df.GetInt32(2), df.GetString(3), df.GetString(4)));
+                    hasDf = df.Read();
+                }
+                yield return v;
+            }
+        }
+
+        private static SqliteDataReader Reader(SqliteConnection c, string sql, string store)
+        {
+            var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            cmd.Parameters.AddWithValue("@s", store);
+            return cmd.ExecuteReader();
+        }
+
+        private static ExportedVolume VolumeFromRow(SqliteDataReader r) => new ExportedVolume
+        {
+            Label = r.GetString(0), Group = r.GetString(1), CatalogStatus = r.GetString(2), OwnerNode = r.GetString(3), OwnerUser = r.GetString(4),
+            Authorization = r.GetString(5), LastBackup = NullableLong(r, 6), Expiration = NullableLong(r, 7), MediaKeyName = Str(r, 8),
+            Locked = r.GetInt64(9) != 0, LastUpdate = NullableLong(r, 10),
+        };
+
+        private static ExportedVolume? ReadExportVolume(SqliteConnection c, SqliteConnection dsm, string label)
+        {
+            ExportedVolume v;
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "SELECT label, volume_group, catalog_status, owner_node, owner_user, authorization, last_backup, expiration, media_key_name, locked, last_update FROM volume WHERE label = @s";
+                cmd.Parameters.AddWithValue("@s", label);
+                using var r = cmd.ExecuteReader();
+                if (!r.Read()) return null;
+                v = VolumeFromRow(r);
+            }
+            using (var r = Reader(dsm, "SELECT volcat, pool, status, expiration, created FROM tapevolume WHERE label = @s", label))
+                if (r.Read()) v.TapeVolume = (r.GetString(0), r.GetString(1), r.GetString(2), NullableLong(r, 3), NullableLong(r, 4));
+            using (var r = Reader(dsm, "SELECT file_seq, filecat, fileid, generation, expiration, created FROM tapefile WHERE label = @s ORDER BY file_seq", label))
+                while (r.Read()) v.TapeFiles.Add((r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetInt32(3), NullableLong(r, 4), NullableLong(r, 5)));
+            using (var r = Reader(dsm, "SELECT file_seq, disk_seq, filecat, name FROM diskfile WHERE label = @s ORDER BY file_seq, disk_seq", label))
+                while (r.Read()) v.DiskFiles.Add((r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetString(3)));
+            return v;
+        }
+
+        // ---------------------------------------------------------------- import
+
+        public SyncRun StartImport(string dataStore, SyncType type, bool catalogFiles, string user) => Guard(() =>
+        {
+            StoreRow s;
+            var groups = new Dictionary<string, VolumeGroup>(StringComparer.OrdinalIgnoreCase);
+            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
+            var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.Import);
+            if (rejected != null) throw rejected;
+            if (s.StagingArea == null)
+                throw new BackPakException(ErrorIds.StagingAreaNotSet, BackPakErrorCategory.InvalidOperation,
+                    $"Data store {s.Name} on {Node} has no staging area to import from.", s.Name, "Set-BPDataStore -Name " + s.Name + " -StagingArea ...");
+            if (StagingProblem(s.StagingArea) is { } problem) throw problem;
+            foreach (var g in ReadVolumeGroups(s.Name, null))
+            {
+                groups[g.Name] = g;
+                if (g.OriginalPrimaryName != null) groups[g.OriginalPrimaryName] = g; // the primary side's name (CS p9)
+            }
+            CheckTargetCatalogs(s, groups.Values.Distinct().ToList());
+            var replacements = ParseReplacements(s.NodeReplacements);
+
+            using var syncLock = AcquireSyncLock(s.Name, "Import");
+            long now = LabDb.ToUnixMs(Now);
+            long runId = BeginRun(s.Name, "Import", type == SyncType.Full ? SyncType.Full : SyncType.Update, now);
+            string dir = LabLayout.StagingDirFromGuardian(_lab.Root, s.StagingArea);
+            var files = new List<(string Path, ExportFile.Header Header)>();
+            if (type == SyncType.Full)
+            {
+                string full = Path.Combine(dir, ExportFile.FullName);
+                var h = ExportFile.ReadHeader(full);
+                if (h == null || !IsFor(h, s))
+                {
+                    using var c = OpenBackPak();
+                    string why = h == null ? "there is no full export in " + s.StagingArea : $"the full export in {s.StagingArea} is of data store {h.Store}, not {s.PrimaryStoreId}";
+                    EndRun(c, runId, SyncResult.Failed, 0, 0, new string[0], 0, why);
+                    throw new BackPakException(ErrorIds.ExportFileInvalid, BackPakErrorCategory.InvalidData, $"Full import of {s.Name} on {Node} is impossible: {why}.", s.Name,
+                        "Run Start-BPCatalogExport -Type Full on the primary side first.");
+                }
+                files.Add((full, h));
+            }
+            else
+                // The files that arrived since the last successful import, oldest first [CS p15].
+                files.AddRange(StagingFiles(s.StagingArea).Where(f => f.Header.Seq > s.ImportSeq && IsFor(f.Header, s))
+                    .OrderBy(f => f.Header.Seq).ThenBy(f => f.Header.Type == "FULL" ? 0 : 1));
+
+            var failed = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int volumes = 0, deleted = 0;
+            long entries = 0, maxSeq = s.ImportSeq;
+            using (var bp = OpenBackPak())
+            using (var dsm = LabDb.Open(_dsmTcDb))
+            {
+                LabDb.Exec(bp, "BEGIN IMMEDIATE");
+                LabDb.Exec(dsm, "BEGIN IMMEDIATE");
+                try
+                {
+                    var apply = new ImportWriter(bp, dsm, s.Name, catalogFiles, replacements);
+                    foreach (var (path, header) in files)
+                    {
+                        maxSeq = Math.Max(maxSeq, header.Seq);
+                        foreach (var v in ExportFile.Read(path, _ => { }))
+                        {
+                            seen.Add(v.Label);
+                            string? why = null;
+                            if (!groups.TryGetValue(v.Group, out var g)) why = $"no volume group of {s.Name} on {Node} is named {v.Group} or has it as its original primary name";
+                            else if (_lab.HasFault(FaultImportFailure, v.Label)) why = "import of the volume failed (simulated fault)";
+                            if (why != null) { failed.Add(v.Label); continue; }
+                            entries += apply.Write(v, g!);
+                            volumes++;
+                        }
+                    }
+                    // Only a FULL import deletes: volumes no longer at the primary go, with the DSM/TC entries linked
+                    // to them; a TAPEVOLUME with no BackPak volume linked here is left alone (R9).
+                    if (type == SyncType.Full && failed.Count == 0)
+                        foreach (var gone in StoreLabels(bp, s.Name).Where(l => !seen.Contains(l)).ToList())
+                        {
+                            apply.Delete(gone);
+                            deleted++;
+                        }
+                    LabFaults.CrashPoint("import.before-commit");
+                    LabDb.Exec(dsm, "COMMIT");
+                    LabDb.Exec(bp, "COMMIT");
+                }
+                catch
+                {
+                    LabDb.Exec(dsm, "ROLLBACK");
+                    LabDb.Exec(bp, "ROLLBACK");
+                    using var c = OpenBackPak();
+                    EndRun(c, runId, SyncResult.Failed, 0, 0, new string[0], 0, "the import stopped on an error; nothing of it was applied");
+                    throw;
+                }
+            }
+            using (var c = OpenBackPak())
+            {
+                // One failed volume: the sequence does not move, so the next UPDATE redoes every volume (R10).
+                if (failed.Count == 0) LabDb.Exec(c, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", maxSeq), ("@s", s.Name));
+                EndRun(c, runId, failed.Count == 0 ? SyncResult.Completed : SyncResult.Failed, volumes, entries, failed, deleted,
+                    failed.Count == 0 ? null : $"{failed.Count} volume(s) failed; the next UPDATE import redoes all volumes", maxSeq);
+                WriteAudit(c, user, "CatalogImport", s.Name, failed.Count == 0 ? "Completed" : "Failed",
+                    $"{type} import from {s.StagingArea}: {volumes} volume(s), {entries} entr(y/ies), {deleted} deleted, {failed.Count} failed");
+            }
+            return ReadRun(runId);
+        });
+
+        /// <summary>Writes imported volumes into the secondary's catalogs (both transactions are the caller's).</summary>
+        private sealed class ImportWriter
+        {
+            private readonly SqliteCommand _volume, _delTv, _delTf, _delDf, _insTv, _insTf, _insDf, _delVolume;
+            private readonly bool _catalogFiles;
+            private readonly IReadOnlyDictionary<string, string> _replace;
+
+            public ImportWriter(SqliteConnection bp, SqliteConnection dsm, string store, bool catalogFiles, IReadOnlyDictionary<string, string> replace)
+            {
+                _catalogFiles = catalogFiles;
+                _replace = replace;
+                _volume = Command(bp,
+                    "INSERT INTO volume(label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, last_backup, expiration, media_key_name, locked, last_update) " +
+                    "VALUES (@l, '" + store.Replace("'", "''") + "', @g, 'SECONDARY', @st, @on, @ou, @au, @lb, @ex, @k, @lk, @lu) " +
+                    "ON CONFLICT(label) DO UPDATE SET data_store = excluded.data_store, volume_group = excluded.volume_group, domain_access = 'SECONDARY', " +
+                    "catalog_status = excluded.catalog_status, owner_node = excluded.owner_node, owner_user = excluded.owner_user, authorization = excluded.authorization, " +
+                    "last_backup = excluded.last_backup, expiration = excluded.expiration, media_key_name = excluded.media_key_name, locked = excluded.locked, last_update = excluded.last_update",
+                    "@l", "@g", "@st", "@on", "@ou", "@au", "@lb", "@ex", "@k", "@lk", "@lu");
+                _delVolume = Command(bp, "DELETE FROM volume WHERE label = @l", "@l");
+                _delTv = Command(dsm, "DELETE FROM tapevolume WHERE label = @l", "@l");
+                _delTf = Command(dsm, "DELETE FROM tapefile WHERE label = @l", "@l");
+                _delDf = Command(dsm, "DELETE FROM diskfile WHERE label = @l", "@l");
+                _insTv = Command(dsm, "INSERT INTO tapevolume(label, volcat, pool, status, expiration, created) VALUES (@1,@2,@3,@4,@5,@6)", "@1", "@2", "@3", "@4", "@5", "@6");
+                _insTf = Command(dsm, "INSERT INTO tapefile(label, file_seq, filecat, fileid, generation, expiration, created) VALUES (@1,@2,@3,@4,@5,@6,@7)", "@1", "@2", "@3", "@4", "@5", "@6", "@7");
+                _insDf = Command(dsm, "INSERT INTO diskfile(label, file_seq, disk_seq, filecat, name) VALUES (@1,@2,@3,@4,@5)", "@1", "@2", "@3", "@4", "@5");
+            }
+
+            /// <summary>The BackPak entry always; the DSM/TC entries into the VOLCAT, POOL and FILECAT of the group [CS p15].</summary>
+            public long Write(ExportedVolume v, VolumeGroup g)
+            {
+                // A SECONDARY volume never accepts a write: WRITE shows '.' (R20).
+                string auth = v.Authorization.Length >= 2 ? v.Authorization.Substring(0, 1) + "." + v.Authorization.Substring(2) : v.Authorization;
+                SetAll(_volume, v.Label, g.Name, v.CatalogStatus, v.OwnerNode, v.OwnerUser, auth, v.LastBackup, v.Expiration, v.MediaKeyName, v.Locked ? 1 : 0, v.LastUpdate);
+                _volume.ExecuteNonQuery();
+                long n = 1;
+                if (g.CatalogKind != CatalogKind.DsmTc) return n; // TMF entries are not replicated (Q7, inferred)
+                Run(_delTv, v.Label);
+                Run(_delTf, v.Label);
+                if (_catalogFiles) Run(_delDf, v.Label);
+                if (v.TapeVolume is { } t)
+                {
+                    SetAll(_insTv, v.Label, g.VolumeCatalog, g.Pool, t.Status, t.Expiration, t.Created);
+                    _insTv.ExecuteNonQuery();
+                    n++;
+                }
+                foreach (var f in v.TapeFiles)
+                {
+                    SetAll(_insTf, v.Label, f.Seq, g.FileCatalog, f.FileId, f.Generation, f.Expiration, f.Created);
+                    _insTf.ExecuteNonQuery();
+                    n++;
+                }
+                if (!_catalogFiles) return n; // CATALOGFILES NO: DISKFILE entries are not processed (Q4, inferred)
+                foreach (var d in v.DiskFiles)
+                {
+                    SetAll(_insDf, v.Label, d.FileSeq, d.DiskSeq, g.FileCatalog, Replace(d.Name));
+                    _insDf.ExecuteNonQuery();
+                    n++;
+                }
+                return n;
+            }
+
+            public void Delete(string label)
+            {
+                foreach (var cmd in new[] { _delTv, _delTf, _delDf, _delVolume }) Run(cmd, label);
+            }
+
+            /// <summary>Node-name replacement of the node part of a DISKFILE name (R5).</summary>
+            private string Replace(string name)
+            {
+                int dot = name.IndexOf('.');
+                if (dot <= 0 || _replace.Count == 0) return name;
+                return _replace.TryGetValue(name.Substring(0, dot), out var to) ? to + name.Substring(dot) : name;
+            }
+
+            private static void Run(SqliteCommand cmd, string label)
+            {
+                cmd.Parameters[0].Value = label;
+                cmd.ExecuteNonQuery();
+            }
+        }
+
+        /// <summary>R6: the target catalogs exist here; R4: with node replacement, no group targets the MEDIADEFS default FILECAT.</summary>
+        private void CheckTargetCatalogs(StoreRow s, IReadOnlyList<VolumeGroup> groups)
+        {
+            var catalogs = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+            using (var dsm = LabDb.Open(_dsmTcDb, readOnly: true))
+            using (var r = Reader(dsm, "SELECT name, is_default FROM catalog WHERE @s = @s", s.Name))
+                while (r.Read()) catalogs[r.GetString(0)] = r.GetInt64(1) != 0;
+            bool replacing = ParseReplacements(s.NodeReplacements).Count > 0;
+            foreach (var g in groups.Where(g => g.CatalogKind == CatalogKind.DsmTc))
+            {
+                foreach (var cat in new[] { g.VolumeCatalog, g.FileCatalog })
+                    if (cat == null || !catalogs.ContainsKey(cat))
+                        throw new BackPakException(ErrorIds.CatalogNotFound, BackPakErrorCategory.ObjectNotFound,
+                            $"Volume group {g.Name} of {s.Name} on {Node} targets the DSM/TC catalog {cat}, which does not exist on {Node} (R6).", cat,
+                            "Create the catalog on the secondary node, or point the volume group at an existing dedicated VOLCAT/FILECAT.");
+                if (replacing && g.FileCatalog != null && catalogs[g.FileCatalog])
+                    throw new BackPakException(ErrorIds.FileCatalogConflict, BackPakErrorCategory.InvalidOperation,
+                        $"Data store {s.Name} on {Node} has node replacement, and volume group {g.Name} sends DISKFILEs to {g.FileCatalog}, the MEDIADEFS default FILECAT (R4).", g.FileCatalog,
+                        "Use a dedicated FILECAT for the replicated entries, or remove the node replacement pairs.");
+            }
+        }
+
+        // ---------------------------------------------------------------- staging, locks, runs
+
+        /// <summary>Why the staging area cannot be reached now, or null: its node's Expand link may be down (a fault).</summary>
+        private BackPakException? StagingProblem(string stagingArea)
+        {
+            string node = stagingArea.Substring(0, Math.Max(0, stagingArea.IndexOf('.')));
+            if (_lab.HasFault(FaultStagingUnreachable, node))
+                return new BackPakException(ErrorIds.StagingUnreachable, BackPakErrorCategory.ConnectionError,
+                    $"The staging area {stagingArea} on {node} cannot be reached from {Node}: the Expand link is down.", stagingArea,
+                    "Restore the Expand link (in the lab: Remove-BPLabFault); pending exports are kept and retried at the export check delay.");
+            return null;
+        }
+
+        private IEnumerable<(string Path, ExportFile.Header Header)> StagingFiles(string stagingArea)
+        {
+            string dir = LabLayout.StagingDirFromGuardian(_lab.Root, stagingArea);
+            if (!Directory.Exists(dir)) yield break;
+            foreach (var f in Directory.EnumerateFiles(dir, "*.bpx"))
+                if (ExportFile.ReadHeader(f) is { } h) yield return (f, h);
+        }
+
+        private static bool IsFor(ExportFile.Header h, StoreRow s) => string.Equals(h.Store, s.PrimaryStoreId, StringComparison.OrdinalIgnoreCase);
+
+        private static List<string> StoreLabels(SqliteConnection c, string store)
+        {
+            using var r = Reader(c, "SELECT label FROM volume WHERE data_store = @s", store);
+            var list = new List<string>();
+            while (r.Read()) list.Add(r.GetString(0));
+            return list;
+        }
+
+        /// <summary>One export or import per data store at a time (R8), across processes; a dead holder's lock is taken over.</summary>
+        private IDisposable AcquireSyncLock(string store, string direction)
+        {
+            using (var c = OpenBackPak())
+            {
+                LabDb.Exec(c, "BEGIN IMMEDIATE");
+                try
+                {
+                    using (var r = Reader(c, "SELECT direction, owner_host, owner_pid, owner_start FROM sync_lock WHERE data_store = @s", store))
+                        if (r.Read() && !RunOwner.MayTakeOver(r.GetString(1), r.GetInt32(2), r.GetInt64(3)))
+                            throw new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
+                                $"An {r.GetString(0).ToLowerInvariant()} of data store {store} is running on {Node}: only one export or import runs per data store at a time (R8).",
+                                store, "Wait for it to end (Wait-BPCatalogExport, Get-BPExportStatus), then start again.");
+                    LabDb.Exec(c, "INSERT OR REPLACE INTO sync_lock(data_store, direction, owner_host, owner_pid, owner_start, started) VALUES (@s, @d, @h, @p, @o, @t)",
+                        ("@s", store), ("@d", direction), ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@o", RunOwner.StartMs), ("@t", LabDb.ToUnixMs(Now)));
+                    LabDb.Exec(c, "COMMIT");
+                }
+                catch
+                {
+                    LabDb.Exec(c, "ROLLBACK");
+                    throw;
+                }
+            }
+            return new SyncLock(this, store);
+        }
+
+        private sealed class SyncLock : IDisposable
+        {
+            private readonly LabDomain _d;
+            private readonly string _store;
+            public SyncLock(LabDomain d, string store) { _d = d; _store = store; }
+            public void Dispose()
+            {
+                using var c = _d.OpenBackPak();
+                LabDb.Exec(c, "DELETE FROM sync_lock WHERE data_store = @s AND owner_pid = @p AND owner_host = @h", ("@s", _store), ("@p", RunOwner.Pid), ("@h", RunOwner.Host));
+            }
+        }
+
+        /// <summary>"Export" or "Import" when a live process holds the store's lock, else null.</summary>
+        private static string? LockHolder(SqliteConnection c, string store)
+        {
+            using var r = Reader(c, "SELECT direction, owner_host, owner_pid, owner_start FROM sync_lock WHERE data_store = @s", store);
+            return r.Read() && !RunOwner.MayTakeOver(r.GetString(1), r.GetInt32(2), r.GetInt64(3)) ? r.GetString(0) : null;
+        }
+
+        private long BeginRun(string store, string direction, SyncType type, long now)
+        {
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "INSERT INTO sync_run(data_store, direction, type, started, result) VALUES (@s, @d, @t, @n, 'Running')",
+                ("@s", store), ("@d", direction), ("@t", type.ToString()), ("@n", now));
+            return (long)LabDb.Scalar(c, "SELECT last_insert_rowid()")!;
+        }
+
+        private void EndRun(SqliteConnection c, long id, SyncResult result, int volumes, long entries, IEnumerable<string> failed, int deleted, string? error, long? seq = null) =>
+            LabDb.Exec(c, "UPDATE sync_run SET ended = @e, result = @r, volumes = @v, entries = @n, failed = @f, deleted = @d, error = @x, seq = @q WHERE id = @i",
+                ("@e", LabDb.ToUnixMs(Now)), ("@r", result.ToString()), ("@v", volumes), ("@n", entries), ("@f", string.Join(",", failed)),
+                ("@d", deleted), ("@x", error), ("@q", seq), ("@i", id));
+
+        /// <summary>Raises export updates for volumes of a PRIMARY store, due now (the Domain Manager sends them as soon as possible).</summary>
+        internal void RaiseExport(SqliteConnection c, string store, IEnumerable<string> labels, ExportReason reason)
+        {
+            long now = LabDb.ToUnixMs(Now);
+            using var cmd = Command(c, "INSERT INTO export_pending(data_store, label, reason, raised, next_retry) VALUES (@s, @l, @r, @t, @t) " +
+                                       "ON CONFLICT(data_store, label) DO UPDATE SET reason = excluded.reason, raised = excluded.raised, next_retry = excluded.next_retry",
+                "@s", "@l", "@r", "@t");
+            foreach (var l in labels) { SetAll(cmd, store, l, reason.ToString(), now); cmd.ExecuteNonQuery(); }
+        }
+
+        private static ExportReason ParseReason(string s) => Enum.TryParse<ExportReason>(s, out var r) ? r : ExportReason.Unknown;
+
+        private static IReadOnlyDictionary<string, string> ParseReplacements(string? text)
+        {
+            var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (string.IsNullOrEmpty(text)) return map;
+            foreach (var pair in text!.Split(';'))
+            {
+                var kv = pair.Split('=');
+                if (kv.Length == 2) map[kv[0]] = kv[1];
+            }
+            return map;
+        }
+
+        private static long? NullableLong(SqliteDataReader r, int i) => r.IsDBNull(i) ? (long?)null : r.GetInt64(i);
+    }
+}
