@@ -21,6 +21,9 @@ $shouldProcessText = @{
     Confirm = 'Prompts you for confirmation before running the cmdlet.'
 }
 $problems = [System.Collections.Generic.List[string]]::new()
+# Text of parameters many cmdlets share (-Domain, -DataStore, ...), in one place; a cmdlet's own text wins.
+$commonFile = Join-Path $SourcePath '_Common.psd1'
+$commonText = if (Test-Path $commonFile) { (Import-PowerShellDataFile $commonFile).Parameters } else { @{} }
 
 $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
 $target = Join-Path $ModulePath 'en-US/BackPak.PowerShell.dll-Help.xml'
@@ -85,6 +88,7 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort
         param($p)
         if ($shouldProcessText.ContainsKey($p.Name)) { return $shouldProcessText[$p.Name] }
         if ($src.Parameters.ContainsKey($p.Name)) { return $src.Parameters[$p.Name] }
+        if ($commonText.ContainsKey($p.Name)) { return $commonText[$p.Name] }
         $problems.Add("$($command.Name): parameter -$($p.Name) has no description"); ''
     }
     foreach ($extra in $src.Parameters.Keys) {

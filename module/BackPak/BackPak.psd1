@@ -23,6 +23,21 @@
         'Remove-BPVolumeGroup'
         'Remove-BPDataStore'
         'Get-BPAuditRecord'
+        'Get-BPExportStatus'
+        'Get-BPImportStatus'
+        'Suspend-BPCatalogExport'
+        'Resume-BPCatalogExport'
+        'Wait-BPCatalogExport'
+        'Start-BPCatalogExport'
+        'Start-BPCatalogImport'
+        'Set-BPDataStore'
+        'Invoke-BPLabBackup'
+        'Start-BPLabBackup'
+        'Stop-BPLabBackup'
+        'Invoke-BPLabDailyBatch'
+        'Add-BPLabFault'
+        'Remove-BPLabFault'
+        'Get-BPLabFault'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -110,20 +110,24 @@ namespace BackPak.Lab
         }
 
         /// <summary>Injects a fault: STAGING_UNREACHABLE (target: a node, its Expand link is down) or IMPORT_FAILURE (target: a label).</summary>
-        public void AddFault(string kind, string target)
+        public void AddFault(LabFaultKind kind, string target) => AddFault(LabFault.Code(kind), target);
+
+        public int RemoveFault(LabFaultKind? kind, string? target) => RemoveFault(kind.HasValue ? LabFault.Code(kind.Value) : null, target);
+
+        internal void AddFault(string kind, string target)
         {
             using var c = LabDb.Open(LabLayout.LabDb(Root));
             LabDb.Exec(c, "INSERT OR REPLACE INTO fault(kind, target, created) VALUES (@k, @t, @c)", ("@k", kind), ("@t", target), ("@c", LabDb.ToUnixMs(Now)));
         }
 
         /// <summary>Clears faults: one, all of a kind (target null), or all (kind null).</summary>
-        public int RemoveFault(string? kind, string? target)
+        internal int RemoveFault(string? kind, string? target)
         {
             using var c = LabDb.Open(LabLayout.LabDb(Root));
             return LabDb.Exec(c, "DELETE FROM fault WHERE (@k IS NULL OR kind = @k) AND (@t IS NULL OR target = @t COLLATE NOCASE)", ("@k", kind), ("@t", target));
         }
 
-        public IReadOnlyList<(string Kind, string Target, DateTime Created)> GetFaults()
+        internal IReadOnlyList<(string Kind, string Target, DateTime Created)> GetFaults()
         {
             using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
             using var cmd = c.CreateCommand();
@@ -133,6 +137,11 @@ namespace BackPak.Lab
             while (r.Read()) list.Add((r.GetString(0), r.GetString(1), LabDb.FromUnixMs(r.GetInt64(2))));
             return list;
         }
+
+        /// <summary>The faults in force, as objects.</summary>
+        public IReadOnlyList<LabFault> Faults() =>
+            GetFaults().Select(f => (Kind: LabFault.Parse(f.Kind), f.Target, f.Created)).Where(f => f.Kind.HasValue)
+                .Select(f => new LabFault { Kind = f.Kind!.Value, Target = f.Target, Created = f.Created }).ToList();
 
         internal static DateTime LabClock(Dictionary<string, string> values)
         {

@@ -154,6 +154,8 @@ namespace BackPak.Lab
             {
                 var s = ReadStore(c, dataStore);
                 LabDb.Exec(c, "UPDATE data_store SET export_suspended = @v WHERE name = @n", ("@v", suspended ? 1 : 0), ("@n", s.Name));
+                // Resumed: what was held goes out now, retries included.
+                if (!suspended) LabDb.Exec(c, "UPDATE export_pending SET next_retry = @t WHERE data_store = @n AND next_retry > @t", ("@t", LabDb.ToUnixMs(Now)), ("@n", s.Name));
                 WriteAudit(c, user, suspended ? "SuspendCatalogExport" : "ResumeCatalogExport", s.Name, "Done", null);
             }
             if (!suspended) RunDueWorkCore(); // pending updates go out now
@@ -182,6 +184,8 @@ namespace BackPak.Lab
                 {
                     if (delay < TimeSpan.FromSeconds(1) || delay > TimeSpan.FromDays(1)) throw Setting("ExportCheckDelay", delay, "between 1 second and 1 day");
                     LabDb.Exec(c, "UPDATE data_store SET export_check_delay_s = @v WHERE name = @n", ("@v", (int)delay.TotalSeconds), ("@n", s.Name));
+                    // Retries already planned follow the new delay when it is shorter.
+                    LabDb.Exec(c, "UPDATE export_pending SET next_retry = MIN(next_retry, @t) WHERE data_store = @n", ("@t", LabDb.ToUnixMs(Now) + (long)delay.TotalMilliseconds), ("@n", s.Name));
                     changes.Add("export check delay " + delay);
                 }
                 if (settings.FullExportFrequency is { } freq)

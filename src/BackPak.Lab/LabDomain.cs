@@ -42,6 +42,9 @@ namespace BackPak.Lab
         public string Location => _lab.Root;
         public DateTime Now => _lab.Now;
 
+        /// <summary>The lab this domain belongs to (for the simulator's faults).</summary>
+        public Lab Lab => _lab;
+
         public IReadOnlyList<DataStore> GetDataStores(string? name = null) => Guard(() => ReadDataStores(name));
 
         public IReadOnlyList<VolumeGroup> GetVolumeGroups(string? dataStore = null, string? name = null) => Guard(() => ReadVolumeGroups(dataStore, name));

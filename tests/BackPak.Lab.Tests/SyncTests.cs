@@ -102,12 +102,12 @@ namespace BackPak.Lab.Tests
         public void R10_one_failed_volume_makes_the_next_update_redo_all()
         {
             var written = A.RunBackups("DS01", 3, null, "t");
-            _lab.AddFault(LabDomain.FaultImportFailure, written[1].Label);
+            _lab.AddFault(LabFaultKind.ImportFailure, written[1].Label);
             var r1 = B.StartImport("DS01", SyncType.Update, true, "t");
             Assert.Equal(SyncResult.Failed, r1.Result);
             Assert.Equal(new[] { written[1].Label }, r1.FailedVolumes);
             Assert.Equal(2, r1.Volumes);
-            _lab.RemoveFault(LabDomain.FaultImportFailure, null);
+            _lab.RemoveFault(LabFaultKind.ImportFailure, null);
             var r2 = B.StartImport("DS01", SyncType.Update, true, "t");
             Assert.Equal(SyncResult.Completed, r2.Result);
             Assert.Equal(3, r2.Volumes); // all of them again, not only the failed one
@@ -142,7 +142,7 @@ namespace BackPak.Lab.Tests
         public void Staging_unreachable_keeps_updates_pending_and_the_retry_sends_them()
         {
             A.SetDataStore("DS01", new DataStoreSettings { ExportCheckDelay = TimeSpan.FromSeconds(1) }, "t");
-            _lab.AddFault(LabDomain.FaultStagingUnreachable, @"\B");
+            _lab.AddFault(LabFaultKind.StagingUnreachable, @"\B");
             var written = A.RunBackups("DS01", 4, null, "t");
             var st = A.GetExportStatus("DS01");
             Assert.False(st.StagingReachable);
@@ -151,7 +151,7 @@ namespace BackPak.Lab.Tests
             Assert.All(st.Pending, p => Assert.Contains("Expand", p.LastError));
             Assert.Equal(SyncResult.Failed, st.LastUpdate!.Result);
             Assert.Equal(ErrorIds.StagingUnreachable, Assert.Throws<BackPakException>(() => A.StartExport("DS01", SyncType.Update, "t")).ErrorId);
-            _lab.RemoveFault(LabDomain.FaultStagingUnreachable, @"\B");
+            _lab.RemoveFault(LabFaultKind.StagingUnreachable, @"\B");
             Thread.Sleep(1100);
             Assert.Equal(4, A.RunDueWork());            // the EMS Extractor's retry
             Assert.Empty(A.GetExportStatus("DS01").Pending);

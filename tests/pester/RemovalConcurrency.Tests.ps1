@@ -22,44 +22,58 @@ BeforeAll {
     $script:Tables = 'tapevolume', 'tapefile', 'diskfile', 'tmf_volume', 'tmf_dump'
     $script:Removal = '$sel | Remove-BPVolume -IgnoreRetention -Force -PassThru'
 
+    $script:Scratch = New-BPScratchFolder -Fallback $TestDrive
+
     function Get-Labels([string[]] $Rows) { @(foreach ($r in $Rows) { $r.Substring(0, $r.IndexOf('|')) }) }
-    function Get-Diff($Reference, $Difference) { @(Compare-BPStringSet -Reference $Reference -Difference $Difference) }
+    function Get-StoreRows([string[]] $Rows, [string] $Store) { @($Rows).Where({ $_.Split('|')[1] -eq $Store }) }
+    function Get-ImageRows([string[]] $Rows, [string] $Folder) { @($Rows).Where({ $_.Contains("|$Folder/") }) }
+    function Get-OtherRows([string[]] $Rows, [string] $Folder) { @($Rows).Where({ -not $_.Contains("|$Folder/") }) }
+    function Assert-Same($Expected, $Actual, [string] $What) {
+        # Same strings (as multisets); on failure, the first differences.
+        $d = @(Compare-BPStringSet -Reference $Expected -Difference $Actual)
+        $d.Count | Should -Be 0 -Because "$What ('-' expected only, '+' found only):`n$($d -join "`n")`n"
+    }
+    function Assert-None($Items, [string] $What) {
+        $all = @(foreach ($i in $Items) { if ($null -ne $i) { $i } })
+        $all.Count | Should -Be 0 -Because "$What, e.g. $(@($all | Select-Object -First 5) -join ', ')"
+    }
 
     function Invoke-Pair([string] $Lab, [string[]] $Patterns, [string] $Tag) {
         # Both removals, started together past the barrier; returns their exits and JSON results.
-        $go = Join-Path $TestDrive "go-$Tag"
+        $go = Join-Path $script:Scratch "go-$Tag"
         $children = for ($i = 0; $i -lt 2; $i++) {
             $cmd = New-BPRemovalChildCommand -Lab $Lab -Setup "`$sel = @(Get-BPVolume -DataStore DS01 -Label '$($Patterns[$i])')" -Removal $script:Removal `
-                -ReadyPath (Join-Path $TestDrive "ready-$Tag-$i") -GoPath $go -ResultPath (Join-Path $TestDrive "result-$Tag-$i.json")
+                -ReadyPath (Join-Path $script:Scratch "ready-$Tag-$i") -GoPath $go -ResultPath (Join-Path $script:Scratch "result-$Tag-$i.json")
             Start-BPFreshPwsh -Command $cmd
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(90)
         while ([DateTime]::UtcNow -lt $deadline -and
-            -not ((Test-Path (Join-Path $TestDrive "ready-$Tag-0")) -and (Test-Path (Join-Path $TestDrive "ready-$Tag-1"))) -and
+            -not ((Test-Path (Join-Path $script:Scratch "ready-$Tag-0")) -and (Test-Path (Join-Path $script:Scratch "ready-$Tag-1"))) -and
             -not ($children[0].Process.HasExited -or $children[1].Process.HasExited)) { Start-Sleep -Milliseconds 5 }
         [System.IO.File]::WriteAllText($go, 'go')
         for ($i = 0; $i -lt 2; $i++) {
             $run = Wait-BPFreshPwsh -Child $children[$i] -TimeoutSeconds 120
-            [pscustomobject]@{ ExitCode = $run.ExitCode; StdErr = $run.StdErr; Result = Read-BPRemovalChildResult (Join-Path $TestDrive "result-$Tag-$i.json") }
+            [pscustomobject]@{ ExitCode = $run.ExitCode; StdErr = $run.StdErr; Result = Read-BPRemovalChildResult (Join-Path $script:Scratch "result-$Tag-$i.json") }
         }
     }
 }
 
 AfterAll {
     Disconnect-BPDomain -All
+    Remove-BPScratchFolder $script:Scratch
 }
 
 Describe "Two concurrent removals, seed <Seed>: '<P1>' and '<P2>' (<Why>)" -ForEach $iterations {
 
     BeforeAll {
         Disconnect-BPDomain -All
-        $lab = Join-Path $TestDrive "lab-$Seed"
+        $lab = Join-Path $script:Scratch "lab-$Seed"
         $null = New-BPLab -Path $lab -VolumeCount $Count -Seed $Seed
         $before = Get-BPLabState $lab
-        $ds01 = @(Get-Labels ($before['volume:A'] | Where-Object { $_.Split('|')[1] -eq 'DS01' }))
-        $sel = @(@($ds01 | Where-Object { $_ -like $P1 }), @($ds01 | Where-Object { $_ -like $P2 }))
-        $union = @($sel[0] + $sel[1] | Sort-Object -Unique)
-        $overlap = @($sel[0] | Where-Object { $_ -in $sel[1] })
+        $ds01 = Get-Labels (Get-StoreRows $before['volume:A'] 'DS01')
+        $sel = @(, @($ds01.Where({ $_ -like $P1 })) + , @($ds01.Where({ $_ -like $P2 })))
+        $union = @($ds01.Where({ $_ -like $P1 -or $_ -like $P2 }))
+        $overlap = @($ds01.Where({ $_ -like $P1 -and $_ -like $P2 }))
         # The volumes as they were read before the removals, for a re-run with stale objects at the end.
         $c = Connect-BPDomain -Lab $lab -Node '\A'
         $staleVolumes = @(Get-BPVolume -Domain $c -DataStore DS01 -Label $P1, $P2)
@@ -86,7 +100,11 @@ Describe "Two concurrent removals, seed <Seed>: '<P1>' and '<P2>' (<Why>)" -ForE
             "VolumeBusy $($busy[0].Count) / $($busy[1].Count); removal took $($runs[0].Result.ElapsedMs) / $($runs[1].Result.ElapsedMs) ms")
     }
 
-    It 'the selections overlap and each spans more than one batch' {
+    AfterAll {
+        Remove-BPScratchFolder $lab
+    }
+
+    It 'the selections overlap and the first spans more than one batch' {
         $overlap.Count | Should -BeGreaterThan 0
         $sel[0].Count | Should -BeGreaterThan 500
         $sel[1].Count | Should -BeGreaterThan 0
@@ -100,92 +118,80 @@ Describe "Two concurrent removals, seed <Seed>: '<P1>' and '<P2>' (<Why>)" -ForE
     }
 
     It 'each volume of the union has exactly one RemoveVolume audit row, and there is no other' {
-        $d = Get-Diff @($union | ForEach-Object { "DS01/$_" }) $after['audit:A']
-        $d | Should -BeNullOrEmpty -Because "audit ('-' missing, '+' extra or duplicate):`n$($d -join "`n")"
+        Assert-Same @($union | ForEach-Object { "DS01/$_" }) $after['audit:A'] 'RemoveVolume audit rows'
     }
 
-    It 'each volume of the union is reported Removed by exactly one process' {
-        $d = Get-Diff $union @($removedBy[0] + $removedBy[1])
-        $d | Should -BeNullOrEmpty -Because "Removed reports ('-' by none, '+' twice or outside the union):`n$($d -join "`n")"
-        @($removedBy[0] | Where-Object { $_ -notin $sel[0] }) | Should -BeNullOrEmpty
-        @($removedBy[1] | Where-Object { $_ -notin $sel[1] }) | Should -BeNullOrEmpty
+    It 'each volume of the union is reported Removed by exactly one process, and only by one that selected it' {
+        Assert-Same $union @($removedBy[0] + $removedBy[1]) "Removed reports ('-' by none, '+' by both or outside the union)"
+        Assert-None (Select-BPRows $removedBy[0] -Labels $sel[0] -Exclude) 'process 0 removed volumes it did not select'
+        Assert-None (Select-BPRows $removedBy[1] -Labels $sel[1] -Exclude) 'process 1 removed volumes it did not select'
     }
 
     It 'for a volume of the overlap, the other process reports AlreadyAbsent or a VolumeBusy error' {
-        $bad = foreach ($l in $overlap) {
-            $winner = if ($l -in $removedBy[0]) { 0 } elseif ($l -in $removedBy[1]) { 1 } else { -1 }
-            if ($winner -lt 0) { "$l removed by neither"; continue }
-            $other = 1 - $winner
-            if ($l -notin $absent[$other] -and $l -notin $busy[$other]) { "$l : process $other reported neither AlreadyAbsent nor VolumeBusy" }
+        $sets = foreach ($list in @($removedBy[0], $removedBy[1], $absent[0], $absent[1], $busy[0], $busy[1])) {
+            , [System.Collections.Generic.HashSet[string]]::new([string[]]@($list), [StringComparer]::Ordinal)
         }
-        @($bad) | Should -BeNullOrEmpty -Because (@($bad | Select-Object -First 5) -join "`n")
+        $bad = foreach ($l in $overlap) {
+            $winner = if ($sets[0].Contains($l)) { 0 } elseif ($sets[1].Contains($l)) { 1 } else { -1 }
+            if ($winner -lt 0) { "$l (removed by neither)"; continue }
+            $other = 1 - $winner
+            if (-not $sets[2 + $other].Contains($l) -and -not $sets[4 + $other].Contains($l)) { "$l (process $other reported neither)" }
+        }
+        Assert-None $bad 'overlap volumes without an AlreadyAbsent or VolumeBusy report from the other process'
     }
 
     It 'no process reports any other error, and a Refused result only with its VolumeBusy error on the overlap' {
         for ($i = 0; $i -lt 2; $i++) {
-            $other = @($runs[$i].Result.Errors | Where-Object { $_.Fqid -notlike 'VolumeBusy,*' -or $_.Target -notin $overlap })
-            $other | Should -BeNullOrEmpty -Because "process ${i}: $(@($other | Select-Object -First 3 | ForEach-Object { "$($_.Fqid) $($_.Target): $($_.Message)" }) -join '; ')"
-            $refused = @($runs[$i].Result.Results | Where-Object Status -EQ 'Refused' | ForEach-Object Label)
-            @($refused | Where-Object { $_ -notin $busy[$i] }) | Should -BeNullOrEmpty
-            @($runs[$i].Result.Results | Where-Object { $_.Status -notin 'Removed', 'AlreadyAbsent', 'Refused' }) | Should -BeNullOrEmpty
+            $errors = @($runs[$i].Result.Errors)
+            Assert-None @($errors.Where({ $_.Fqid -notlike 'VolumeBusy,*' }) | ForEach-Object { "$($_.Fqid) $($_.Target): $($_.Message)" }) "process $i errors other than VolumeBusy"
+            Assert-None (Select-BPRows @($busy[$i]) -Labels $overlap -Exclude) "process $i VolumeBusy outside the overlap"
+            $refused = @($runs[$i].Result.Results.Where({ $_.Status -eq 'Refused' }).Label)
+            Assert-None (Select-BPRows $refused -Labels $busy[$i] -Exclude) "process $i Refused results without a VolumeBusy error"
+            Assert-None @($runs[$i].Result.Results.Where({ $_.Status -notin 'Removed', 'AlreadyAbsent', 'Refused' }) | ForEach-Object { "$($_.Label) $($_.Status)" }) "process $i other results"
         }
     }
 
     It 'the union is gone from the BackPak catalog, DSM/TC, TMF and storage on \A' {
-        Select-BPRows $after['volume:A'] -Labels $union | Should -BeNullOrEmpty
-        foreach ($tb in $script:Tables) { Select-BPRows $after["${tb}:A"] -Labels $union | Should -BeNullOrEmpty -Because $tb }
-        $images = @($after.files | Where-Object { $_ -like '*|sites/SITEA/storage/DS01/*' })
-        Select-BPRows $images -Labels $union | Should -BeNullOrEmpty
+        Assert-None (Select-BPRows $after['volume:A'] -Labels $union) 'volumes of the union left'
+        foreach ($tb in $script:Tables) { Assert-None (Select-BPRows $after["${tb}:A"] -Labels $union) "$tb rows of the union left" }
+        Assert-None (Select-BPRows (Get-ImageRows $after.files 'sites/SITEA/storage/DS01') -Labels $union) 'storage files of the union left'
     }
 
     It 'everything outside the union is untouched, \B included' {
         foreach ($k in @('volume:A') + @($script:Tables | ForEach-Object { "${_}:A" })) {
-            $d = Get-Diff (Select-BPRows $before[$k] -Labels $union -Exclude) (Select-BPRows $after[$k] -Labels $union -Exclude)
-            $d | Should -BeNullOrEmpty -Because "${k}:`n$($d -join "`n")"
+            Assert-Same (Select-BPRows $before[$k] -Labels $union -Exclude) (Select-BPRows $after[$k] -Labels $union -Exclude) "$k outside the union"
         }
-        foreach ($k in @('volume:B') + @($script:Tables | ForEach-Object { "${_}:B" })) {
-            $d = Get-Diff $before[$k] $after[$k]
-            $d | Should -BeNullOrEmpty -Because "${k}:`n$($d -join "`n")"
-        }
-        $keep = { param($rows)
-            @($rows | Where-Object { $_ -notlike '*|sites/SITEA/storage/DS01/*' })
-            Select-BPRows @($rows | Where-Object { $_ -like '*|sites/SITEA/storage/DS01/*' }) -Labels $union -Exclude
-        }
-        $d = Get-Diff (& $keep $before.files) (& $keep $after.files)
-        $d | Should -BeNullOrEmpty -Because ($d -join "`n")
+        foreach ($k in @('volume:B') + @($script:Tables | ForEach-Object { "${_}:B" })) { Assert-Same $before[$k] $after[$k] $k }
+        $folder = 'sites/SITEA/storage/DS01'
+        Assert-Same (Get-OtherRows $before.files $folder) (Get-OtherRows $after.files $folder) 'files outside SITEA DS01 (path, length, hash)'
+        Assert-Same (Select-BPRows (Get-ImageRows $before.files $folder) -Labels $union -Exclude) (Select-BPRows (Get-ImageRows $after.files $folder) -Labels $union -Exclude) 'images of DS01 volumes outside the union'
     }
 
     It 'no removal intent and no volume in current operation DELETE is left' {
         foreach ($n in 'A', 'B') {
-            $after["intent:$n"] | Should -BeNullOrEmpty
-            $after["deleting:$n"] | Should -BeNullOrEmpty
+            Assert-None $after["intent:$n"] "intents on \$n"
+            Assert-None $after["deleting:$n"] "volumes in DELETE on \$n"
         }
     }
 
     It 'every SQLite store of the lab passes PRAGMA integrity_check' {
         $integrity.Count | Should -BeGreaterOrEqual 9
-        @($integrity | Where-Object { $_ -notmatch ': ok$' }) | Should -BeNullOrEmpty
+        Assert-None $integrity.Where({ $_ -notmatch ': ok$' }) 'stores failing integrity_check'
     }
 
     It 'running both commands again (together) changes nothing and reports no error' {
         foreach ($r in $reruns) {
             $r.ExitCode | Should -Be 0 -Because $r.StdErr
-            $r.Result.Errors | Should -BeNullOrEmpty -Because (@($r.Result.Errors | ForEach-Object { "$($_.Fqid) $($_.Target)" }) -join '; ')
-            @($r.Result.Results | Where-Object Status -NE 'AlreadyAbsent') | Should -BeNullOrEmpty
+            Assert-None @($r.Result.Errors | ForEach-Object { "$($_.Fqid) $($_.Target)" }) 'errors of the re-run'
+            Assert-None @($r.Result.Results.Where({ $_.Status -ne 'AlreadyAbsent' }) | ForEach-Object { "$($_.Label) $($_.Status)" }) 're-run results other than AlreadyAbsent'
         }
-        foreach ($k in $after.Keys) {
-            $d = Get-Diff $after[$k] $afterRerun[$k]
-            $d | Should -BeNullOrEmpty -Because "${k}:`n$($d -join "`n")"
-        }
+        foreach ($k in $after.Keys) { Assert-Same $after[$k] $afterRerun[$k] "$k after the re-run" }
     }
 
     It 'piping the volumes read before the removals to Remove-BPVolume again reports them all AlreadyAbsent, with no error, and changes nothing' {
-        $stale.All | Should -BeNullOrEmpty -Because (@($stale.All | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.TargetObject)" }) -join '; ')
-        @($stale.Output | ForEach-Object Label | Sort-Object) | Should -Be $union
-        @($stale.Output | Where-Object { "$($_.Status)" -ne 'AlreadyAbsent' }) | Should -BeNullOrEmpty
-        foreach ($k in $after.Keys) {
-            $d = Get-Diff $after[$k] $afterStale[$k]
-            $d | Should -BeNullOrEmpty -Because "${k}:`n$($d -join "`n")"
-        }
+        Assert-None @($stale.All | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.TargetObject)" }) 'errors'
+        Assert-Same $union @($stale.Output.Label) 'volumes reported'
+        Assert-None @($stale.Output.Where({ "$($_.Status)" -ne 'AlreadyAbsent' }) | ForEach-Object { "$($_.Label) $($_.Status)" }) 'results other than AlreadyAbsent'
+        foreach ($k in $after.Keys) { Assert-Same $after[$k] $afterStale[$k] "$k after the stale re-run" }
     }
 }

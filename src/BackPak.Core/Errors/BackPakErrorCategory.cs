@@ -18,5 +18,6 @@ namespace BackPak.Core.Errors
         SecurityError,
         NotImplemented,
         WriteError,
+        InvalidResult,
     }
 }

@@ -46,5 +46,6 @@ namespace BackPak.Core.Errors
         public const string ExportWaitTimeout = "ExportWaitTimeout";
         public const string InvalidSetting = "InvalidSetting";
         public const string NotALabDomain = "NotALabDomain";
+        public const string ImportFailed = "ImportFailed";
     }
 }

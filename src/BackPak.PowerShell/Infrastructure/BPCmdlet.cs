@@ -69,6 +69,7 @@ namespace BackPak.PowerShell
             BackPakErrorCategory.SecurityError => ErrorCategory.SecurityError,
             BackPakErrorCategory.NotImplemented => ErrorCategory.NotImplemented,
             BackPakErrorCategory.WriteError => ErrorCategory.WriteError,
+            BackPakErrorCategory.InvalidResult => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         };
     }

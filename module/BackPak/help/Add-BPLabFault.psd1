@@ -1,0 +1,23 @@
+@{
+    Synopsis    = 'Lab simulation: injects a fault: the Expand link to a node down (its staging areas unreachable), or the import of one volume failing.'
+    Description = 'Add-BPLabFault lets a runbook or a test rehearse what goes wrong: with StagingUnreachable on a node, exports to staging areas on that node fail and their volumes stay pending, retried at the export check delay; with ImportFailure on a label, imports of that volume fail, so the next UPDATE import redoes all volumes (R10). Faults are stored in the lab and seen by every process using it.'
+    Parameters  = @{
+        Kind   = 'StagingUnreachable or ImportFailure.'
+        Target = 'A node (such as \B) for StagingUnreachable; a volume label for ImportFailure.'
+    }
+    Outputs     = 'BackPak.Lab.LabFault'
+    Examples    = @(
+        @{
+            Title   = 'Expand down during a backup window'
+            Code    = @'
+Add-BPLabFault StagingUnreachable '\B'
+Invoke-BPLabBackup -DataStore DS01 -Count 10 -Domain '\A' | Out-Null
+(Get-BPExportStatus -DataStore DS01 -Domain '\A').Pending | Format-Table
+Remove-BPLabFault StagingUnreachable '\B' -Confirm:$false
+Wait-BPCatalogExport -DataStore DS01 -Domain '\A'
+'@
+            Remarks = 'The ten updates stay pending with their error, then go out at the next retry once the link is back.'
+        }
+    )
+    Links       = @('Remove-BPLabFault', 'Get-BPLabFault')
+}

@@ -1,0 +1,152 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Text;
+using BackPak.Lab;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>Simulates backups that write volumes of a PRIMARY data store in the lab; each raises an export update.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "BPLabBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(Volume))]
+    public sealed class InvokeBPLabBackupCommand : BPLabCmdlet
+    {
+        /// <summary>How many volumes to write (expired ones are reused first). The default is 1.</summary>
+        [Parameter]
+        [ValidateRange(1, 1_000_000)]
+        public int Count { get; set; } = 1;
+
+        /// <summary>Write these volumes instead.</summary>
+        [Parameter]
+        public string[]? Label { get; set; }
+
+        protected override void ProcessBackPakRecord() =>
+            ForEachStore(false, (d, s) =>
+            {
+                var lab = LabOf(d);
+                if (!ShouldProcess($"data store {s} on {d.Node}", Label != null ? $"Back up to {Label.Length} volume(s)" : $"Back up to {Count} volume(s)")) return;
+                WriteObject(lab.RunBackups(s, Count, Label, Environment.UserName), true);
+            });
+    }
+
+    /// <summary>Leaves a backup running in the lab: a volume is loaded for output until Stop-BPLabBackup.</summary>
+    [Cmdlet(VerbsLifecycle.Start, "BPLabBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(Volume))]
+    public sealed class StartBPLabBackupCommand : BPLabCmdlet
+    {
+        /// <summary>The volume to load; the first idle one (expired first) when not given.</summary>
+        [Parameter]
+        public string? Label { get; set; }
+
+        protected override void ProcessBackPakRecord() =>
+            ForEachStore(false, (d, s) =>
+            {
+                var lab = LabOf(d);
+                if (!ShouldProcess($"data store {s} on {d.Node}", "Start a backup (load for output)")) return;
+                WriteObject(lab.StartBackup(s, Label, Environment.UserName));
+            });
+    }
+
+    /// <summary>Ends running lab backups: the volumes are written and unloaded, which raises their export updates.</summary>
+    [Cmdlet(VerbsLifecycle.Stop, "BPLabBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "InputObject")]
+    [OutputType(typeof(Volume))]
+    public sealed class StopBPLabBackupCommand : BPDomainCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Label")]
+        public string[] Label { get; set; } = new string[0];
+
+        /// <summary>Volumes from Get-BPVolume (or Start-BPLabBackup).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+        public Volume[] InputObject { get; set; } = new Volume[0];
+
+        protected override void ProcessBackPakRecord()
+        {
+            var items = ParameterSetName == "Label" ? Label.Select(l => (BackPak, l)) : InputObject.Select(v => (DomainOf(v.Node), v.Label));
+            foreach (var (d, l) in items.ToList())
+            {
+                try
+                {
+                    var lab = LabDomains.Require(d);
+                    if (!ShouldProcess($"volume {l} on {d.Node}", "End the backup (unload)")) continue;
+                    WriteObject(lab.StopBackup(l, Environment.UserName));
+                }
+                catch (BackPakException e) { WriteBackPakError(e); }
+            }
+        }
+    }
+
+    /// <summary>Runs the daily batch OBB017 on a data store: DSM/TC releases expired volumes and their status changes are exported.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "BPLabDailyBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(int))]
+    public sealed class InvokeBPLabDailyBatchCommand : BPLabCmdlet
+    {
+        protected override void ProcessBackPakRecord() =>
+            ForEachStore(false, (d, s) =>
+            {
+                var lab = LabOf(d);
+                if (!ShouldProcess($"data store {s} on {d.Node}", "Run the daily batch (release expired volumes)")) return;
+                WriteObject(lab.RunDailyBatch(s, Environment.UserName));
+            });
+    }
+
+    /// <summary>Injects a fault into the lab: the Expand link to a node down, or the import of a volume failing.</summary>
+    [Cmdlet(VerbsCommon.Add, "BPLabFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(LabFault))]
+    public sealed class AddBPLabFaultCommand : BPDomainCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        public LabFaultKind Kind { get; set; }
+
+        /// <summary>A node for StagingUnreachable (e.g. '\B'), a label for ImportFailure.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        public string Target { get; set; } = "";
+
+        protected override void ProcessBackPakRecord()
+        {
+            var lab = LabDomains.Require(BackPak).Lab;
+            string target = Kind == LabFaultKind.StagingUnreachable ? Names.NormalizeNode(Target) : Labels.Normalize(Target);
+            if (!ShouldProcess($"lab {lab.Root}", $"Add fault {Kind} on {target}")) return;
+            lab.AddFault(Kind, target);
+            WriteObject(lab.Faults().First(f => f.Kind == Kind && f.Target == target));
+        }
+    }
+
+    /// <summary>Clears lab faults.</summary>
+    [Cmdlet(VerbsCommon.Remove, "BPLabFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Kind")]
+    [OutputType(typeof(LabFault))]
+    public sealed class RemoveBPLabFaultCommand : BPDomainCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Kind")]
+        public LabFaultKind Kind { get; set; }
+
+        [Parameter(Position = 1, ParameterSetName = "Kind")]
+        public string? Target { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = "All")]
+        public SwitchParameter All { get; set; }
+
+        [Parameter] public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessBackPakRecord()
+        {
+            var lab = LabDomains.Require(BackPak).Lab;
+            var before = lab.Faults();
+            string? target = Target == null ? null : Kind == LabFaultKind.StagingUnreachable ? Names.NormalizeNode(Target) : Labels.Normalize(Target);
+            var gone = before.Where(f => All || (f.Kind == Kind && (target == null || f.Target == target))).ToList();
+            if (gone.Count == 0 || !ShouldProcess($"lab {lab.Root}", $"Remove {gone.Count} fault(s)")) return;
+            if (All) lab.RemoveFault((LabFaultKind?)null, null);
+            else lab.RemoveFault(Kind, target);
+            if (PassThru) WriteObject(gone, true);
+        }
+    }
+
+    /// <summary>Lists the faults injected into the lab.</summary>
+    [Cmdlet(VerbsCommon.Get, "BPLabFault")]
+    [OutputType(typeof(LabFault))]
+    public sealed class GetBPLabFaultCommand : BPDomainCmdlet
+    {
+        protected override void ProcessBackPakRecord() => WriteObject(LabDomains.Require(BackPak).Lab.Faults(), true);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+using BackPak.Core.Providers;
+using BackPak.Core.Text;
+
+namespace BackPak.PowerShell
+{
+    /// <summary>
+    /// A cmdlet that works on data stores named by -DataStore or piped from Get-BPDataStore (or any object with
+    /// DataStore/Name and Node properties): each store is acted on in the domain of the node it came from.
+    /// </summary>
+    public abstract class BPStoreCmdlet : BPDomainCmdlet
+    {
+        /// <summary>Store IDs of the data stores.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
+        [ArgumentCompleter(typeof(DataStoreCompleter))]
+        public virtual string[]? DataStore { get; set; }
+
+        /// <summary>The node a piped object came from; not for typing (-Domain is).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? Node { get; set; }
+
+        /// <summary>The domain and store names of this record; all stores of the domain when none is named and <paramref name="allWhenNone"/>.</summary>
+        protected IEnumerable<(IBackPakDomain Domain, string Store)> Stores(bool allWhenNone)
+        {
+            var domain = Node != null ? DomainOf(Node) : BackPak;
+            if (DataStore == null || DataStore.Length == 0)
+            {
+                if (!allWhenNone)
+                    throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.InvalidArgument,
+                        "Name a data store with -DataStore.", null, "Get-BPDataStore lists the data stores of the domain.", stopsInvocation: true);
+                foreach (var s in domain.GetDataStores()) yield return (domain, s.Name);
+                yield break;
+            }
+            foreach (var n in DataStore) yield return (domain, Names.NormalizeDataStore(n));
+        }
+
+        /// <summary>Runs an action per store; a failure of one store is reported and the others go on.</summary>
+        protected void ForEachStore(bool allWhenNone, System.Action<IBackPakDomain, string> action)
+        {
+            foreach (var (domain, store) in Stores(allWhenNone).ToList())
+            {
+                try { action(domain, store); }
+                catch (BackPakException e) { WriteBackPakError(e); }
+            }
+        }
+    }
+
+    /// <summary>A lab simulation cmdlet working on data stores.</summary>
+    public abstract class BPLabCmdlet : BPStoreCmdlet
+    {
+        protected static BackPak.Lab.LabDomain LabOf(IBackPakDomain d) => LabDomains.Require(d);
+    }
+
+    /// <summary>The simulator needs the lab behind a connection, not just any provider.</summary>
+    internal static class LabDomains
+    {
+        public static BackPak.Lab.LabDomain Require(IBackPakDomain d) => d as BackPak.Lab.LabDomain ?? throw new BackPakException(
+            ErrorIds.NotALabDomain, BackPakErrorCategory.InvalidOperation,
+            $"The domain on {d.Node} is reached through the {d.Provider} provider, not a lab: simulations run only in a lab.", d.Node,
+            "Connect to a lab with Connect-BPDomain -Lab <folder>.", stopsInvocation: true);
+    }
+}
