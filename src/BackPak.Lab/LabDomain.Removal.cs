@@ -35,10 +35,12 @@ namespace BackPak.Lab
             var plans = new List<VolumeRemovalPlan>(volumes.Count);
             using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
             using var tmf = LabDb.Open(_tmfDb, readOnly: true);
+            using var bp = OpenBackPak(readOnly: true);
             for (int start = 0; start < volumes.Count; start += RemovalBatchSize)
             {
                 var batch = volumes.Skip(start).Take(RemovalBatchSize).ToList();
                 var labels = batch.Select(v => v.Label).ToList();
+                var resumable = ResumableIntents(bp, labels.Where((l, k) => batch[k].CurrentOperation == VolumeRemovalRules.DeleteOperation).ToList());
                 var dsmEntries = countParts ? CountEntries(dsm, labels, "tapevolume", "tapefile", "diskfile") : new Dictionary<string, int>();
                 var tmfEntries = countParts ? CountEntries(tmf, labels, "tmf_volume", "tmf_dump") : new Dictionary<string, int>();
                 foreach (var v in batch)
@@ -53,12 +55,26 @@ namespace BackPak.Lab
                     {
                         Volume = v, RemovesStorage = removesStorage, TapeCatalog = tape, StorageFiles = files,
                         CatalogEntries = countParts ? entries + 1 : 0, // and the BackPak entry
-                        Refusal = VolumeRemovalRules.Refusal(v, now, options),
+                        // A removal an interrupted run left half done is finished, not refused: the claim step takes it over.
+                        Refusal = resumable.Contains(v.Label) ? null : VolumeRemovalRules.Refusal(v, now, options),
                     });
                 }
             }
             return (IReadOnlyList<VolumeRemovalPlan>)plans;
         });
+
+        /// <summary>Labels whose removal intent belongs to a process that is gone (or to this one): they may be taken over.</summary>
+        private static HashSet<string> ResumableIntents(SqliteConnection c, IReadOnlyList<string> labels)
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            if (labels.Count == 0) return set;
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT label, owner_host, owner_pid, owner_start FROM removal_intent WHERE label IN (" + InList(cmd, labels) + ")";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                if (RunOwner.MayTakeOver(r.GetString(1), r.GetInt32(2), r.GetInt64(3))) set.Add(r.GetString(0));
+            return set;
+        }
 
         public IEnumerable<VolumeRemovalResult> RemoveVolumes(IReadOnlyList<string> labels, VolumeRemovalOptions options) =>
             GuardStream(RemoveInBatches(labels, options));
@@ -234,6 +250,8 @@ namespace BackPak.Lab
                 {
                     foreach (var file in new[] { LabLayout.IndexFile(dir, i.Label), LabLayout.DataFile(dir, i.Label) })
                     {
+                        // Something else in the image's place is not "already gone": it must be looked at, not skipped.
+                        if (Directory.Exists(file)) throw new IOException($"{file} is a folder, not a volume image");
                         if (!File.Exists(file)) continue;
                         File.Delete(file);
                         removed++;

@@ -85,7 +85,7 @@ Describe 'Decommission of a data store with the runbook' {
     It 'recorded every step in the audit trail, in the manual order' {
         $audit = @(Get-BPAuditRecord -Last 1000)
         @($audit | Where-Object Action -EQ 'RemoveVolume').Count | Should -Be $script:Labels.Count
-        $order = @($audit | Sort-Object Id | ForEach-Object Action | Select-Object -Unique)
+        $order = @($audit | Where-Object Action -Like 'Remove*' | Sort-Object Id | ForEach-Object Action | Select-Object -Unique)
         $order | Should -Be @('RemoveDataStore', 'RemoveVolume', 'RemoveVolumeGroup')   # started, volumes, groups (then completed)
         ($audit | Sort-Object Id | Select-Object -Last 1).Result | Should -Be 'Completed'
     }

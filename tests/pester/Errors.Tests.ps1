@@ -91,14 +91,55 @@ BeforeDiscovery {
             Script = { New-BPLab -Path $script:UserFile -VolumeCount 10 } }
         @{ Name = 'Get-BPCatalogEntry when the TMF catalog store of the node is unreadable'; Id = 'CatalogStoreUnavailable'; Class = 'GetBPCatalogEntryCommand'; Terminating = $false
             Script = { $c = Connect-BPDomain -Lab $script:CorruptLab -Node '\A'; Get-BPCatalogEntry -Domain $c -Label $script:CorruptTmfLabel } }
+        # Removal (issue 3). -WhatIf keeps the main lab as it is: refusals are reported before anything would change.
+        @{ Name = 'Remove-BPVolume of a volume that holds non-expired data'; Id = 'VolumeNotExpired'; Class = 'RemoveBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -DataStore DS01 -NotExpired | Select-Object -First 1 | Remove-BPVolume -Force -WhatIf } }
+        @{ Name = 'Remove-BPVolume of a volume a backup is writing'; Id = 'VolumeBusy'; Class = 'RemoveBPVolumeCommand'; Terminating = $false
+            Script = { $v = Start-BPLabBackup -DataStore DS01 -Confirm:$false; try { $v | Remove-BPVolume -IgnoreRetention -Force -WhatIf } finally { $v | Stop-BPLabBackup -Confirm:$false | Out-Null } } }
+        @{ Name = 'Remove-BPVolumeGroup of a group with volumes'; Id = 'VolumeGroupNotEmpty'; Class = 'RemoveBPVolumeGroupCommand'; Terminating = $false
+            Script = { Remove-BPVolumeGroup DAILY -Force } }
+        @{ Name = 'Remove-BPDataStore of a store with volumes'; Id = 'DataStoreNotEmpty'; Class = 'RemoveBPDataStoreCommand'; Terminating = $false
+            Script = { Remove-BPDataStore DS01 -Force } }
+        @{ Name = 'Remove-BPVolume when a storage file cannot be deleted'; Id = 'RemovalFailed'; Class = 'RemoveBPVolumeCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\A'; Remove-BPVolume -Label $script:StuckLabel -IgnoreRetention -Force -Domain $c } }
+        # Catalog Sync (issue 5).
+        @{ Name = 'Invoke-BPLabBackup on a SECONDARY store'; Id = 'ActionNotAllowed'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
+            Script = { Invoke-BPLabBackup -DataStore DS01 -Domain $script:B -Confirm:$false } }
+        @{ Name = 'Start-BPCatalogImport on a PRIMARY store'; Id = 'ActionNotAllowed'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
+            Script = { Start-BPCatalogImport -DataStore DS01 -Type Update -Confirm:$false } }
+        @{ Name = 'Start-BPCatalogExport while another process exports the store'; Id = 'SyncInProgress'; Class = 'StartBPCatalogExportCommand'; Terminating = $false
+            Script = {
+                $db = Join-Path $script:LabPath 'nodes/A/backpak.db'
+                Invoke-BPSqlite -Database $db -Sql "INSERT OR REPLACE INTO sync_lock VALUES ('DS01', 'Export', '$([Environment]::MachineName)', $($script:Other.Id), $($script:OtherStart), 0)"
+                try { Start-BPCatalogExport -DataStore DS01 -Type Full -Confirm:$false } finally { Invoke-BPSqlite -Database $db -Sql 'DELETE FROM sync_lock' } } }
+        @{ Name = 'Start-BPCatalogExport while export is suspended'; Id = 'ExportSuspended'; Class = 'StartBPCatalogExportCommand'; Terminating = $false
+            Script = { Suspend-BPCatalogExport DS01 -Confirm:$false; try { Start-BPCatalogExport -DataStore DS01 -Type Update -Confirm:$false } finally { Resume-BPCatalogExport DS01 -Confirm:$false } } }
+        @{ Name = 'Start-BPCatalogExport with the Expand link to the staging node down'; Id = 'StagingUnreachable'; Class = 'StartBPCatalogExportCommand'; Terminating = $false
+            Script = { Add-BPLabFault StagingUnreachable '\B' -Confirm:$false | Out-Null; try { Start-BPCatalogExport -DataStore DS01 -Type Update -Confirm:$false } finally { Remove-BPLabFault -All -Confirm:$false } } }
+        @{ Name = 'Start-BPCatalogExport of a store with no staging area'; Id = 'StagingAreaNotSet'; Class = 'StartBPCatalogExportCommand'; Terminating = $false
+            Script = { Start-BPCatalogExport -DataStore DS02 -Type Full -Confirm:$false } }
+        @{ Name = 'Start-BPCatalogImport of a full export cut short'; Id = 'ExportFileInvalid'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:CutLab -Node '\B'; Start-BPCatalogImport -DataStore DS01 -Type Full -Domain $c -Confirm:$false } }
+        @{ Name = 'Start-BPCatalogImport when a volume fails'; Id = 'ImportFailed'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\B'; Start-BPCatalogImport -DataStore DS01 -Type Update -Domain $c -Confirm:$false | Out-Null } }
+        @{ Name = 'Start-BPCatalogImport into a FILECAT that does not exist'; Id = 'CatalogNotFound'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:NoCatalogLab -Node '\B'; Start-BPCatalogImport -DataStore DS01 -Type Full -Domain $c -Confirm:$false } }
+        @{ Name = 'Start-BPCatalogImport with node replacement into the MEDIADEFS default FILECAT'; Id = 'FileCatalogConflict'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:DefaultFilecatLab -Node '\B'; Start-BPCatalogImport -DataStore DS01 -Type Full -Domain $c -Confirm:$false } }
+        @{ Name = 'Wait-BPCatalogExport that cannot drain'; Id = 'ExportWaitTimeout'; Class = 'WaitBPCatalogExportCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\A'; Wait-BPCatalogExport -DataStore DS01 -Timeout 0 -Domain $c } }
+        @{ Name = 'Set-BPDataStore with a staging area that is not a Guardian subvolume'; Id = 'InvalidSetting'; Class = 'SetBPDataStoreCommand'; Terminating = $false
+            Script = { Set-BPDataStore DS01 -StagingArea 'not-a-subvolume' -Confirm:$false } }
     ) | ForEach-Object {
         $_.Fqid = "$($_.Id),$P$($_.Class)"
         $_.Kind = switch ($_.Terminating) { $true { 'terminating' } $false { 'non-terminating' } default { 'either' } }
         $_
     }
 
-    # Documented ids this foundation cannot raise (none today); each needs a reason.
-    $notRaisable = @{}
+    # Documented ids no scenario here can raise; each needs a reason.
+    $notRaisable = @{
+        NotALabDomain = 'raised only for a domain reached through another provider than the lab, and the lab is the only provider so far'
+    }
     $coverage = @(@{ Covered = @($cases | ForEach-Object Id | Sort-Object -Unique); NotRaisable = @($notRaisable.Keys) })
 }
 
@@ -175,6 +216,38 @@ BeforeAll {
     Disconnect-BPDomain -Domain $c
     Remove-Item (Join-Path $script:CorruptLab 'nodes/A/tmf.db*') -Force
     [System.IO.File]::WriteAllBytes((Join-Path $script:CorruptLab 'nodes/A/tmf.db'), [byte[]]::new(8192))
+
+    # A live process that is not this one (our parent), to hold a lock the way another running export does.
+    $script:Other = (Get-Process -Id $PID).Parent
+    $script:OtherStart = [DateTimeOffset]::new($script:Other.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds()
+
+    # A scratch lab for the scenarios that change state: a volume whose data file cannot be deleted (a folder in
+    # its place), an update waiting to be imported whose volume fails, and an export update stuck behind a fault.
+    $script:ScratchLab = Join-Path $TestDrive 'scratch'
+    $null = New-BPLab -Path $script:ScratchLab -VolumeCount 40 -Seed 6
+    $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\A'
+    $script:StuckLabel = (Get-BPVolume -Domain $c -DataStore DS02 | Where-Object { -not $_.CurrentOperation } | Select-Object -First 1).Label
+    Remove-Item (Join-Path $script:ScratchLab "sites/SITEA/storage/DS02/LB$($script:StuckLabel).DAT")
+    $null = New-Item -ItemType Directory (Join-Path $script:ScratchLab "sites/SITEA/storage/DS02/LB$($script:StuckLabel).DAT/keep")
+    $failing = Invoke-BPLabBackup -DataStore DS01 -Count 2 -Domain $c -Confirm:$false
+    Add-BPLabFault ImportFailure $failing[0].Label -Domain $c -Confirm:$false | Out-Null
+    Add-BPLabFault StagingUnreachable '\B' -Domain $c -Confirm:$false | Out-Null
+    Invoke-BPLabBackup -DataStore DS01 -Count 1 -Domain $c -Confirm:$false | Out-Null   # stays pending: \B unreachable
+    Remove-BPLabFault StagingUnreachable -Domain $c -Confirm:$false                     # the retry is five minutes away
+    Disconnect-BPDomain -Domain $c
+
+    # Labs whose secondary cannot import: a full export cut short, a FILECAT missing (R6), the default FILECAT with node replacement (R4).
+    $script:CutLab = Join-Path $TestDrive 'cut'
+    $null = New-BPLab -Path $script:CutLab -VolumeCount 20 -Seed 7
+    $full = Join-Path $script:CutLab 'nodes/B/staging/BPSTAGE.DS01/FULL.bpx'
+    $lines = Get-Content $full
+    Set-Content $full -Value ($lines | Select-Object -First ([int]($lines.Count / 2)))
+    $script:NoCatalogLab = Join-Path $TestDrive 'no-catalog'
+    $null = New-BPLab -Path $script:NoCatalogLab -VolumeCount 20 -Seed 8
+    Invoke-BPSqlite -Database (Join-Path $script:NoCatalogLab 'nodes/B/backpak.db') -Sql "UPDATE volume_group SET filecat = '\B.NOSUCH' WHERE name = 'DAILY'"
+    $script:DefaultFilecatLab = Join-Path $TestDrive 'default-filecat'
+    $null = New-BPLab -Path $script:DefaultFilecatLab -VolumeCount 20 -Seed 9
+    Invoke-BPSqlite -Database (Join-Path $script:DefaultFilecatLab 'nodes/B/backpak.db') -Sql "UPDATE volume_group SET filecat = '\B.FCDEFLT' WHERE name = 'DAILY'; UPDATE data_store SET node_replacements = '\A=\X' WHERE name = 'DS01'"
     Reset-Connections
 }
 
