@@ -38,6 +38,10 @@
         'Add-BPLabFault'
         'Remove-BPLabFault'
         'Get-BPLabFault'
+        'Test-BPRoleSwitch'
+        'Get-BPRoleSwitchPlan'
+        'Invoke-BPRoleSwitch'
+        'Get-BPRoleSwitchRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using BackPak.Core.Errors;
+using BackPak.Core.Procedures;
 using BackPak.Core.Text;
 using Microsoft.Data.Sqlite;
 
@@ -136,6 +137,25 @@ namespace BackPak.Lab
             var list = new List<(string, string, DateTime)>();
             while (r.Read()) list.Add((r.GetString(0), r.GetString(1), LabDb.FromUnixMs(r.GetInt64(2))));
             return list;
+        }
+
+        /// <summary>Where the lab keeps the journals of procedure runs (role switches).</summary>
+        public IRunJournalStore RunJournal => new LabRunJournal(Root);
+
+        /// <summary>The lab's replication link of a kind (STORAGE for a data store, KEYS), or null.</summary>
+        public IReplicationLink? ReplicationLink(string kind, string? dataStore)
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
+            var name = (string?)LabDb.Scalar(c, "SELECT name FROM replication_link WHERE kind = @k AND (@s IS NULL OR scope = @s COLLATE NOCASE OR scope IS NULL) ORDER BY scope IS NULL LIMIT 1",
+                ("@k", kind), ("@s", dataStore));
+            return name == null ? null : new LabReplicationLink(this, name);
+        }
+
+        /// <summary>The site a node sits in.</summary>
+        public string? SiteOf(string node)
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
+            return (string?)LabDb.Scalar(c, "SELECT site FROM node WHERE name = @n", ("@n", Names.NormalizeNode(node)));
         }
 
         /// <summary>The faults in force, as objects.</summary>

@@ -376,7 +376,9 @@ namespace BackPak.Lab
         private IEnumerable<ExportedVolume> ReadExportVolumes(string store)
         {
             using var c = OpenBackPak(readOnly: true);
-            LabDb.Exec(c, "ATTACH DATABASE @p AS dsm", ("@p", _dsmTcDb));
+            // Pooled connections keep what was attached: attach this node's DSM/TC store once per connection.
+            if (LabDb.Scalar(c, "SELECT 1 FROM pragma_database_list WHERE name = 'dsm'") == null)
+                LabDb.Exec(c, "ATTACH DATABASE @p AS dsm", ("@p", _dsmTcDb));
             using var vol = Reader(c, "SELECT label, volume_group, catalog_status, owner_node, owner_user, authorization, last_backup, expiration, media_key_name, locked, last_update FROM volume WHERE data_store = @s ORDER BY label", store);
             using var tv = Reader(c, "SELECT t.label, t.volcat, t.pool, t.status, t.expiration, t.created FROM dsm.tapevolume t JOIN volume v ON v.label = t.label WHERE v.data_store = @s ORDER BY t.label", store);
             using var tf = Reader(c, "SELECT t.label, t.file_seq, t.filecat, t.fileid, t.generation, t.expiration, t.created FROM dsm.tapefile t JOIN volume v ON v.label = t.label WHERE v.data_store = @s ORDER BY t.label, t.file_seq", store);
@@ -642,6 +644,41 @@ namespace BackPak.Lab
                         "Use a dedicated FILECAT for the replicated entries, or remove the node replacement pairs.");
             }
         }
+
+        public string? DsmTcSearchList => Guard(() =>
+        {
+            using var c = LabDb.Open(_dsmTcDb, readOnly: true);
+            return (string?)LabDb.Scalar(c, "SELECT value FROM config WHERE key = 'search_list'");
+        });
+
+        public IReadOnlyList<string> GetKeyManagerIds() => Guard(() =>
+        {
+            using var c = OpenBackPak(readOnly: true);
+            using var r = Reader(c, "SELECT backpak_id FROM key_manager WHERE @s = @s ORDER BY 1", "");
+            var ids = new List<string>();
+            while (r.Read()) ids.Add(r.GetString(0));
+            return (IReadOnlyList<string>)ids;
+        });
+
+        public long? GetStagingFreeBytes(string stagingArea)
+        {
+            try
+            {
+                string dir = LabLayout.StagingDirFromGuardian(_lab.Root, stagingArea.ToUpperInvariant());
+                string existing = dir;
+                while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? _lab.Root;
+                return new DriveInfo(Path.GetPathRoot(Path.GetFullPath(existing))!).AvailableFreeSpace;
+            }
+            catch (Exception e) when (e is FormatException || e is IOException || e is ArgumentException) { return null; }
+        }
+
+        public BackPakException? CheckImportTargets(string dataStore) => Guard(() =>
+        {
+            StoreRow s;
+            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
+            try { CheckTargetCatalogs(s, ReadVolumeGroups(s.Name, null)); return null; }
+            catch (BackPakException e) { return e; }
+        });
 
         // ---------------------------------------------------------------- staging, locks, runs
 

@@ -286,6 +286,9 @@ namespace BackPak.Lab
             }
             if (q.Encrypted.HasValue) where.Add(q.Encrypted.Value ? "media_key_name IS NOT NULL" : "media_key_name IS NULL");
             if (q.MediaKeyName != null) { where.Add("media_key_name = @key"); cmd.Parameters.AddWithValue("@key", q.MediaKeyName); }
+            if (q.BackupRunning.HasValue)
+                where.Add(q.BackupRunning.Value ? "(current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT')"
+                                                 : "NOT (current_operation IS 'LOAD' AND current_operation_mode IS 'OUTPUT')");
             return where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
         }
 

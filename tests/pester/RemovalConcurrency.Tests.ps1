@@ -11,7 +11,7 @@ BeforeDiscovery {
     $iterations = @(
         @{ Seed = 5; Count = 1300; P1 = '[0-9A-M]*'; P2 = '[D-Z]*'; Why = 'partial overlap D-M' }
         @{ Seed = 6; Count = 1300; P1 = '*'; P2 = '*'; Why = 'the same volumes (all of DS01)' }
-        @{ Seed = 8; Count = 1300; P1 = '[A-R]*'; P2 = '[F-K]*'; Why = 'one selection inside the other' }
+        @{ Seed = 8; Count = 1300; P1 = '[A-T]*'; P2 = '[F-K]*'; Why = 'one selection inside the other' }
     )
 }
 
@@ -23,11 +23,14 @@ BeforeAll {
     $script:Removal = '$sel | Remove-BPVolume -IgnoreRetention -Force -PassThru'
 
     $script:Scratch = New-BPScratchFolder -Fallback $TestDrive
+    # The children import a copy of the module: a rebuild of out/ by someone else cannot break them mid-run.
+    $script:ChildModule = Copy-BPTestModule (Join-Path $script:Scratch 'module')
 
     function Get-Labels([string[]] $Rows) { @(foreach ($r in $Rows) { $r.Substring(0, $r.IndexOf('|')) }) }
     function Get-StoreRows([string[]] $Rows, [string] $Store) { @($Rows).Where({ $_.Split('|')[1] -eq $Store }) }
     function Get-ImageRows([string[]] $Rows, [string] $Folder) { @($Rows).Where({ $_.Contains("|$Folder/") }) }
     function Get-OtherRows([string[]] $Rows, [string] $Folder) { @($Rows).Where({ -not $_.Contains("|$Folder/") }) }
+    function Get-ResultLabels($Results, [scriptblock] $Where) { @(foreach ($r in $Results) { if (& $Where $r) { $r.Label } }) }
     function Assert-Same($Expected, $Actual, [string] $What) {
         # Same strings (as multisets); on failure, the first differences.
         $d = @(Compare-BPStringSet -Reference $Expected -Difference $Actual)
@@ -43,7 +46,7 @@ BeforeAll {
         $go = Join-Path $script:Scratch "go-$Tag"
         $children = for ($i = 0; $i -lt 2; $i++) {
             $cmd = New-BPRemovalChildCommand -Lab $Lab -Setup "`$sel = @(Get-BPVolume -DataStore DS01 -Label '$($Patterns[$i])')" -Removal $script:Removal `
-                -ReadyPath (Join-Path $script:Scratch "ready-$Tag-$i") -GoPath $go -ResultPath (Join-Path $script:Scratch "result-$Tag-$i.json")
+                -ReadyPath (Join-Path $script:Scratch "ready-$Tag-$i") -GoPath $go -ResultPath (Join-Path $script:Scratch "result-$Tag-$i.json") -ModulePath $script:ChildModule
             Start-BPFreshPwsh -Command $cmd
         }
         $deadline = [DateTime]::UtcNow.AddSeconds(90)
@@ -145,7 +148,7 @@ Describe "Two concurrent removals, seed <Seed>: '<P1>' and '<P2>' (<Why>)" -ForE
             $errors = @($runs[$i].Result.Errors)
             Assert-None @($errors.Where({ $_.Fqid -notlike 'VolumeBusy,*' }) | ForEach-Object { "$($_.Fqid) $($_.Target): $($_.Message)" }) "process $i errors other than VolumeBusy"
             Assert-None (Select-BPRows @($busy[$i]) -Labels $overlap -Exclude) "process $i VolumeBusy outside the overlap"
-            $refused = @($runs[$i].Result.Results.Where({ $_.Status -eq 'Refused' }).Label)
+            $refused = Get-ResultLabels $runs[$i].Result.Results { param($r) $r.Status -eq 'Refused' }
             Assert-None (Select-BPRows $refused -Labels $busy[$i] -Exclude) "process $i Refused results without a VolumeBusy error"
             Assert-None @($runs[$i].Result.Results.Where({ $_.Status -notin 'Removed', 'AlreadyAbsent', 'Refused' }) | ForEach-Object { "$($_.Label) $($_.Status)" }) "process $i other results"
         }
@@ -190,7 +193,7 @@ Describe "Two concurrent removals, seed <Seed>: '<P1>' and '<P2>' (<Why>)" -ForE
 
     It 'piping the volumes read before the removals to Remove-BPVolume again reports them all AlreadyAbsent, with no error, and changes nothing' {
         Assert-None @($stale.All | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.TargetObject)" }) 'errors'
-        Assert-Same $union @($stale.Output.Label) 'volumes reported'
+        Assert-Same $union (Get-ResultLabels $stale.Output { $true }) 'volumes reported'
         Assert-None @($stale.Output.Where({ "$($_.Status)" -ne 'AlreadyAbsent' }) | ForEach-Object { "$($_.Label) $($_.Status)" }) 'results other than AlreadyAbsent'
         foreach ($k in $after.Keys) { Assert-Same $after[$k] $afterStale[$k] "$k after the stale re-run" }
     }

@@ -6,7 +6,8 @@
 
     Every scenario works on a copy of one lab per seed (byte-identical to a lab made with that seed; 'cp -a' keeps
     the replicas hard-linked) so that the uninterrupted "twin" is run once per seed. Each removal runs in a fresh
-    pwsh. The labs live in a scratch folder on a RAM disk when there is one (see New-BPScratchFolder). The command is the same in every run of a scenario:
+    pwsh, importing a copy of the module taken at the start. The labs live in a scratch folder on a RAM disk when
+    there is one (see New-BPScratchFolder). The command is the same in every run of a scenario:
         Get-BPVolume -DataStore DS01 -Label '[0-9A-T]*' | Remove-BPVolume -IgnoreRetention -Force -PassThru
     The label filter leaves about a sixth of DS01 in place, so "the volumes left keep their storage" and "same
     store, not selected, untouched" are checked too. With 1700 volumes it selects about 1140: three batches of
@@ -36,11 +37,12 @@ BeforeDiscovery {
         @{ Point = 'removal.between-batches'; Hit = 2; Stage = 'BatchDone'; Intents = 0; GoneBefore = 1000 }
     ) | ForEach-Object { $_.Kind = 'Point'; $_.Template = 'crash'; $_.Name = "crash at $($_.Point)#$($_.Hit)"; $_ }
 
-    # SIGKILL at random times: the delay is a fixed-seed fraction of the removal's duration measured on the twin.
-    $rng = [System.Random]::new(20240611)
-    $killCases = 1..4 | ForEach-Object {
-        $f = [math]::Round(0.05 + 0.9 * $rng.NextDouble(), 2)
-        @{ Kind = 'Kill'; Template = 'kill'; Iteration = $_; Fraction = $f; Name = "SIGKILL at a random time (#$_, $([int]($f * 100))% into the removal)" }
+    # SIGKILL at random times: the delay after the first claim is a fixed-seed fraction (5% to 80%) of the time the
+    # twin spent in its batches (watching the journal slows the twin a little, so the real batches end earlier).
+    $rng = [System.Random]::new(7)
+    $killCases = 1..5 | ForEach-Object {
+        $f = [math]::Round(0.05 + 0.75 * $rng.NextDouble(), 2)
+        @{ Kind = 'Kill'; Template = 'kill'; Iteration = $_; Fraction = $f; Name = "SIGKILL at a random time (#$_, $([int]($f * 100))% into the batches)" }
     }
     $scenarios = @($crashCases) + @($killCases)
 }
@@ -55,12 +57,15 @@ BeforeAll {
     $script:KillLog = [System.Collections.Generic.List[string]]::new()
 
     $script:Scratch = New-BPScratchFolder -Fallback $TestDrive
+    # The children import a copy of the module: a rebuild of out/ by someone else cannot break them mid-run.
+    $script:ChildModule = Copy-BPTestModule (Join-Path $script:Scratch 'module')
 
     function Get-Labels([string[]] $Rows) { @(foreach ($r in $Rows) { $r.Substring(0, $r.IndexOf('|')) }) }
     function Get-FilePaths([string[]] $Rows) { @(foreach ($r in $Rows) { $r.Split('|')[1] }) }
     function Get-StoreRows([string[]] $Rows, [string] $Store) { @($Rows).Where({ $_.Split('|')[1] -eq $Store }) }
     function Get-ImageRows([string[]] $Rows, [string] $Folder) { @($Rows).Where({ $_.Contains("|$Folder/") }) }
     function Get-OtherRows([string[]] $Rows, [string] $Folder) { @($Rows).Where({ -not $_.Contains("|$Folder/") }) }
+    function Get-ResultLabels($Results, [scriptblock] $Where) { @(foreach ($r in $Results) { if (& $Where $r) { $r.Label } }) }
     function Assert-Same($Expected, $Actual, [string] $What) {
         # Same strings (as multisets); on failure, the first differences.
         $d = @(Compare-BPStringSet -Reference $Expected -Difference $Actual)
@@ -81,12 +86,25 @@ BeforeAll {
         Copy-BPLab $path $twin
         $before = Get-BPLabState $twin
         $json = Join-Path $script:Scratch "twin-$Name.json"
-        $run = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $twin -Removal $script:Removal -ResultPath $json)
+        # While the twin runs, watch its intent journal (lightly): from when to when volumes are claimed, in ms
+        # after the child is ready. The random kills fall in a window as long as that.
+        $ready = Join-Path $script:Scratch "twin-$Name.ready"
+        $child = Start-BPFreshPwsh -Command (New-BPRemovalChildCommand -Lab $twin -Removal $script:Removal -ResultPath $json -ReadyPath $ready -ModulePath $script:ChildModule)
+        while (-not (Test-Path -LiteralPath $ready) -and -not $child.Process.HasExited) { Start-Sleep -Milliseconds 2 }
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $window = [pscustomobject]@{ First = -1; Last = -1 }
+        $db = Join-Path $twin 'nodes/A/backpak.db'
+        while (-not $child.Process.HasExited) {
+            $n = try { [int]@(Invoke-BPSqliteQuery -Database $db -Sql 'SELECT count(*) FROM removal_intent')[0] } catch { 0 }
+            if ($n -gt 0) { if ($window.First -lt 0) { $window.First = $sw.ElapsedMilliseconds }; $window.Last = $sw.ElapsedMilliseconds }
+            Start-Sleep -Milliseconds 10
+        }
+        $run = Wait-BPFreshPwsh -Child $child
         if ($run.ExitCode -ne 0) { throw "The uninterrupted twin run failed ($($run.ExitCode)): $($run.StdErr)" }
         $twinState = Get-BPLabState $twin
         Remove-BPScratchFolder $twin
         [pscustomobject]@{
-            Path = $path; Count = $Count; Seed = $Seed; Before = $before; Twin = $twinState; TwinResult = Read-BPRemovalChildResult $json
+            Path = $path; Count = $Count; Seed = $Seed; Before = $before; Twin = $twinState; TwinResult = Read-BPRemovalChildResult $json; Window = $window
             Selected = @((Get-Labels (Get-StoreRows $before['volume:A'] 'DS01')).Where({ $_ -like $script:Pattern }))
         }
     }
@@ -130,7 +148,7 @@ Describe 'Test setup' {
         $t = $script:Templates[$_]
         $t.Selected.Count | Should -BeGreaterThan 1000
         $t.TwinResult.Errors.Count | Should -Be 0
-        Assert-Same $t.Selected @($t.TwinResult.Results.Where({ $_.Status -eq 'Removed' }).Label) 'twin results'
+        Assert-Same $t.Selected (Get-ResultLabels $t.TwinResult.Results { param($r) $r.Status -eq 'Removed' }) 'twin results'
         Assert-None (Select-BPRows $t.Twin['volume:A'] -Labels $t.Selected) 'selected volumes left on the twin'
         Assert-None $t.Twin['intent:A'] 'intents left on the twin'
     }
@@ -156,27 +174,39 @@ Describe 'Removal of DS01 volumes interrupted by <Name>' -ForEach $scenarios {
         $rerunJson = Join-Path $script:Scratch "rerun-$id.json"
 
         if ($Kind -eq 'Point') {
-            $first = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $script:Removal -ResultPath $firstJson) `
+            $first = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $script:Removal -ResultPath $firstJson -ModulePath $script:ChildModule) `
                 -Environment @{ BACKPAK_LAB_CRASH_AT = "$Point#$Hit" }
         } else {
-            # Start; wait until the child is about to remove; wait the delay; SIGKILL (Stop-Process -Force).
+            # Start; wait until the child has claimed its first batch; wait a fixed-seed random part of the time the
+            # twin spent in its batches; SIGKILL (Stop-Process -Force).
             $ready = Join-Path $script:Scratch "ready-$id"
-            $child = Start-BPFreshPwsh -Command (New-BPRemovalChildCommand -Lab $lab -Removal $script:Removal -ResultPath $firstJson -ReadyPath $ready)
+            $child = Start-BPFreshPwsh -Command (New-BPRemovalChildCommand -Lab $lab -Removal $script:Removal -ResultPath $firstJson -ReadyPath $ready -ModulePath $script:ChildModule)
             $deadline = [DateTime]::UtcNow.AddSeconds(90)
             while (-not (Test-Path -LiteralPath $ready) -and -not $child.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 5 }
-            $delay = [int]($Fraction * [math]::Max(200, $t.TwinResult.ElapsedMs))
+            $db = Join-Path $lab 'nodes/A/backpak.db'
+            while (-not $child.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                $n = try { [int]@(Invoke-BPSqliteQuery -Database $db -Sql 'SELECT count(*) FROM removal_intent')[0] } catch { 0 }
+                if ($n -gt 0) { break }
+                Start-Sleep -Milliseconds 5
+            }
+            $w = $t.Window
+            $delay = [int]($Fraction * [math]::Max(100, $w.Last - $w.First))
             Start-Sleep -Milliseconds $delay
             $exitedBeforeKill = $child.Process.HasExited
             if (-not $exitedBeforeKill) { Stop-Process -Id $child.Id -Force -ErrorAction SilentlyContinue }
             $first = Wait-BPFreshPwsh -Child $child -TimeoutSeconds 60
             $midRun = -not $exitedBeforeKill -and -not (Test-Path -LiteralPath $firstJson)
             $how = if ($midRun) { 'mid-run' } elseif ($exitedBeforeKill) { 'after the child had finished' } else { 'after the removal, while the child exited' }
-            $script:KillLog.Add("#${Iteration}: killed $delay ms after the removal started (the twin took $($t.TwinResult.ElapsedMs) ms): $how; exit $($first.ExitCode)")
-            Write-Host "    $($script:KillLog[-1])"
         }
         $mid = Get-MidState $lab
+        if ($Kind -eq 'Kill') {
+            $gone = $t.Selected.Where({ -not $mid.Present.Contains($_) }).Count
+            $script:KillLog.Add("#${Iteration}: killed $delay ms after the first claim (the twin spent $($w.Last - $w.First) ms in its batches): " +
+                "$how; $($mid.Intents.Count) volume(s) left claimed, $gone of $($t.Selected.Count) removed; exit $($first.ExitCode)$(if ($first.StdErr) { "; stderr: $($first.StdErr.Trim())" })")
+            Write-Host "    $($script:KillLog[-1])"
+        }
 
-        $rerun = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $script:Removal -ResultPath $rerunJson)
+        $rerun = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $script:Removal -ResultPath $rerunJson -ModulePath $script:ChildModule)
         $rerunResult = Read-BPRemovalChildResult $rerunJson
         $after = Get-BPLabState $lab
         $before = $t.Before
@@ -196,7 +226,7 @@ Describe 'Removal of DS01 volumes interrupted by <Name>' -ForEach $scenarios {
         }
 
         It 'it died mid-way: <Intents> volume(s) claimed, <GoneBefore> of the selected already removed, stage <Stage>' {
-            $claimed.Count | Should -Be $Intents
+            $claimed.Count | Should -Be $Intents -Because "the killed run's stderr: $($first.StdErr)"
             $selected.Where({ -not $mid.Present.Contains($_) }).Count | Should -Be $GoneBefore
             $selected.Where({ $mid.Present.Contains($_) }).Count | Should -BeGreaterThan 0 -Because 'the run must not have finished'
             ($mid.Deleting -join ',') | Should -Be ($claimed -join ',') -Because 'exactly the claimed volumes carry current operation DELETE'
@@ -231,9 +261,9 @@ Describe 'Removal of DS01 volumes interrupted by <Name>' -ForEach $scenarios {
     }
 
     It 'the re-run reports Removed for every selected volume it found, and Resumed for exactly those left claimed' {
-        Assert-Same $selected.Where({ $mid.Present.Contains($_) }) @($rerunResult.Results.Where({ $_.Status -eq 'Removed' }).Label) "volumes reported Removed by the re-run (its errors: $(Get-ErrorSummary $rerunResult))"
-        Assert-Same $claimed @($rerunResult.Results.Where({ $_.Resumed }).Label) 'volumes reported Resumed (expected: those left claimed)'
-        if ($claimed.Count -gt 0) { $rerunResult.Results.Where({ $_.Resumed }).Count | Should -BeGreaterThan 0 }
+        Assert-Same $selected.Where({ $mid.Present.Contains($_) }) (Get-ResultLabels $rerunResult.Results { param($r) $r.Status -eq 'Removed' }) "volumes reported Removed by the re-run (its errors: $(Get-ErrorSummary $rerunResult))"
+        Assert-Same $claimed (Get-ResultLabels $rerunResult.Results { param($r) $r.Resumed }) 'volumes reported Resumed (expected: those left claimed)'
+        if ($claimed.Count -gt 0) { (Get-ResultLabels $rerunResult.Results { param($r) $r.Resumed }).Count | Should -BeGreaterThan 0 }
     }
 
     It '(a) Get-BPVolume on \A and \B gives the same as on the uninterrupted twin' {
@@ -303,12 +333,12 @@ Describe 'Remove-BPDataStore -Recurse interrupted at removal.after-tape-catalog,
         $before = Get-BPLabState $lab
         $ds02 = Get-Labels (Get-StoreRows $before['volume:A'] 'DS02')
         $command = 'Remove-BPDataStore -Name DS02 -Recurse -IgnoreRetention -Force -PassThru'
-        $first = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $command -ResultPath (Join-Path $script:Scratch 'ds-first.json')) `
+        $first = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $command -ResultPath (Join-Path $script:Scratch 'ds-first.json') -ModulePath $script:ChildModule) `
             -Environment @{ BACKPAK_LAB_CRASH_AT = 'removal.after-tape-catalog' }
         $bp = Join-Path $lab 'nodes/A/backpak.db'
         $midIntents = @(Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT label FROM removal_intent')
         $midStores = @(Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT name FROM data_store ORDER BY name')
-        $rerun = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $command -ResultPath (Join-Path $script:Scratch 'ds-rerun.json'))
+        $rerun = Invoke-BPFreshPwshEnv -Command (New-BPRemovalChildCommand -Lab $lab -Removal $command -ResultPath (Join-Path $script:Scratch 'ds-rerun.json') -ModulePath $script:ChildModule)
         $rerunResult = Read-BPRemovalChildResult (Join-Path $script:Scratch 'ds-rerun.json')
         $after = Get-BPLabState $lab
         $stores = @(Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT name FROM data_store ORDER BY name')
@@ -336,8 +366,9 @@ Describe 'Remove-BPDataStore -Recurse interrupted at removal.after-tape-catalog,
         $r = @($rerunResult.Results.Where({ $_.Type -eq 'DecommissionResult' }))
         $r.Count | Should -Be 1
         $r[0].Completed | Should -BeTrue
-        Assert-Same $ds02 @($rerunResult.Results.Where({ $_.Type -eq 'VolumeRemovalResult' -and $_.Status -eq 'Removed' -and $_.Resumed }).Label) 'volumes reported Removed and Resumed'
-        ($storeAudit -join ',') | Should -Be 'Started,Started,Completed'
+        Assert-Same $ds02 (Get-ResultLabels $rerunResult.Results { param($r) $r.Type -eq 'VolumeRemovalResult' -and $r.Status -eq 'Removed' -and $r.Resumed }) 'volumes reported Removed and Resumed'
+        # The killed run audited its start only; the re-run its start, the store's removal and its completion.
+        ($storeAudit -join ',') | Should -Be 'Started,Started,Removed,Completed'
     }
 
     It 'the re-run reports no error' {

@@ -208,7 +208,7 @@ function New-BPRemovalChildCommand {
         The script a child pwsh runs for a removal: import the module, connect to \A of the lab, run -Setup, then
         (with -ReadyPath) create that file and (with -GoPath) wait for that one, then run -Removal with its errors
         captured, and write Results, Errors and ElapsedMs (of -Removal) as JSON to -ResultPath. A child killed
-        during -Removal writes nothing.
+        during -Removal writes nothing. -ModulePath: the manifest to import (default: the module under test).
     #>
     param(
         [Parameter(Mandatory)] [string] $Lab,
@@ -217,14 +217,15 @@ function New-BPRemovalChildCommand {
         [string] $Setup = '',
         [string] $ReadyPath,
         [string] $GoPath,
-        [string] $Node = '\A'
+        [string] $Node = '\A',
+        [string] $ModulePath = (Get-BPTestModulePath)
     )
     $q = { param($s) "'" + ($s -replace "'", "''") + "'" }
     $ready = if ($ReadyPath) { "[System.IO.File]::WriteAllText($(& $q $ReadyPath), `"`$PID`")" } else { '' }
     $go = if ($GoPath) { "while (-not [System.IO.File]::Exists($(& $q $GoPath))) { Start-Sleep -Milliseconds 2 }" } else { '' }
     @"
 `$ErrorActionPreference = 'Stop'
-Import-Module $(& $q (Get-BPTestModulePath))
+Import-Module $(& $q $ModulePath)
 `$null = Connect-BPDomain -Lab $(& $q $Lab) -Node $(& $q $Node)
 $Setup
 $ready
@@ -269,7 +270,7 @@ function Get-BPLabState {
     param([Parameter(Mandatory)] [string] $Path)
     $root = [System.IO.Path]::GetFullPath($Path)
     $state = [ordered]@{}
-    $sorted = { param($list) $a = [string[]]@($list); [Array]::Sort($a, [StringComparer]::Ordinal); , $a }
+    $sorted = { param($list) $a = [string[]]@(foreach ($x in $list) { $x }); [Array]::Sort($a, [StringComparer]::Ordinal); , $a }
     foreach ($n in 'A', 'B') {
         $c = Connect-BPDomain -Lab $root -Node "\$n"
         try {
@@ -364,6 +365,17 @@ function Remove-BPScratchFolder {
     if (-not $Path -or -not (Test-Path -LiteralPath $Path)) { return }
     [Microsoft.Data.Sqlite.SqliteConnection]::ClearAllPools()
     Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Copy-BPTestModule {
+    <#
+        Copies the built module (the folder of Get-BPTestModulePath) to -Destination and returns the manifest of the
+        copy. Child processes that import the copy cannot be broken by a rebuild of out/ while the tests run.
+    #>
+    param([Parameter(Mandatory)] [string] $Destination)
+    $manifest = Get-BPTestModulePath
+    Copy-Item -LiteralPath (Split-Path $manifest) -Destination $Destination -Recurse
+    Join-Path $Destination (Split-Path $manifest -Leaf)
 }
 
 function Get-BPLabIntegrity {

@@ -47,5 +47,11 @@ namespace BackPak.Core.Errors
         public const string InvalidSetting = "InvalidSetting";
         public const string NotALabDomain = "NotALabDomain";
         public const string ImportFailed = "ImportFailed";
+
+        // Role switch
+        public const string SwitchStepFailed = "SwitchStepFailed";
+        public const string SwitchInProgress = "SwitchInProgress";
+        public const string SwitchRunNotFound = "SwitchRunNotFound";
+        public const string SwitchRunCompleted = "SwitchRunCompleted";
     }
 }

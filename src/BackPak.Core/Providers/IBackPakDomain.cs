@@ -92,6 +92,18 @@ namespace BackPak.Core.Providers
         /// <summary>Changes data store settings (domain access, status, export and import settings).</summary>
         DataStore SetDataStore(string name, DataStoreSettings settings, string user);
 
+        /// <summary>The DSM/TC system search list the node belongs to (R2: primary and secondary must not share one).</summary>
+        string? DsmTcSearchList { get; }
+
+        /// <summary>BackPak ids of the Key Managers defined in the domain (R15: the same id on both sides).</summary>
+        IReadOnlyList<string> GetKeyManagerIds();
+
+        /// <summary>Free space where a staging area (a Guardian subvolume on one of the nodes) would live, or null if unknown.</summary>
+        long? GetStagingFreeBytes(string stagingArea);
+
+        /// <summary>Why an import into this store would be refused by its target catalogs (R6, R4), or null.</summary>
+        Errors.BackPakException? CheckImportTargets(string dataStore);
+
         /// <summary>Audit records, newest first.</summary>
         IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100);
     }

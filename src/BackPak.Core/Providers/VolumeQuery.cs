@@ -17,6 +17,8 @@ namespace BackPak.Core.Providers
         public bool? Expired { get; init; }
         /// <summary>True: only volumes with a Media Key Name; false: only clear volumes; null: both.</summary>
         public bool? Encrypted { get; init; }
+        /// <summary>True: only volumes a backup is writing (current operation LOAD for output).</summary>
+        public bool? BackupRunning { get; init; }
         /// <summary>Only volumes whose encryption key has this Media Key Name.</summary>
         public string? MediaKeyName { get; init; }
     }

@@ -1,0 +1,29 @@
+@{
+    Synopsis    = 'Returns the plan of a switch of roles: every step, the node it acts on, its kind and the manual page it comes from, or inferred.'
+    Description = @'
+Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to switch a data store from -Primary to -Secondary (domain.md §3.3). Steps 1 and 2 are the manual's (CS p41 and the seed); the later steps are reconstructed from confirmed rules, and each says where it comes from or that it is inferred. The plan can be read, saved (ConvertTo-Json) and piped into Invoke-BPRoleSwitch. Its notes list what stays outside BackPak (NetBatch jobs).
+'@
+    Parameters  = @{
+        DataStore = 'Store ID of the data store to switch.'
+        Primary   = 'The domain whose store is PRIMARY now.'
+        Secondary = 'The domain whose store is SECONDARY now.'
+    }
+    Outputs     = 'BackPak.Core.Procedures.RoleSwitchPlan'
+    Examples    = @(
+        @{
+            Title   = 'Read the plan'
+            Code    = "(Get-BPRoleSwitchPlan DS01 -Primary '\A' -Secondary '\B').Steps"
+            Remarks = 'The steps with their node, kind and source.'
+        }
+        @{
+            Title   = 'Review, then run'
+            Code    = @'
+$plan = Get-BPRoleSwitchPlan DS01 -Primary '\A' -Secondary '\B'
+$plan | ConvertTo-Json -Depth 3 | Set-Content ./DS01-switch-plan.json
+$plan | Invoke-BPRoleSwitch -Confirm:$false
+'@
+            Remarks = 'The plan binds to Invoke-BPRoleSwitch by its DataStore, Primary and Secondary properties.'
+        }
+    )
+    Links       = @('Invoke-BPRoleSwitch', 'Test-BPRoleSwitch')
+}

@@ -1,0 +1,28 @@
+@{
+    Synopsis    = 'Checks the preconditions of a switch of roles of a data store, one object per check.'
+    Description = @'
+Test-BPRoleSwitch checks, before a planned switch (CS p41, R16), that: the data store is PRIMARY on -Primary and SECONDARY on -Secondary; no backup runs on its volumes; no export is pending or running; the staging area is reachable and the side that becomes SECONDARY has disk space for the new one; both domains define a Key Manager with the same BackPak id (R15); storage and key replication are healthy and caught up; both DSM/TC sides hold the store's entries; the two nodes do not share a DSM/TC search list (R2); the secondary's catalogs are isolated and exist (R3, R4, R6); and no label of the store is used by another store (R1).
+
+A failed check does not always stop a switch: backups and pending exports are what its first steps wait for.
+'@
+    Parameters  = @{
+        DataStore = 'Store ID of the data store to switch.'
+        Primary   = 'The domain whose store is PRIMARY now: a connection or a node name such as \A.'
+        Secondary = 'The domain whose store is SECONDARY now: a connection or a node name such as \B.'
+        Quiet     = 'Returns only $true when every check passed, else $false.'
+    }
+    Outputs     = 'BackPak.Core.Procedures.RoleSwitchCheck (or System.Boolean with -Quiet).'
+    Examples    = @(
+        @{
+            Title   = 'Pre-checks before a switch'
+            Code    = "Test-BPRoleSwitch -DataStore DS01 -Primary '\A' -Secondary '\B' | Format-Table"
+            Remarks = 'One line per check with its detail.'
+        }
+        @{
+            Title   = 'Gate a runbook'
+            Code    = "if (-not (Test-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Quiet)) { throw 'Pre-checks failed' }"
+            Remarks = 'Stops the runbook unless every check passed.'
+        }
+    )
+    Links       = @('Get-BPRoleSwitchPlan', 'Invoke-BPRoleSwitch')
+}

@@ -1,0 +1,393 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Providers;
+using BackPak.Core.Sync;
+
+namespace BackPak.Core.Procedures
+{
+    /// <summary>A switch of roles as a plan: what will be done where, step by step, and where each step comes from.</summary>
+    public sealed class RoleSwitchPlan
+    {
+        public string DataStore { get; init; } = "";
+        /// <summary>The node whose store is PRIMARY now and becomes SECONDARY.</summary>
+        public string Primary { get; init; } = "";
+        /// <summary>The node whose store is SECONDARY now and becomes PRIMARY.</summary>
+        public string Secondary { get; init; } = "";
+        public IReadOnlyList<StepInfo> Steps { get; init; } = new StepInfo[0];
+        /// <summary>What the procedure leaves to the operator outside BackPak.</summary>
+        public IReadOnlyList<string> Notes { get; init; } = new string[0];
+        public override string ToString() => $"Switch {DataStore}: {Primary} -> {Secondary} ({Steps.Count} steps)";
+    }
+
+    /// <summary>One precondition of a switch, checked.</summary>
+    public sealed class RoleSwitchCheck
+    {
+        public string Name { get; init; } = "";
+        public string Node { get; init; } = "";
+        public bool Passed { get; init; }
+        public string Detail { get; init; } = "";
+        /// <summary>The rule or page behind the check.</summary>
+        public string Source { get; init; } = "";
+        public override string ToString() => (Passed ? "PASS " : "FAIL ") + Name + ": " + Detail;
+    }
+
+    /// <summary>A switch run: its steps, their status and times, and how it ended. ConvertTo-Json makes it a change record.</summary>
+    public sealed class RoleSwitchReport
+    {
+        public string RunId { get; init; } = "";
+        public string DataStore { get; init; } = "";
+        public string Primary { get; init; } = "";
+        public string Secondary { get; init; } = "";
+        public RunStatus Status { get; set; }
+        public DateTime Started { get; init; }
+        public DateTime? Ended { get; set; }
+        public string? User { get; init; }
+        public List<StepReport> Steps { get; init; } = new List<StepReport>();
+        public string? FailedStep { get; set; }
+        public string? Message { get; set; }
+        public int Resumes { get; set; }
+        public TimeSpan? Duration => Ended.HasValue ? Ended - Started : null;
+        public override string ToString() => $"{RunId} {DataStore} {Primary}->{Secondary} {Status}";
+    }
+
+    /// <summary>Everything a switch works with.</summary>
+    public sealed class RoleSwitchContext
+    {
+        public string DataStore { get; init; } = "";
+        public IBackPakDomain Primary { get; init; } = null!;
+        public IBackPakDomain Secondary { get; init; } = null!;
+        /// <summary>Storage replication of the store's volume images, or null when the operator handles it by hand.</summary>
+        public IReplicationLink? StorageLink { get; init; }
+        /// <summary>Key-server replication, or null when the operator handles it by hand.</summary>
+        public IReplicationLink? KeyLink { get; init; }
+        public IRunJournalStore Journal { get; init; } = null!;
+        /// <summary>The site of the side that becomes PRIMARY: replication must flow from it once reversed.</summary>
+        public string? SecondarySite { get; init; }
+        /// <summary>How long a wait step may wait.</summary>
+        public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+        public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+        public string User { get; init; } = Environment.UserName;
+        public CancellationToken Cancel { get; init; }
+    }
+
+    /// <summary>
+    /// The planned switch of a data store between its PRIMARY and SECONDARY sides (domain.md §3.3). Steps 1–2 are the
+    /// manual's (CS p41 and the seed); the rest are reconstructed from confirmed rules and marked inferred. Every step
+    /// is idempotent and has a check of its end state, so a run killed anywhere resumes and ends as an uninterrupted
+    /// run would. Switching back is the same procedure with the roles exchanged.
+    /// </summary>
+    public static class RoleSwitch
+    {
+        private sealed class Step
+        {
+            public StepInfo Info = null!;
+            /// <summary>Does the step; returns a message for the report.</summary>
+            public Func<RoleSwitchContext, Dictionary<string, string>, string> Run = null!;
+            /// <summary>True when the step's end state already holds.</summary>
+            public Func<RoleSwitchContext, Dictionary<string, string>, bool> IsDone = null!;
+            /// <summary>The facility an External step calls (null: the operator does it).</summary>
+            public Func<RoleSwitchContext, IReplicationLink?>? Facility;
+        }
+
+        public static RoleSwitchPlan Plan(string dataStore, string primary, string secondary) => new RoleSwitchPlan
+        {
+            DataStore = dataStore, Primary = primary, Secondary = secondary,
+            Steps = Steps(dataStore, primary, secondary).Select(s => s.Info).ToList(),
+            Notes = new[]
+            {
+                $"NetBatch: move the full-export jobs from {primary} to {secondary} and the BB027_IMPORT_CATALOG jobs from {secondary} to {primary}; set PARAM AUTOEXPIRE^TIME on {primary} [CS p28].",
+                $"OBB017 cleanup of {dataStore} is now skipped on {primary} and runs on {secondary} [CS p14].",
+                "Keys stay where they are; only the replication direction changes [CS p41].",
+            },
+        };
+
+        private static List<Step> Steps(string ds, string p, string s)
+        {
+            string newStaging = p + ".$BPSTAGE." + ds;
+            var steps = new List<Step>
+            {
+                new Step
+                {
+                    Info = Info("wait-backups", $"Wait until no backup runs on the volumes of {ds}", p, StepKind.Wait, "CS p41 (step 1)"),
+                    Run = (c, j) => WaitFor(c, () => RunningBackups(c.Primary, ds) == 0,
+                        () => $"{RunningBackups(c.Primary, ds)} backup(s) still write volumes of {ds} on {p}") ?? "no backup runs",
+                    IsDone = (c, j) => RunningBackups(c.Primary, ds) == 0,
+                },
+                new Step
+                {
+                    Info = Info("drain-exports", "Check the Export Status and wait for pending export updates to complete", p, StepKind.Wait, "seed (step 2)"),
+                    Run = (c, j) => WaitFor(c, () => Drained(c.Primary.GetExportStatus(ds)),
+                        () => { var st = c.Primary.GetExportStatus(ds); return $"{st.PendingCount} update(s) pending" + (st.Running ? ", an export running" : "") + (st.StagingReachable ? "" : ", staging area unreachable"); }) ?? "no export pending or running",
+                    IsDone = (c, j) => j.ContainsKey("fullExportAt") || Drained(c.Primary.GetExportStatus(ds)),
+                },
+                new Step
+                {
+                    Info = Info("final-full-export", $"Last FULL export of {ds} to the staging area on {s}", p, StepKind.Action, "inferred (CS p8, p15)"),
+                    Run = (c, j) =>
+                    {
+                        var run = c.Primary.StartExport(ds, SyncType.Full, c.User);
+                        if (run.Result != SyncResult.Completed) throw Failed("final-full-export", run.Error ?? "the full export did not complete");
+                        j["fullExportAt"] = Stamp(run.Started);
+                        return $"{run.Volumes} volume(s), {run.Entries} entr(y/ies) exported";
+                    },
+                    IsDone = (c, j) => j.TryGetValue("fullExportAt", out var at) && c.Primary.GetExportStatus(ds).LastFullExport is { Result: SyncResult.Completed } r && r.Started >= Parse(at),
+                },
+                new Step
+                {
+                    Info = Info("stop-export", $"Stop all catalog export activities of {ds}", p, StepKind.Action, "seed (step 2)"),
+                    Run = (c, j) => { c.Primary.SetExportSuspended(ds, true, c.User); return "export suspended"; },
+                    IsDone = (c, j) => c.Primary.GetExportStatus(ds).State != ExportState.Active,
+                },
+                new Step
+                {
+                    Info = Info("final-full-import", $"FULL import of {ds} on {s}, every volume checked", s, StepKind.Action, "inferred (CS p15)"),
+                    Run = (c, j) =>
+                    {
+                        var run = c.Secondary.StartImport(ds, SyncType.Full, true, c.User);
+                        if (run.Result != SyncResult.Completed)
+                            throw Failed("final-full-import", $"{run.FailedVolumes.Count} volume(s) failed: {string.Join(", ", run.FailedVolumes.Take(10))}");
+                        j["fullImportAt"] = Stamp(run.Started);
+                        return $"{run.Volumes} volume(s) imported, {run.Deleted} deleted";
+                    },
+                    IsDone = (c, j) => j.TryGetValue("fullExportAt", out var at) && c.Secondary.GetImportStatus(ds).LastFullImport is { Result: SyncResult.Completed } r && r.Started >= Parse(at),
+                },
+                new Step
+                {
+                    Info = Info("check-replication", "Check that storage and key replication have caught up", p + " " + s, StepKind.Check, "CS p41"),
+                    Run = (c, j) =>
+                    {
+                        foreach (var link in new[] { c.StorageLink, c.KeyLink })
+                            if (link != null && (!link.Healthy || !link.CaughtUp)) throw Failed("check-replication", $"{link.Kind} replication {link.Name} is {(link.Healthy ? "behind" : "not healthy")}");
+                        if (c.StorageLink == null || c.KeyLink == null) throw new AwaitOperator("Confirm that storage replication and key replication have caught up with the last backups and keys.");
+                        return "storage and key replication healthy and caught up";
+                    },
+                    IsDone = (c, j) => false,
+                    Facility = c => c.StorageLink,
+                },
+                ReverseStep("reverse-storage-replication", "Reverse the direction of storage replication", c => c.StorageLink, p, s),
+                ReverseStep("reverse-key-replication", "Reverse the direction of key-server replication", c => c.KeyLink, p, s),
+                new Step
+                {
+                    Info = Info("demote-primary", $"Change {ds} on {p} from PRIMARY to SECONDARY", p, StepKind.Action, "CS p14; demote before promote: inferred"),
+                    Run = (c, j) =>
+                    {
+                        var st = c.Primary.GetExportStatus(ds);
+                        j["checkDelay"] = ((long)st.ExportCheckDelay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                        j["fullFrequency"] = st.FullExportFrequency.HasValue ? ((long)st.FullExportFrequency.Value.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "0";
+                        c.Primary.SetDataStore(ds, new DataStoreSettings { DomainAccess = DomainAccess.Secondary }, c.User);
+                        return $"{ds} on {p} is SECONDARY: it refuses backups and volume creation";
+                    },
+                    IsDone = (c, j) => j.ContainsKey("checkDelay") && Access(c.Primary, ds) == DomainAccess.Secondary,
+                },
+                new Step
+                {
+                    Info = Info("promote-secondary", $"Change {ds} on {s} from SECONDARY to PRIMARY", s, StepKind.Action, "CS p14"),
+                    Run = (c, j) => { c.Secondary.SetDataStore(ds, new DataStoreSettings { DomainAccess = DomainAccess.Primary }, c.User); return $"{ds} on {s} is PRIMARY"; },
+                    IsDone = (c, j) => Access(c.Secondary, ds) == DomainAccess.Primary,
+                },
+                new Step
+                {
+                    Info = Info("move-staging", $"Move the staging area to {newStaging} (disk space checked)", p, StepKind.Action, "CS p41"),
+                    Run = (c, j) =>
+                    {
+                        long? free = c.Primary.GetStagingFreeBytes(newStaging);
+                        if (free.HasValue && free.Value < MinStagingBytes) throw Failed("move-staging", $"only {free.Value / 1048576} MiB free for the staging area on {p}");
+                        c.Secondary.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, c.User);
+                        c.Primary.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, c.User);
+                        return $"{s} exports to and {p} imports from {newStaging}";
+                    },
+                    IsDone = (c, j) => c.Secondary.GetExportStatus(ds).StagingArea == newStaging && c.Primary.GetImportStatus(ds).StagingArea == newStaging,
+                },
+                new Step
+                {
+                    Info = Info("configure-export", $"Set the Catalog Sync Export page of {ds} on {s}", s, StepKind.Action, "CS p20"),
+                    Run = (c, j) =>
+                    {
+                        var settings = ExportSettings(j);
+                        c.Secondary.SetDataStore(ds, settings, c.User);
+                        return $"export check delay {settings.ExportCheckDelay}, full export frequency {(settings.FullExportFrequency == TimeSpan.Zero ? "none" : settings.FullExportFrequency.ToString())}";
+                    },
+                    IsDone = (c, j) => j.ContainsKey("checkDelay") && c.Secondary.GetExportStatus(ds).ExportCheckDelay == ExportSettings(j).ExportCheckDelay,
+                },
+                new Step
+                {
+                    Info = Info("configure-import", $"Set the import configuration of {ds} on {p}: node replacement reversed, original names", p, StepKind.Action, "CS p9, p12"),
+                    Run = (c, j) =>
+                    {
+                        var reversed = Reversed(c.Secondary.GetImportStatus(ds).NodeReplacements);
+                        c.Primary.SetDataStore(ds, new DataStoreSettings { NodeReplacements = reversed, PrimaryStoreId = ds }, c.User);
+                        return reversed.Count == 0 ? "no node replacement" : "node replacement " + string.Join(", ", reversed.Select(kv => kv.Key + "=" + kv.Value));
+                    },
+                    IsDone = (c, j) => SameMap(c.Primary.GetImportStatus(ds).NodeReplacements, Reversed(c.Secondary.GetImportStatus(ds).NodeReplacements)),
+                },
+                new Step
+                {
+                    Info = Info("prove-full-export", $"FULL export of {ds} from {s} to the new staging area", s, StepKind.Action, "CS p16"),
+                    Run = (c, j) =>
+                    {
+                        var run = c.Secondary.StartExport(ds, SyncType.Full, c.User);
+                        if (run.Result != SyncResult.Completed) throw Failed("prove-full-export", run.Error ?? "the full export did not complete");
+                        j["proveExportAt"] = Stamp(run.Started);
+                        return $"{run.Volumes} volume(s) exported from {s}";
+                    },
+                    IsDone = (c, j) => j.TryGetValue("proveExportAt", out var at) && c.Secondary.GetExportStatus(ds).LastFullExport is { Result: SyncResult.Completed } r && r.Started >= Parse(at),
+                },
+                new Step
+                {
+                    Info = Info("prove-full-import", $"FULL import of {ds} on {p} to prove the new direction", p, StepKind.Action, "CS p16"),
+                    Run = (c, j) =>
+                    {
+                        var run = c.Primary.StartImport(ds, SyncType.Full, true, c.User);
+                        if (run.Result != SyncResult.Completed) throw Failed("prove-full-import", $"{run.FailedVolumes.Count} volume(s) failed");
+                        return $"{run.Volumes} volume(s) imported on {p}";
+                    },
+                    IsDone = (c, j) => j.TryGetValue("proveExportAt", out var at) && c.Primary.GetImportStatus(ds).LastFullImport is { Result: SyncResult.Completed } r && r.Started >= Parse(at),
+                },
+                new Step
+                {
+                    Info = Info("resume-export", $"Resume catalog export of {ds} on {s}", s, StepKind.Action, "inferred"),
+                    Run = (c, j) =>
+                    {
+                        c.Secondary.SetExportSuspended(ds, false, c.User);
+                        c.Primary.SetExportSuspended(ds, false, c.User); // the flag step stop-export left on the side that is now SECONDARY
+                        return $"exports of {ds} run from {s}";
+                    },
+                    IsDone = (c, j) => c.Secondary.GetExportStatus(ds).State == ExportState.Active && c.Primary.GetExportStatus(ds).State != ExportState.Suspended,
+                },
+            };
+            for (int i = 0; i < steps.Count; i++)
+            {
+                var info = steps[i].Info;
+                steps[i].Info = new StepInfo { Number = i + 1, Id = info.Id, Title = info.Title, Node = info.Node, Kind = info.Kind, Source = info.Source };
+            }
+            return steps;
+        }
+
+        /// <summary>A staging area needs room for a full export; this floor is inferred (the manual gives no figure).</summary>
+        public const long MinStagingBytes = 64L * 1024 * 1024;
+
+        private static Step ReverseStep(string id, string title, Func<RoleSwitchContext, IReplicationLink?> link, string p, string s) => new Step
+        {
+            Info = Info(id, title, p + " " + s, StepKind.External, "CS p41"),
+            Facility = link,
+            Run = (c, j) =>
+            {
+                var l = link(c);
+                if (l == null || c.SecondarySite == null) throw new AwaitOperator(title + $" (it must flow from {s}'s site to {p}'s) with the facility's own tools, then confirm.");
+                if (!string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase)) l.Reverse();
+                return $"{l.Kind} replication {l.Name} now flows {l.Source} -> {l.Target}";
+            },
+            // Idempotent by its end state: the link already flows from the side that becomes PRIMARY.
+            IsDone = (c, j) => link(c) is { } l && c.SecondarySite != null && string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase),
+        };
+
+        public static IReadOnlyList<RoleSwitchCheck> Test(RoleSwitchContext c)
+        {
+            string ds = c.DataStore, p = c.Primary.Node, s = c.Secondary.Node;
+            var checks = new List<RoleSwitchCheck>();
+            void Add(string name, string node, bool ok, string detail, string source) =>
+                checks.Add(new RoleSwitchCheck { Name = name, Node = node, Passed = ok, Detail = detail, Source = source });
+
+            var pStore = c.Primary.GetDataStores(ds).FirstOrDefault();
+            var sStore = c.Secondary.GetDataStores(ds).FirstOrDefault();
+            Add("roles", p + " " + s, pStore?.DomainAccess == DomainAccess.Primary && sStore?.DomainAccess == DomainAccess.Secondary,
+                $"{ds} is {pStore?.DomainAccess.ToString().ToUpperInvariant() ?? "missing"} on {p} and {sStore?.DomainAccess.ToString().ToUpperInvariant() ?? "missing"} on {s}", "CS p41");
+            if (pStore == null || sStore == null) return checks;
+
+            int running = RunningBackups(c.Primary, ds);
+            Add("backups idle", p, running == 0, running == 0 ? "no backup writes a volume of " + ds : $"{running} backup(s) running (the switch waits for them)", "CS p41");
+            var ex = c.Primary.GetExportStatus(ds);
+            Add("exports drained", p, Drained(ex), Drained(ex) ? "nothing pending or running" : $"{ex.PendingCount} update(s) pending{(ex.Running ? ", an export running" : "")} (the switch waits for them)", "seed");
+            Add("staging reachable", p, ex.StagingReachable, ex.StagingArea == null ? "no staging area set" : ex.StagingArea + (ex.StagingReachable ? " reachable" : " NOT reachable"), "CS p7");
+            string newStaging = p + ".$BPSTAGE." + ds;
+            long? free = c.Primary.GetStagingFreeBytes(newStaging);
+            Add("staging space", p, free == null || free.Value >= MinStagingBytes,
+                free == null ? "free space unknown" : $"{free.Value / 1048576} MiB free for {newStaging} (at least {MinStagingBytes / 1048576} MiB wanted, inferred)", "CS p41");
+            var kp = c.Primary.GetKeyManagerIds();
+            var ks = c.Secondary.GetKeyManagerIds();
+            var common = kp.Intersect(ks, StringComparer.OrdinalIgnoreCase).ToList();
+            Add("key manager id", p + " " + s, common.Count > 0 || kp.Count == 0,
+                common.Count > 0 ? "same BackPak id on both sides: " + string.Join(", ", common) : $"{p}: {string.Join(", ", kp)}; {s}: {string.Join(", ", ks)}", "CS p6, R15");
+            foreach (var link in new[] { ("storage replication", c.StorageLink), ("key replication", c.KeyLink) })
+                Add(link.Item1, p + " " + s, link.Item2 == null || (link.Item2.Healthy && link.Item2.CaughtUp),
+                    link.Item2 == null ? "no facility connected: the operator checks and reverses it by hand"
+                        : $"{link.Item2.Name} {link.Item2.Source} -> {link.Item2.Target}, {(link.Item2.Healthy ? "healthy" : "NOT healthy")}, {(link.Item2.CaughtUp ? "caught up" : "behind")}", "CS p41, R16");
+            long vp = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds }), vs = c.Secondary.CountVolumes(new VolumeQuery { DataStore = ds });
+            var sample = c.Primary.GetVolumes(new VolumeQuery { DataStore = ds }).Take(20).Select(v => v.Label).ToList();
+            int held = sample.Count(l => c.Secondary.GetCatalogEntries(l).Any());
+            int heldP = sample.Count(l => c.Primary.GetCatalogEntries(l).Any());
+            Add("both DSM/TC sides hold the store", p + " " + s, vs > 0 && held == heldP,
+                $"{vp} volume(s) on {p}, {vs} on {s}; of {sample.Count} sampled, {heldP} have catalog entries on {p} and {held} on {s}", "CS p41");
+            Add("no shared search list", p + " " + s, c.Primary.DsmTcSearchList == null || c.Primary.DsmTcSearchList != c.Secondary.DsmTcSearchList,
+                $"{p}: {c.Primary.DsmTcSearchList ?? "?"}, {s}: {c.Secondary.DsmTcSearchList ?? "?"}", "R2");
+            var targets = c.Secondary.CheckImportTargets(ds);
+            Add("isolated catalogs", s, targets == null, targets?.Message ?? "dedicated VOLCAT/FILECAT exist and none is the MEDIADEFS default with node replacement", "R3, R4, R6");
+            var shared = SharedLabels(c.Primary, c.Secondary, ds);
+            Add("unique labels", p + " " + s, shared.Count == 0,
+                shared.Count == 0 ? "no label of " + ds + " is used elsewhere on either node" : $"{shared.Count} label(s) used twice, e.g. {string.Join(", ", shared.Take(5))}", "R1");
+            return checks;
+        }
+
+        /// <summary>Labels of the store that another store on either node also uses (R1), found by one merge of sorted streams.</summary>
+        private static List<string> SharedLabels(IBackPakDomain p, IBackPakDomain s, string ds)
+        {
+            var mine = new HashSet<string>(p.GetVolumes(new VolumeQuery { DataStore = ds }).Select(v => v.Label), StringComparer.Ordinal);
+            var shared = new List<string>();
+            foreach (var d in new[] { p, s })
+                foreach (var store in d.GetDataStores().Where(x => !string.Equals(x.Name, ds, StringComparison.OrdinalIgnoreCase)))
+                    shared.AddRange(d.GetVolumes(new VolumeQuery { DataStore = store.Name }).Select(v => v.Label).Where(mine.Contains));
+            return shared;
+        }
+
+        private static int RunningBackups(IBackPakDomain d, string ds) => (int)d.CountVolumes(new VolumeQuery { DataStore = ds, BackupRunning = true });
+        private static bool Drained(ExportStatus st) => !st.Running && (st.PendingCount == 0 || st.State == ExportState.NotPrimary);
+        private static DomainAccess Access(IBackPakDomain d, string ds) => d.GetDataStores(ds).FirstOrDefault()?.DomainAccess ?? DomainAccess.Unknown;
+
+        private static DataStoreSettings ExportSettings(Dictionary<string, string> j) => new DataStoreSettings
+        {
+            ExportCheckDelay = TimeSpan.FromSeconds(long.Parse(j["checkDelay"], CultureInfo.InvariantCulture)),
+            FullExportFrequency = TimeSpan.FromSeconds(long.Parse(j["fullFrequency"], CultureInfo.InvariantCulture)),
+        };
+
+        private static Dictionary<string, string> Reversed(IReadOnlyDictionary<string, string> map) =>
+            map.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.OrdinalIgnoreCase);
+
+        private static bool SameMap(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+            a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && string.Equals(v, kv.Value, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Polls until done, or returns why not when the timeout passes (then the step fails).</summary>
+        private static string? WaitFor(RoleSwitchContext c, Func<bool> done, Func<string> why)
+        {
+            var deadline = DateTime.UtcNow + c.Timeout;
+            while (!done())
+            {
+                if (DateTime.UtcNow >= deadline) throw new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.OperationTimeout, "timed out: " + why(), null);
+                if (c.Cancel.WaitHandle.WaitOne(c.PollInterval)) throw new OperationCanceledException();
+            }
+            return null;
+        }
+
+        private static StepInfo Info(string id, string title, string node, StepKind kind, string source) =>
+            new StepInfo { Id = id, Title = title, Node = node, Kind = kind, Source = source };
+
+        private static BackPakException Failed(string step, string why) =>
+            new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.InvalidResult, why, step);
+
+        internal static string Stamp(DateTime t) => t.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture);
+        internal static DateTime Parse(string s) => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+        /// <summary>Thrown by an External step with no facility: the run stops and waits for the operator.</summary>
+        internal sealed class AwaitOperator : Exception
+        {
+            public AwaitOperator(string what) : base(what) { }
+        }
+
+        internal static List<(StepInfo Info, Func<RoleSwitchContext, Dictionary<string, string>, string> Run, Func<RoleSwitchContext, Dictionary<string, string>, bool> IsDone, Func<RoleSwitchContext, IReplicationLink?>? Facility)> Definition(string ds, string p, string s) =>
+            Steps(ds, p, s).Select(x => (x.Info, x.Run, x.IsDone, x.Facility)).ToList();
+    }
+}
