@@ -11,7 +11,7 @@ using Microsoft.Data.Sqlite;
 namespace BackPak.Lab
 {
     /// <summary>The BackPak domain of one lab node, behind the provider contract.</summary>
-    public sealed class LabDomain : IBackPakDomain
+    public sealed partial class LabDomain : IBackPakDomain
     {
         private const string VolumeColumns =
             "label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, " +

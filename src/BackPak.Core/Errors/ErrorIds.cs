@@ -26,5 +26,15 @@ namespace BackPak.Core.Errors
 
         // Store access
         public const string CatalogStoreUnavailable = "CatalogStoreUnavailable";
+
+        // Key manager
+        public const string KeyManagerNotConnected = "KeyManagerNotConnected";
+        public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";
+        public const string KeyManagerUnreachable = "KeyManagerUnreachable";
+        public const string KeyManagerUntrusted = "KeyManagerUntrusted";
+        public const string KeyManagerAuthenticationFailed = "KeyManagerAuthenticationFailed";
+        public const string KeyNotFound = "KeyNotFound";
+        public const string KeyStillReferenced = "KeyStillReferenced";
+        public const string KeyOperationFailed = "KeyOperationFailed";
     }
 }
