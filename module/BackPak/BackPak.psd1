@@ -19,6 +19,11 @@
         'Get-BPVolumeGroup'
         'Get-BPVolume'
         'Get-BPCatalogEntry'
+        'Connect-BPKeyManager'
+        'Get-BPKeyManager'
+        'Disconnect-BPKeyManager'
+        'Get-BPEncryptionKey'
+        'Remove-BPEncryptionKey'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
