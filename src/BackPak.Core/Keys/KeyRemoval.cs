@@ -81,7 +81,7 @@ namespace BackPak.Core.Keys
                     "A Media Key Name cannot be empty.", mediaKeyName ?? "", "Give the Media Key Name of the key, as Get-BPVolume shows it.");
             long count = KeyReferences.Count(_domains, mediaKeyName);
             var sample = count > 0 ? KeyReferences.List(_domains, mediaKeyName, 5) : new KeyReference[0];
-            var nodes = _domains.Select(d => d.Node).ToList();
+            var nodes = _domains.Select(d => d.Node).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
             var keys = KeyReferences.Find(_keys, mediaKeyName);
             if (keys.Count == 0)
                 return new[] { new KeyRemovalPlan(mediaKeyName, null, count, sample, nodes, _keys.Endpoint) };
