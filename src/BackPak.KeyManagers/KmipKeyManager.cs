@@ -12,7 +12,7 @@ namespace BackPak.KeyManagers
     /// A KMIP 1.x key server (HP ESKM, PyKMIP, ...) behind the key-manager contract, over one mutually
     /// authenticated TLS connection. KMIP failures become BackPak errors with stable ErrorIds.
     /// </summary>
-    public sealed class KmipKeyManager : IKeyManager
+    public sealed class KmipKeyManager : IKeyManager, IKeyManagerBatch
     {
         private readonly KmipClient _client;
 
@@ -104,6 +104,57 @@ namespace BackPak.KeyManagers
             {
                 return null;
             }
+            return ToKey(info);
+        }
+
+        /// <summary>One Locate batch item per name in one message: a round trip (and a server message) per chunk, not per key.</summary>
+        public IReadOnlyList<IReadOnlyList<string>> LocateMany(IReadOnlyList<string> names) =>
+            Batch("locate keys on", names.Select(n => KmipRequests.LocateByName(n)).ToList(),
+                (item, i) => KmipResponses.Locate(item.RequirePayload()));
+
+        /// <summary>One Get Attributes batch item per id in one message; ids the server does not have give null.</summary>
+        public IReadOnlyList<EncryptionKey?> GetMany(IReadOnlyList<string> uniqueIds) =>
+            Batch("read keys on", uniqueIds.Select(id => KmipRequests.GetAttributes(id)).ToList(),
+                (item, i) => item.ResultReason == KmipResultReason.ItemNotFound && !item.IsSuccess
+                    ? null
+                    : ToKey(KmipResponses.GetAttributes(item.RequirePayload())));
+
+        private IReadOnlyList<T> Batch<T>(string what, IReadOnlyList<RequestBatchItem> requests, Func<ResponseBatchItem, int, T> read)
+        {
+            if (requests.Count == 0) return new T[0];
+            // Explicit ids (the position) match each answer to its request; Continue: one failed item does not stop the rest.
+            var items = requests.Select((r, i) => new RequestBatchItem(r.Operation, r.Payload, Id(i))).ToArray();
+            return Call(what, () =>
+            {
+                var response = _client.Send(new RequestMessage(_client.ProtocolVersion, items)
+                {
+                    BatchErrorContinuationOption = KmipBatchErrorContinuationOption.Continue,
+                });
+                // A lone failed item without an operation is how a server rejects the whole message.
+                if (response.BatchItems.Count == 1 && items.Length > 1 && !response.BatchItems[0].IsSuccess)
+                    response.BatchItems[0].EnsureSuccess();
+                var byId = new Dictionary<int, ResponseBatchItem>();
+                foreach (var r in response.BatchItems)
+                {
+                    var id = r.UniqueBatchItemId;
+                    if (id != null && id.Length == 4) byId[(id[0] << 24) | (id[1] << 16) | (id[2] << 8) | id[3]] = r;
+                }
+                var results = new List<T>(items.Length);
+                for (int i = 0; i < items.Length; i++)
+                {
+                    if (!byId.TryGetValue(i, out var item))
+                        throw new KmipDecodeException($"The response has no result for batch item {i + 1} ({items[i].Operation}).");
+                    results.Add(read(item, i)); // throws for a failed item the reader does not accept
+
+                }
+                return (IReadOnlyList<T>)results;
+            });
+        }
+
+        private static byte[] Id(int i) => new[] { (byte)(i >> 24), (byte)(i >> 16), (byte)(i >> 8), (byte)i };
+
+        private EncryptionKey ToKey(KmipKeyInfo info)
+        {
             return new EncryptionKey
             {
                 Name = info.Names.FirstOrDefault() ?? "",
@@ -129,6 +180,15 @@ namespace BackPak.KeyManagers
                 _client.Revoke(uniqueId, (KmipRevocationReasonCode)(uint)reason, null, compromise ? DateTimeOffset.UtcNow : (DateTimeOffset?)null);
                 return 0;
             });
+        }
+
+        /// <summary>Revoke and Destroy as two batch items of one message: one round trip instead of two.</summary>
+        public void RevokeAndDestroy(string uniqueId, KeyRevocationReason reason)
+        {
+            bool compromise = reason == KeyRevocationReason.KeyCompromise || reason == KeyRevocationReason.CACompromise;
+            Call("revoke and destroy key " + uniqueId + " on", () => _client.Execute(
+                KmipRequests.Revoke(uniqueId, (KmipRevocationReasonCode)(uint)reason, null, compromise ? DateTimeOffset.UtcNow : (DateTimeOffset?)null),
+                KmipRequests.Destroy(uniqueId)));
         }
 
         public void Destroy(string uniqueId) => Call("destroy key " + uniqueId + " on", () => { _client.Destroy(uniqueId); return 0; });

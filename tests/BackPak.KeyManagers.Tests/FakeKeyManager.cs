@@ -83,3 +83,37 @@ namespace BackPak.KeyManagers.Tests
             new BackPakException(ErrorIds.KeyOperationFailed, BackPakErrorCategory.InvalidOperation, $"key {id} is {why}", id, "none");
     }
 }
+
+namespace BackPak.KeyManagers.Tests
+{
+    /// <summary>The fake with KMIP batching: RevokeAndDestroy runs Revoke then Destroy, stopping at the first failure.</summary>
+    public sealed class FakeBatchKeyManager : BackPak.Core.Keys.IKeyManager, BackPak.Core.Keys.IKeyManagerBatch
+    {
+        public FakeBatchKeyManager(FakeKeyManager inner) => Inner = inner;
+        public FakeKeyManager Inner { get; }
+        public string Provider => Inner.Provider;
+        public string Endpoint => Inner.Endpoint;
+        public string? ProtocolVersion => Inner.ProtocolVersion;
+        public System.Collections.Generic.IReadOnlyList<string> Locate(string? name) => Inner.Locate(name);
+        public BackPak.Core.Keys.EncryptionKey? Get(string uniqueId) => Inner.Get(uniqueId);
+        public void Revoke(string uniqueId, BackPak.Core.Keys.KeyRevocationReason reason) => Inner.Revoke(uniqueId, reason);
+        public void Destroy(string uniqueId) => Inner.Destroy(uniqueId);
+        public void RevokeAndDestroy(string uniqueId, BackPak.Core.Keys.KeyRevocationReason reason)
+        {
+            Inner.Calls.Add("Batch " + uniqueId);
+            Inner.Revoke(uniqueId, reason);
+            Inner.Destroy(uniqueId);
+        }
+        public System.Collections.Generic.IReadOnlyList<System.Collections.Generic.IReadOnlyList<string>> LocateMany(System.Collections.Generic.IReadOnlyList<string> names)
+        {
+            Inner.Calls.Add("LocateMany " + names.Count);
+            return System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(names, n => Inner.Locate(n)));
+        }
+        public System.Collections.Generic.IReadOnlyList<BackPak.Core.Keys.EncryptionKey?> GetMany(System.Collections.Generic.IReadOnlyList<string> uniqueIds)
+        {
+            Inner.Calls.Add("GetMany " + uniqueIds.Count);
+            return System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(uniqueIds, id => Inner.Get(id)));
+        }
+        public void Dispose() { }
+    }
+}

@@ -269,5 +269,69 @@ namespace BackPak.KeyManagers.Tests
             Assert.StartsWith("Remove-BPEncryptionKey|AlreadyAbsent|", audit[2]);
             Assert.Empty(lab.AuditResults(@"\B"));
         }
+
+        [Fact]
+        public void A_key_manager_that_batches_gets_revoke_and_destroy_in_one_exchange()
+        {
+            using var lab = new TestLab();
+            var keys = new FakeKeyManager();
+            var id = keys.Add("BPK-BATCH");
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var result = removal.Remove(removal.Plan("BPK-BATCH").Single(), out var failure);
+            Assert.Null(failure);
+            Assert.Equal(new[] { "Batch " + id }, keys.Calls.Where(c => c.StartsWith("Batch")));
+            Assert.Equal(new[] { $"Revoke {id} CessationOfOperation", $"Destroy {id}" }, keys.Changes);
+            Assert.True(result.Revoked && result.Destroyed);
+        }
+
+        [Fact]
+        public void A_batch_whose_revoke_fails_because_someone_revoked_meanwhile_still_destroys_the_key()
+        {
+            using var lab = new TestLab();
+            var keys = new FakeKeyManager();
+            var id = keys.Add("BPK-BATCH2");
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var plan = removal.Plan("BPK-BATCH2").Single();
+            keys.Set(id, KeyState.Deactivated);
+            var result = removal.Remove(plan, out var failure);
+            Assert.Null(failure);
+            Assert.True(result.Destroyed);
+            Assert.Null(keys.StateOf(id));
+        }
+
+        [Fact]
+        public void A_batch_the_server_refuses_leaves_an_active_key_active_and_is_a_per_key_failure()
+        {
+            using var lab = new TestLab();
+            var keys = new FakeKeyManager();
+            var id = keys.Add("BPK-BATCH3");
+            keys.BeforeChange = op => { if (op == "Revoke") keys.Set(id, KeyState.PreActive); }; // revoke will be refused
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var plan = removal.Plan("BPK-BATCH3").Single();
+            keys.BeforeChange = op => { if (op == "Revoke") throw new BackPakException(ErrorIds.KeyOperationFailed, BackPakErrorCategory.InvalidOperation, "refused", id, "none"); };
+            var result = removal.Remove(plan, out var failure);
+            Assert.Equal(ErrorIds.KeyOperationFailed, failure?.ErrorId);
+            Assert.False(result.Destroyed);
+            Assert.Equal(KeyState.Active, keys.StateOf(id));
+        }
+
+        [Fact]
+        public void Several_names_are_planned_in_two_exchanges_with_a_batching_key_manager_and_in_order()
+        {
+            using var lab = new TestLab();
+            var keys = new FakeKeyManager();
+            var referenced = lab.Volume(lab.A, "DS02").MediaKeyName!;
+            keys.Add("BPK-M1");
+            keys.Add(referenced);
+            keys.Add("BPK-M3", KeyState.Deactivated);
+            keys.Add("BPK-M3"); // two keys of one name: two plans
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var plans = removal.Plan(new[] { "BPK-M1", "BPK-ABSENT", referenced, "BPK-M3" });
+            Assert.Equal(new[] { "BPK-M1", "BPK-ABSENT", referenced, "BPK-M3", "BPK-M3" }, plans.Select(p => p.Name));
+            Assert.Equal(new[] { false, true, false, false, false }, plans.Select(p => p.AlreadyAbsent));
+            Assert.Equal(new[] { false, false, true, false, false }, plans.Select(p => p.IsReferenced));
+            Assert.Equal(new[] { "LocateMany 4", "GetMany 4" }, keys.Calls.Where(c => c.Contains("Many")));
+            Assert.Empty(keys.Changes);
+        }
     }
 }

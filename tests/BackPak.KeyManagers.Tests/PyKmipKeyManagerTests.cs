@@ -91,6 +91,26 @@ namespace BackPak.KeyManagers.Tests
         }
 
         [Fact]
+        public void Several_names_and_ids_are_read_in_one_message_each()
+        {
+            var names = Enumerable.Range(0, 3).Select(_ => UniqueName()).ToArray();
+            var ids = names.Select(n => CreateKey(n)).ToArray();
+            using var keys = Connect();
+            var located = keys.LocateMany(new[] { names[0], "BPK-ABSENT-" + Guid.NewGuid().ToString("N"), names[1], names[2] });
+            Assert.Equal(new[] { ids[0] }, located[0]);
+            Assert.Empty(located[1]);
+            Assert.Equal(new[] { ids[1] }, located[2]);
+            Assert.Equal(new[] { ids[2] }, located[3]);
+
+            var read = keys.GetMany(new[] { ids[2], "999999999", ids[0] });
+            Assert.Equal(names[2], read[0]!.Name);
+            Assert.Null(read[1]);
+            Assert.Equal(KeyState.Active, read[2]!.State);
+            foreach (var id in ids) keys.RevokeAndDestroy(id, KeyRevocationReason.CessationOfOperation);
+            Assert.All(keys.LocateMany(names), Assert.Empty);
+        }
+
+        [Fact]
         public void A_key_a_catalogued_volume_uses_survives_on_the_server()
         {
             using var lab = new TestLab();

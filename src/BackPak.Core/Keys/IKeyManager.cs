@@ -29,4 +29,20 @@ namespace BackPak.Core.Keys
         /// <summary>Destroys a key that is not Active. Its data can never be read again.</summary>
         void Destroy(string uniqueId);
     }
+
+    /// <summary>
+    /// A key manager that can revoke and destroy a key in one exchange (KMIP: two batch items in one message, the
+    /// server stopping at the first failure). KeyRemoval uses it for Active keys when it is there.
+    /// </summary>
+    public interface IKeyManagerBatch
+    {
+        /// <summary>Revokes then destroys; on failure nothing after the failed step was done.</summary>
+        void RevokeAndDestroy(string uniqueId, KeyRevocationReason reason);
+
+        /// <summary>Locate for several names in one exchange: the ids of each name, in the order of the names.</summary>
+        IReadOnlyList<IReadOnlyList<string>> LocateMany(IReadOnlyList<string> names);
+
+        /// <summary>Get for several ids in one exchange, in the order of the ids (null where there is no such key).</summary>
+        IReadOnlyList<EncryptionKey?> GetMany(IReadOnlyList<string> uniqueIds);
+    }
 }

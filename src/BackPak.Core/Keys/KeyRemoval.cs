@@ -74,18 +74,57 @@ namespace BackPak.Core.Keys
         public KeyRevocationReason Reason { get; set; } = KeyRevocationReason.CessationOfOperation;
 
         /// <summary>Locates the keys of a name and reads their state and references. Sends nothing that changes anything.</summary>
-        public IReadOnlyList<KeyRemovalPlan> Plan(string mediaKeyName)
+        public IReadOnlyList<KeyRemovalPlan> Plan(string mediaKeyName) => Plan(new[] { mediaKeyName });
+
+        /// <summary>
+        /// Plans several names at once, in their order. A key manager that batches is asked in two exchanges for the
+        /// whole list (locate, then read the keys) instead of two per name. Sends nothing that changes anything.
+        /// </summary>
+        public IReadOnlyList<KeyRemovalPlan> Plan(IReadOnlyList<string> mediaKeyNames)
         {
-            if (string.IsNullOrWhiteSpace(mediaKeyName))
-                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
-                    "A Media Key Name cannot be empty.", mediaKeyName ?? "", "Give the Media Key Name of the key, as Get-BPVolume shows it.");
-            long count = KeyReferences.Count(_domains, mediaKeyName);
-            var sample = count > 0 ? KeyReferences.List(_domains, mediaKeyName, 5) : new KeyReference[0];
+            if (mediaKeyNames == null) throw new ArgumentNullException(nameof(mediaKeyNames));
+            foreach (var name in mediaKeyNames)
+                if (string.IsNullOrWhiteSpace(name))
+                    throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                        "A Media Key Name cannot be empty.", name ?? "", "Give the Media Key Name of the key, as Get-BPVolume shows it.");
             var nodes = _domains.Select(d => d.Node).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
-            var keys = KeyReferences.Find(_keys, mediaKeyName);
-            if (keys.Count == 0)
-                return new[] { new KeyRemovalPlan(mediaKeyName, null, count, sample, nodes, _keys.Endpoint) };
-            return keys.Select(k => new KeyRemovalPlan(mediaKeyName, k, count, sample, nodes, _keys.Endpoint)).ToList();
+
+            IReadOnlyList<IReadOnlyList<EncryptionKey>> found;
+            if (_keys is IKeyManagerBatch batch && mediaKeyNames.Count > 1)
+            {
+                var ids = batch.LocateMany(mediaKeyNames);
+                var keys = batch.GetMany(ids.SelectMany(x => x).ToList());
+                var perName = new List<IReadOnlyList<EncryptionKey>>();
+                int k = 0;
+                foreach (var list in ids)
+                {
+                    var mine = new List<EncryptionKey>();
+                    foreach (var _ in list)
+                    {
+                        var key = keys[k++];
+                        if (key != null) mine.Add(key);
+                    }
+                    perName.Add(mine);
+                }
+                found = perName;
+            }
+            else
+            {
+                found = mediaKeyNames.Select(n => KeyReferences.Find(_keys, n)).ToList();
+            }
+
+            var plans = new List<KeyRemovalPlan>();
+            for (int i = 0; i < mediaKeyNames.Count; i++)
+            {
+                var name = mediaKeyNames[i];
+                long count = KeyReferences.Count(_domains, name);
+                var sample = count > 0 ? KeyReferences.List(_domains, name, 5) : new KeyReference[0];
+                if (found[i].Count == 0)
+                    plans.Add(new KeyRemovalPlan(name, null, count, sample, nodes, _keys.Endpoint));
+                else
+                    plans.AddRange(found[i].Select(k => new KeyRemovalPlan(name, k, count, sample, nodes, _keys.Endpoint)));
+            }
+            return plans;
         }
 
         /// <summary>
@@ -127,25 +166,49 @@ namespace BackPak.Core.Keys
             bool revoked = false, destroyed = false, absent = false;
             try
             {
-                if (key.State == KeyState.Active)
+                if (key.State == KeyState.Active && _keys is IKeyManagerBatch batch)
                 {
                     try
                     {
-                        _keys.Revoke(key.UniqueId, Reason);
-                        revoked = true;
+                        batch.RevokeAndDestroy(key.UniqueId, Reason);
+                        revoked = destroyed = true;
                     }
-                    catch (BackPakException e) when (!e.StopsInvocation && e.ErrorId == ErrorIds.KeyOperationFailed)
+                    catch (BackPakException e) when (!e.StopsInvocation && (e.ErrorId == ErrorIds.KeyOperationFailed || e.ErrorId == ErrorIds.KeyNotFound))
                     {
-                        // Changed since it was read (revoked by someone else)? Then go on; else it is a real failure.
+                        // Which step failed, and did the key change meanwhile? The server's state says.
                         var now = _keys.Get(key.UniqueId);
                         if (now == null || now.IsDestroyed) absent = true;
                         else if (now.State == KeyState.Active) throw;
+                        else
+                        {
+                            revoked = true;
+                            _keys.Destroy(key.UniqueId);
+                            destroyed = true;
+                        }
                     }
                 }
-                if (!absent)
+                else
                 {
-                    _keys.Destroy(key.UniqueId);
-                    destroyed = true;
+                    if (key.State == KeyState.Active)
+                    {
+                        try
+                        {
+                            _keys.Revoke(key.UniqueId, Reason);
+                            revoked = true;
+                        }
+                        catch (BackPakException e) when (!e.StopsInvocation && e.ErrorId == ErrorIds.KeyOperationFailed)
+                        {
+                            // Changed since it was read (revoked by someone else)? Then go on; else it is a real failure.
+                            var now = _keys.Get(key.UniqueId);
+                            if (now == null || now.IsDestroyed) absent = true;
+                            else if (now.State == KeyState.Active) throw;
+                        }
+                    }
+                    if (!absent)
+                    {
+                        _keys.Destroy(key.UniqueId);
+                        destroyed = true;
+                    }
                 }
             }
             catch (BackPakException e) when (e.ErrorId == ErrorIds.KeyNotFound)

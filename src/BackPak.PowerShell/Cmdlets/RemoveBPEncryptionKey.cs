@@ -18,7 +18,11 @@ namespace BackPak.PowerShell.Cmdlets
     [OutputType(typeof(KeyRemovalResult))]
     public sealed class RemoveBPEncryptionKeyCommand : BPKeyManagerCmdlet
     {
+        /// <summary>Names planned together: a batching key manager is asked once per chunk, not once per key.</summary>
+        private const int ChunkSize = 25;
+
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+        private readonly List<string> _pending = new List<string>();
         private readonly Stopwatch _progressClock = Stopwatch.StartNew();
         private KeyRemoval? _removal;
         private IReadOnlyList<IBackPakDomain> _domains = new IBackPakDomain[0];
@@ -57,19 +61,36 @@ namespace BackPak.PowerShell.Cmdlets
             foreach (var name in Name)
             {
                 if (string.IsNullOrEmpty(name) || !_seen.Add(name)) continue; // each key once, however many volumes use it
-                try
-                {
-                    foreach (var plan in _removal!.Plan(name)) Remove(plan);
-                }
-                catch (BackPakException e)
-                {
-                    WriteBackPakError(e);
-                }
+                _pending.Add(name);
+                if (_pending.Count >= ChunkSize) Flush();
+            }
+        }
+
+        /// <summary>Plans the pending names together, then asks and removes key by key.</summary>
+        private void Flush()
+        {
+            var names = _pending.ToArray();
+            _pending.Clear();
+            IReadOnlyList<KeyRemovalPlan> plans;
+            try
+            {
+                plans = _removal!.Plan(names);
+            }
+            catch (BackPakException e)
+            {
+                WriteBackPakError(e);
+                return;
+            }
+            foreach (var plan in plans)
+            {
+                try { Remove(plan); }
+                catch (BackPakException e) { WriteBackPakError(e); }
             }
         }
 
         protected override void EndBackPak()
         {
+            if (_pending.Count > 0) Flush();
             if (_done > 0)
                 WriteProgress(new ProgressRecord(1, "Removing encryption keys", "Done") { RecordType = ProgressRecordType.Completed });
         }
