@@ -114,8 +114,9 @@ function Invoke-Test {
     New-Item -ItemType Directory -Path $results | Out-Null
 
     $xunitFailedToRun = $false
+    # The KMIP tests (xunit) and the key scenarios (Pester, Keys.Tests.ps1) both need the PyKMIP server.
+    if (Test-Path (Join-Path $root 'tests/kmip')) { Install-PyKmip }
     if (-not $NoXunit) {
-        if (Test-Path (Join-Path $root 'tests/BackPak.Kmip.Tests') ) { Install-PyKmip }
         & dotnet test (Join-Path $root 'BackPak.PowerShell.sln') -c $Configuration --logger 'trx' --logger 'console;verbosity=minimal' `
             --results-directory $results -nologo
         # A build break leaves no result file: count it as a failure rather than as zero tests.

@@ -42,6 +42,11 @@
         'Get-BPRoleSwitchPlan'
         'Invoke-BPRoleSwitch'
         'Get-BPRoleSwitchRun'
+        'Connect-BPKeyManager'
+        'Get-BPKeyManager'
+        'Disconnect-BPKeyManager'
+        'Get-BPEncryptionKey'
+        'Remove-BPEncryptionKey'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -163,6 +163,19 @@ namespace BackPak.Lab
             GetFaults().Select(f => (Kind: LabFault.Parse(f.Kind), f.Target, f.Created)).Where(f => f.Kind.HasValue)
                 .Select(f => new LabFault { Kind = f.Kind!.Value, Target = f.Target, Created = f.Created }).ToList();
 
+        /// <summary>Opens the key server of the site a node sits in, as the node's domain reaches it.</summary>
+        public LabKeyStore OpenKeyStore(string node)
+        {
+            using var domain = OpenDomain(node); // checks the node
+            string n = domain.Node;
+            using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
+            var site = (string)LabDb.Scalar(c, "SELECT site FROM node WHERE name = @n", ("@n", n))!;
+            string? backPakId;
+            using (var bp = LabDb.Open(LabLayout.BackPakDb(Root, n), readOnly: true))
+                backPakId = (string?)LabDb.Scalar(bp, "SELECT backpak_id FROM key_manager ORDER BY backpak_id LIMIT 1");
+            return new LabKeyStore(this, n, site, backPakId);
+        }
+
         internal static DateTime LabClock(Dictionary<string, string> values)
         {
             long lab0 = long.Parse(values["clock_origin_lab"], System.Globalization.CultureInfo.InvariantCulture);

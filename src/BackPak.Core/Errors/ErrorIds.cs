@@ -53,5 +53,14 @@ namespace BackPak.Core.Errors
         public const string SwitchInProgress = "SwitchInProgress";
         public const string SwitchRunNotFound = "SwitchRunNotFound";
         public const string SwitchRunCompleted = "SwitchRunCompleted";
+        // Key manager
+        public const string KeyManagerNotConnected = "KeyManagerNotConnected";
+        public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";
+        public const string KeyManagerUnreachable = "KeyManagerUnreachable";
+        public const string KeyManagerUntrusted = "KeyManagerUntrusted";
+        public const string KeyManagerAuthenticationFailed = "KeyManagerAuthenticationFailed";
+        public const string KeyNotFound = "KeyNotFound";
+        public const string KeyStillReferenced = "KeyStillReferenced";
+        public const string KeyOperationFailed = "KeyOperationFailed";
     }
 }

@@ -1,0 +1,51 @@
+@{
+    Synopsis    = 'Connects to a key manager (a KMIP server such as HP ESKM, or the lab key store) and makes it the default for the session.'
+    Description = @'
+Connect-BPKeyManager opens a connection to the key manager that holds the encryption keys of BackBox volumes and returns it. The newest connection is the default: Get-BPEncryptionKey and Remove-BPEncryptionKey use it unless -KeyManager names another.
+
+A real key server is reached over KMIP 1.x with mutual TLS: the module presents a client certificate (-Certificate, or a .pfx file with -CertificatePath and -CertificatePassword) and accepts the server only if its certificate chains to the root given with -TrustedRootCertificate and carries the endpoint's host name (or -ServerName). This validation is always on; no parameter turns it off. The protocol version is negotiated (KMIP 1.4 down to 1.0).
+
+With -Lab and -Node, the connection is to the key store of the site the node sits in, in a lab made by New-BPLab; it follows the same rules as a KMIP server (an Active key must be revoked before it is destroyed).
+
+A server that is not trusted raises KeyManagerUntrusted; a client certificate the server refuses (or none) raises KeyManagerAuthenticationFailed; a server that does not answer raises KeyManagerUnreachable. All are terminating and leave the existing connections as they were.
+'@
+    Parameters  = @{
+        Endpoint               = 'The KMIP server as host:port, such as eskm01.example.com:5696. The port is 5696 when left out; an IPv6 address is written [::1]:5696.'
+        Certificate            = 'The client certificate, with its private key, as an X509Certificate2 (for example from Get-PfxCertificate or the certificate store).'
+        CertificatePath        = 'A PKCS#12 (.pfx or .p12) file holding the client certificate and its private key.'
+        CertificatePassword    = 'The password of the .pfx file, as a SecureString (Read-Host -AsSecureString). It is never written to output, logs or the audit trail.'
+        TrustedRootCertificate = 'The root CA certificate the key server''s certificate must chain to. Only this root is trusted for this connection, not the system store. A file path is converted to a certificate; give a full path.'
+        ServerName             = 'The name the server certificate must carry when it differs from the endpoint''s host (for example when connecting by IP address). It changes the name checked; it never disables the check.'
+        TimeoutSeconds         = 'Seconds to wait for the connection and for each answer of the key server (default 15).'
+        Lab                    = 'Folder of a lab made by New-BPLab: connect to its key store instead of a KMIP server.'
+        Node                   = 'The lab node whose site''s key store to use, such as \A. Tab completion offers the nodes of the lab.'
+        BackPakId              = 'The Key Manager id BackPak knows this key server by (both sides of a replicated data store use the same id, rule R15). For the lab, the node''s configured id (KM01) when not given.'
+    }
+    Outputs     = 'BackPak.Core.Keys.KeyManagerConnection: endpoint, BackPak id, provider, protocol version, when it was made, and whether it is the default.'
+    Examples    = @(
+        @{
+            Title   = 'Connect to an HP ESKM server with a client certificate file'
+            Code    = @'
+$root = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new('/etc/backpak/eskm-root-ca.crt')
+Connect-BPKeyManager -Endpoint 'eskm01.example.com:5696' -CertificatePath ./backpak-client.pfx `
+    -CertificatePassword (Read-Host -AsSecureString 'PFX password') -TrustedRootCertificate $root -BackPakId KM01
+'@
+            Remarks = 'The server must present a certificate issued (directly or through intermediates) by that root for eskm01.example.com.'
+        }
+        @{
+            Title   = 'Connect with a certificate from the store'
+            Code    = @'
+$client = Get-Item Cert:\CurrentUser\My\0123456789ABCDEF0123456789ABCDEF01234567
+$root = Get-Item Cert:\CurrentUser\Root\89ABCDEF0123456789ABCDEF0123456789ABCDEF
+Connect-BPKeyManager -Endpoint '10.1.2.3:5696' -Certificate $client -TrustedRootCertificate $root -ServerName eskm01.example.com
+'@
+            Remarks = 'Connecting by IP address: -ServerName says which name the server certificate must carry.'
+        }
+        @{
+            Title   = 'Connect to the key store of a lab'
+            Code    = "Connect-BPKeyManager -Lab ./lab -Node '\A'"
+            Remarks = 'The key store of SITEA, where \A sits. Rehearse key deletion here before doing it on the real key server.'
+        }
+    )
+    Links       = @('Get-BPKeyManager', 'Disconnect-BPKeyManager', 'Get-BPEncryptionKey', 'Remove-BPEncryptionKey')
+}

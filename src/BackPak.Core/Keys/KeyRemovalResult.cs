@@ -1,0 +1,32 @@
+using System.Collections.Generic;
+
+namespace BackPak.Core.Keys
+{
+    /// <summary>What removing one key did: Remove-BPEncryptionKey -PassThru emits one per key.</summary>
+    public sealed class KeyRemovalResult
+    {
+        /// <summary>The Media Key Name asked for.</summary>
+        public string Name { get; init; } = "";
+        /// <summary>The key manager's id of the key; null when no key of that name was found.</summary>
+        public string? UniqueId { get; init; }
+        public string KeyManager { get; init; } = "";
+        /// <summary>The key's state before the removal; null when it was absent.</summary>
+        public KeyState? StateBefore { get; init; }
+        /// <summary>The key was Active and was revoked first.</summary>
+        public bool Revoked { get; init; }
+        public KeyRevocationReason? RevocationReason { get; init; }
+        /// <summary>The key was destroyed by this removal.</summary>
+        public bool Destroyed { get; init; }
+        /// <summary>There was nothing to remove: no key of that name, or it was destroyed already. Not an error.</summary>
+        public bool AlreadyAbsent { get; init; }
+        /// <summary>How many catalogued volumes of the connected domains use the key; a removal is refused when not 0.</summary>
+        public long ReferencingVolumes { get; init; }
+        /// <summary>Some of the referencing volumes (node and label).</summary>
+        public IReadOnlyList<KeyReference> ReferencingVolumeSample { get; init; } = new KeyReference[0];
+        /// <summary>The ErrorId when the removal was refused or failed; null on success.</summary>
+        public string? Error { get; init; }
+        public string? ErrorMessage { get; init; }
+
+        public override string ToString() => Name + (UniqueId != null ? " (" + UniqueId + ")" : "");
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using BackPak.Core.Keys;
+using BackPak.KeyManagers;
+using BackPak.Kmip;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Connects to a key manager (a KMIP server such as HP ESKM, or the lab's key store) and makes it the default.
+    /// The server certificate is always validated against the given root; there is no switch to turn that off.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "BPKeyManager", DefaultParameterSetName = CertificateSet)]
+    [OutputType(typeof(KeyManagerConnection))]
+    public sealed class ConnectBPKeyManagerCommand : BPCmdlet
+    {
+        private const string CertificateSet = "Certificate";
+        private const string PfxSet = "CertificatePath";
+        private const string LabSet = "Lab";
+
+        /// <summary>The KMIP server as host:port (port 5696 when left out).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = CertificateSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PfxSet)]
+        [ValidateNotNullOrEmpty]
+        public string Endpoint { get; set; } = "";
+
+        /// <summary>The client certificate, with its private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [ValidateNotNull]
+        public X509Certificate2? Certificate { get; set; }
+
+        /// <summary>A PKCS#12 (.pfx) file holding the client certificate and its private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PfxSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificatePath { get; set; } = "";
+
+        /// <summary>The password of the .pfx file.</summary>
+        [Parameter(ParameterSetName = PfxSet)]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>The root CA certificate the key server's certificate must chain to.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [Parameter(Mandatory = true, ParameterSetName = PfxSet)]
+        [ValidateNotNull]
+        public X509Certificate2? TrustedRootCertificate { get; set; }
+
+        /// <summary>The name the server certificate must carry when it differs from the endpoint's host.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = PfxSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ServerName { get; set; }
+
+        /// <summary>Seconds to wait for the connection and for each answer.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = PfxSet)]
+        [ValidateRange(1, 600)]
+        public int TimeoutSeconds { get; set; } = 15;
+
+        /// <summary>Folder of a lab made by New-BPLab.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LabSet)]
+        [ValidateNotNullOrEmpty]
+        public string Lab { get; set; } = "";
+
+        /// <summary>The node whose site's key store to use.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LabSet)]
+        [ArgumentCompleter(typeof(LabNodeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Node { get; set; } = "";
+
+        /// <summary>The Key Manager id BackPak knows this key server by.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BackPakId { get; set; }
+
+        protected override void ProcessBackPakRecord()
+        {
+            KeyManagerConnection connection;
+            if (ParameterSetName == LabSet)
+            {
+                var lab = BackPak.Lab.Lab.Open(GetUnresolvedProviderPathFromPSPath(Lab));
+                var store = lab.OpenKeyStore(Node);
+                connection = new KeyManagerConnection(store, BackPakId ?? store.BackPakId, DateTime.UtcNow);
+            }
+            else
+            {
+                var (host, port) = KmipKeyManager.ParseEndpoint(Endpoint);
+                var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+                var options = new KmipClientOptions
+                {
+                    Host = host,
+                    Port = port,
+                    TrustedRootCertificate = TrustedRootCertificate,
+                    ExpectedServerName = ServerName,
+                    ConnectTimeout = timeout,
+                    ReadTimeout = timeout,
+                    WriteTimeout = timeout,
+                };
+                if (ParameterSetName == PfxSet)
+                {
+                    options.ClientCertificatePath = GetUnresolvedProviderPathFromPSPath(CertificatePath);
+                    options.ClientCertificatePassword = CertificatePassword;
+                }
+                else
+                {
+                    options.ClientCertificate = Certificate;
+                }
+                WriteVerbose($"Connecting to the KMIP server {host}:{port} (mutual TLS, server validated against '{TrustedRootCertificate!.Subject}').");
+                connection = new KeyManagerConnection(KmipKeyManager.Connect(options), BackPakId, DateTime.UtcNow);
+            }
+            KeyManagerSessions.Add(connection);
+            WriteVerbose($"Connected to the key manager {connection.Endpoint} ({connection.Provider}" +
+                (connection.ProtocolVersion != null ? " " + connection.ProtocolVersion : "") + "); it is now the default.");
+            WriteObject(connection);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+using BackPak.Core.Keys;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Reads encryption keys from the key manager by Media Key Name: unique id, state, dates, and the catalogued
+    /// volumes of the connected domains that use each key.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "BPEncryptionKey")]
+    [OutputType(typeof(EncryptionKey))]
+    public sealed class GetBPEncryptionKeyCommand : BPKeyManagerCmdlet
+    {
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Media Key Names; every key of the key manager when not given.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("MediaKeyName")]
+        [AllowNull]
+        public string[]? Name { get; set; }
+
+        protected override void ProcessBackPakRecord()
+        {
+            var keys = Keys; // resolves the connection first: no key manager is a terminating error
+            var domains = ConnectedDomains;
+            if (Name == null)
+            {
+                // A clear volume from the pipeline has no key: nothing to show for it.
+                if (MyInvocation.ExpectingInput) return;
+                foreach (var id in keys.Locate(null))
+                {
+                    var k = keys.Get(id);
+                    if (k != null) WriteObject(WithReferences(k, domains));
+                }
+                return;
+            }
+            foreach (var name in Name)
+            {
+                if (string.IsNullOrEmpty(name) || !_seen.Add(name)) continue; // each key once, however many volumes use it
+                var found = KeyReferences.Find(keys, name);
+                if (found.Count == 0)
+                {
+                    WriteBackPakError(new BackPakException(ErrorIds.KeyNotFound, BackPakErrorCategory.ObjectNotFound,
+                        $"The key manager {KeyManagerConnection.Endpoint} has no key named '{name}'.", name,
+                        "Check the Media Key Name (Get-BPVolume shows each volume's); a key already destroyed on a KMIP server is no longer listed."));
+                    continue;
+                }
+                foreach (var k in found) WriteObject(WithReferences(k, domains));
+            }
+        }
+
+        private static EncryptionKey WithReferences(EncryptionKey key, IReadOnlyList<BackPak.Core.Providers.IBackPakDomain> domains)
+        {
+            if (domains.Count == 0) return key; // nothing connected: unknown, not zero
+            key.Volumes = KeyReferences.List(domains, key.Name);
+            key.ReferencingVolumeCount = key.Volumes.Count;
+            return key;
+        }
+    }
+}
