@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    The demo run by build.ps1 -Task Demo: creates a lab and prints a readable summary of both domains.
+    The demo run by build.ps1 -Task Demo: creates a lab, runs backups, switches the roles of DS01 from \A to \B with
+    progress, prints the run report, and shows that backups now run on \B and exports go to the staging area on \A.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -34,4 +35,32 @@ $sample = Get-BPVolume -Domain '\A' -DataStore $lab.ReplicatedDataStore -NotExpi
 "Its catalog entries on \A and their replicas on \B:"
 @(Get-BPCatalogEntry -Domain '\A' -Label $sample.Label; Get-BPCatalogEntry -Domain '\B' -Label $sample.Label -Kind TapeVolume, TapeFile) |
     Format-Table -AutoSize | Out-String -Width 140
+Connect-BPDomain -Lab $lab.Path -Node '\B' | Out-Null
+Connect-BPDomain -Lab $lab.Path -Node '\A' | Out-Null
+$store = $lab.ReplicatedDataStore
+"=== A backup window on \A: 25 volumes written, each export update sent to the staging area on \B ==="
+Invoke-BPLabBackup -DataStore $store -Count 25 -Domain '\A' -Confirm:$false | Out-Null
+Get-BPExportStatus -DataStore $store -Domain '\A' | Format-Table -AutoSize | Out-String -Width 140
+
+"=== Pre-checks of the switch of $store from \A to \B ==="
+Test-BPRoleSwitch -DataStore $store -Primary '\A' -Secondary '\B' | Format-Table Passed, Name, Node, Detail -AutoSize | Out-String -Width 160
+
+"=== The switch ==="
+$report = Invoke-BPRoleSwitch -DataStore $store -Primary '\A' -Secondary '\B' -Confirm:$false
+$report | Format-List RunId, DataStore, Status, Started, Duration | Out-String -Width 140
+$report.Steps | Format-Table Number, Id, Node, Kind, Source, Status, Message -AutoSize | Out-String -Width 200
+
+"=== After the switch ==="
+Get-BPDataStore -Name $store -Domain '\A' | Format-Table -AutoSize | Out-String -Width 140
+Get-BPDataStore -Name $store -Domain '\B' | Format-Table -AutoSize | Out-String -Width 140
+"Backups now run on \B:"
+$written = @(Invoke-BPLabBackup -DataStore $store -Count 5 -Domain '\B' -Confirm:$false)
+$written | Format-Table -AutoSize | Out-String -Width 140
+try { Invoke-BPLabBackup -DataStore $store -Domain '\A' -Confirm:$false -ErrorAction Stop } catch { "and \A refuses them: $($_.Exception.Message)" }
+''
+"Their exports went to the staging area on \A:"
+Get-BPExportStatus -DataStore $store -Domain '\B' | Format-Table -AutoSize | Out-String -Width 140
+Get-ChildItem (Join-Path $lab.Path 'nodes/A/staging/BPSTAGE.DS01') | Sort-Object LastWriteTime | Select-Object -Last 6 Name, Length, LastWriteTime | Format-Table -AutoSize | Out-String -Width 140
+"and \A, now SECONDARY, imports them:"
+Start-BPCatalogImport -DataStore $store -Type Update -Domain '\A' -Confirm:$false | Format-Table -AutoSize | Out-String -Width 160
 Get-BPDomain | Disconnect-BPDomain

@@ -83,6 +83,7 @@ namespace BackPak.Lab
             {
                 DataStore = s.Name, Node = Node,
                 State = s.Access != DomainAccess.Primary ? ExportState.NotPrimary : s.Suspended ? ExportState.Suspended : ExportState.Active,
+                Suspended = s.Suspended,
                 Running = LockHolder(c, s.Name) == "Export",
                 StagingArea = s.StagingArea, StagingReachable = s.StagingArea != null && StagingProblem(s.StagingArea) == null,
                 LastFullExport = LastRun(c, s.Name, "Export", "Full"), LastUpdate = LastRun(c, s.Name, "Export", "Update"),

@@ -52,8 +52,9 @@ namespace BackPak.KeyManagers.Tests
             return Convert.ToInt64(cmd.ExecuteScalar());
         }
 
+        /// <summary>The audit records of key removals on a node (the lab records its own creation too).</summary>
         public string[] AuditResults(string node) => Rows(Path.Combine(Root, "nodes", node.TrimStart('\\'), "backpak.db"),
-            "SELECT action || '|' || result || '|' || target || '|' || COALESCE(detail, '') FROM audit ORDER BY id");
+            "SELECT action || '|' || result || '|' || target || '|' || COALESCE(detail, '') FROM audit WHERE action = '" + BackPak.Core.Keys.KeyRemoval.AuditAction + "' ORDER BY id");
 
         private static string[] Rows(string db, string sql)
         {

@@ -130,6 +130,15 @@ BeforeDiscovery {
             Script = { $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\A'; Wait-BPCatalogExport -DataStore DS01 -Timeout 0 -Domain $c } }
         @{ Name = 'Set-BPDataStore with a staging area that is not a Guardian subvolume'; Id = 'InvalidSetting'; Class = 'SetBPDataStoreCommand'; Terminating = $false
             Script = { Set-BPDataStore DS01 -StagingArea 'not-a-subvolume' -Confirm:$false } }
+        # Role switch (issue 6): a lab whose switch failed (Expand to \B down) and is not finished, and one whose switch completed.
+        @{ Name = 'Invoke-BPRoleSwitch -Resume while the staging area is unreachable'; Id = 'SwitchStepFailed'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume $script:FailedRun -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch while a run of the store is not finished'; Id = 'SwitchInProgress'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch -Resume of a run that does not exist'; Id = 'SwitchRunNotFound'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume 'SW-NO-SUCH-RUN' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch -Resume of a completed run'; Id = 'SwitchRunCompleted'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchDoneLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume $script:DoneRun -Confirm:$false } }
         # Key manager (the lab key store; a real KMIP server for the TLS cases, in Keys.Tests.ps1)
         @{ Name = 'Get-BPEncryptionKey with no key manager'; Id = 'KeyManagerNotConnected'; Class = 'GetBPEncryptionKeyCommand'; Terminating = $true
             Script = { Disconnect-BPKeyManager -All; Get-BPEncryptionKey } }
@@ -160,8 +169,6 @@ BeforeDiscovery {
     # Documented ids no scenario here can raise; each needs a reason.
     $notRaisable = @{
         NotALabDomain = 'raised only for a domain reached through another provider than the lab, and the lab is the only provider so far'
-    # Documented ids this foundation cannot raise (none today); each needs a reason.
-    $notRaisable = @{
         # They need a TLS key server: Keys.Tests.ps1 raises them, with exact FullyQualifiedErrorIds, against PyKMIP.
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
         KeyManagerAuthenticationFailed = 'needs a KMIP server that refuses the client certificate: Keys.Tests.ps1 (PyKMIP)'
@@ -274,6 +281,22 @@ BeforeAll {
     $script:DefaultFilecatLab = Join-Path $TestDrive 'default-filecat'
     $null = New-BPLab -Path $script:DefaultFilecatLab -VolumeCount 20 -Seed 9
     Invoke-BPSqlite -Database (Join-Path $script:DefaultFilecatLab 'nodes/B/backpak.db') -Sql "UPDATE volume_group SET filecat = '\B.FCDEFLT' WHERE name = 'DAILY'; UPDATE data_store SET node_replacements = '\A=\X' WHERE name = 'DS01'"
+
+    # Role switch labs: one whose switch failed and stays unfinished, one whose switch completed.
+    function Use-SwitchLab([string] $Path) {
+        Disconnect-BPDomain -All
+        $null = Connect-BPDomain -Lab $Path -Node '\B'
+        $null = Connect-BPDomain -Lab $Path -Node '\A'
+    }
+    $script:SwitchLab = Join-Path $TestDrive 'switch-failed'
+    $null = New-BPLab -Path $script:SwitchLab -VolumeCount 20 -Seed 10
+    Use-SwitchLab $script:SwitchLab
+    Add-BPLabFault StagingUnreachable '\B' -Confirm:$false | Out-Null
+    try { Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction Stop } catch { $script:FailedRun = $_.TargetObject.RunId }
+    $script:SwitchDoneLab = Join-Path $TestDrive 'switch-done'
+    $null = New-BPLab -Path $script:SwitchDoneLab -VolumeCount 20 -Seed 11
+    Use-SwitchLab $script:SwitchDoneLab
+    $script:DoneRun = (Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false).RunId
     # An encrypted lab for the key cases, outside TestDrive (Pester removes files a block created when it ends,
     # which would take SQLite's -shm/-wal files of a store first opened inside a scenario).
     $script:KeyWork = Join-Path ([System.IO.Path]::GetTempPath()) ('backpak-errkeys-' + [guid]::NewGuid().ToString('N'))
@@ -308,6 +331,11 @@ AfterAll {
 }
 
 Describe 'Test setup' {
+    It 'made the switch runs the scenarios need' {
+        $script:FailedRun | Should -Match '^SW-'
+        $script:DoneRun | Should -Match '^SW-'
+    }
+
     It 'found the labels the scenarios need' {
         $script:Ds01Label | Should -Match '^[A-Z0-9]{6}$'
         $script:Ds02Label | Should -Match '^[A-Z0-9]{6}$'

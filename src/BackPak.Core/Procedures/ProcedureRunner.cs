@@ -20,6 +20,7 @@ namespace BackPak.Core.Procedures
             var steps = RoleSwitch.Definition(c.DataStore, p, s);
             var data = new Dictionary<string, string>(StringComparer.Ordinal);
             var done = new HashSet<string>(StringComparer.Ordinal);
+            var interrupted = new HashSet<string>(StringComparer.Ordinal); // started, never finished: killed or failed
             string? awaiting = null;
             RoleSwitchReport report;
             string runId;
@@ -42,7 +43,8 @@ namespace BackPak.Core.Procedures
                     if (r.Data != null) foreach (var kv in r.Data) data[kv.Key] = kv.Value;
                     if (r.Type == "step" && r.Step != null)
                     {
-                        if (r.Status == StepStatus.Done.ToString() || r.Status == StepStatus.AlreadyDone.ToString()) done.Add(r.Step);
+                        if (r.Status == StepStatus.Done.ToString() || r.Status == StepStatus.AlreadyDone.ToString()) { done.Add(r.Step); interrupted.Remove(r.Step); }
+                        else if (r.Status == StepStatus.Running.ToString() || r.Status == StepStatus.Failed.ToString()) interrupted.Add(r.Step);
                         awaiting = r.Status == StepStatus.AwaitingOperator.ToString() ? r.Step : awaiting == r.Step ? null : awaiting;
                     }
                 }
@@ -89,7 +91,7 @@ namespace BackPak.Core.Procedures
                     continue;
                 }
                 if (done.Contains(info.Id)) continue; // done in an earlier attempt: the journal says so, and later steps may have moved on
-                if (resumeRunId != null && info.Kind != StepKind.Check && SafeIsDone(isDone, c, data))
+                if (interrupted.Contains(info.Id) && info.Kind != StepKind.Check && SafeIsDone(isDone, c, data))
                 {
                     // The interrupted step had finished its work before the process died: verified, not redone.
                     Finish(c, runId, sr, StepStatus.AlreadyDone, "its end state already holds", data);

@@ -141,7 +141,7 @@ namespace BackPak.Core.Procedures
                 {
                     Info = Info("stop-export", $"Stop all catalog export activities of {ds}", p, StepKind.Action, "seed (step 2)"),
                     Run = (c, j) => { c.Primary.SetExportSuspended(ds, true, c.User); return "export suspended"; },
-                    IsDone = (c, j) => c.Primary.GetExportStatus(ds).State != ExportState.Active,
+                    IsDone = (c, j) => c.Primary.GetExportStatus(ds).Suspended,
                 },
                 new Step
                 {
@@ -257,7 +257,7 @@ namespace BackPak.Core.Procedures
                         c.Primary.SetExportSuspended(ds, false, c.User); // the flag step stop-export left on the side that is now SECONDARY
                         return $"exports of {ds} run from {s}";
                     },
-                    IsDone = (c, j) => c.Secondary.GetExportStatus(ds).State == ExportState.Active && c.Primary.GetExportStatus(ds).State != ExportState.Suspended,
+                    IsDone = (c, j) => !c.Secondary.GetExportStatus(ds).Suspended && !c.Primary.GetExportStatus(ds).Suspended,
                 },
             };
             for (int i = 0; i < steps.Count; i++)
@@ -319,10 +319,11 @@ namespace BackPak.Core.Procedures
                         : $"{link.Item2.Name} {link.Item2.Source} -> {link.Item2.Target}, {(link.Item2.Healthy ? "healthy" : "NOT healthy")}, {(link.Item2.CaughtUp ? "caught up" : "behind")}", "CS p41, R16");
             long vp = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds }), vs = c.Secondary.CountVolumes(new VolumeQuery { DataStore = ds });
             var sample = c.Primary.GetVolumes(new VolumeQuery { DataStore = ds }).Take(20).Select(v => v.Label).ToList();
-            int held = sample.Count(l => c.Secondary.GetCatalogEntries(l).Any());
-            int heldP = sample.Count(l => c.Primary.GetCatalogEntries(l).Any());
+            // DSM/TC only: TMF entries are not replicated (Q7), so a TMF volume has none on the secondary.
+            int held = sample.Count(l => c.Secondary.GetCatalogEntries(l).Any(e => e.Catalog == CatalogKind.DsmTc));
+            int heldP = sample.Count(l => c.Primary.GetCatalogEntries(l).Any(e => e.Catalog == CatalogKind.DsmTc));
             Add("both DSM/TC sides hold the store", p + " " + s, vs > 0 && held == heldP,
-                $"{vp} volume(s) on {p}, {vs} on {s}; of {sample.Count} sampled, {heldP} have catalog entries on {p} and {held} on {s}", "CS p41");
+                $"{vp} volume(s) on {p}, {vs} on {s}; of {sample.Count} sampled, {heldP} have DSM/TC entries on {p} and {held} on {s}", "CS p41");
             Add("no shared search list", p + " " + s, c.Primary.DsmTcSearchList == null || c.Primary.DsmTcSearchList != c.Secondary.DsmTcSearchList,
                 $"{p}: {c.Primary.DsmTcSearchList ?? "?"}, {s}: {c.Secondary.DsmTcSearchList ?? "?"}", "R2");
             var targets = c.Secondary.CheckImportTargets(ds);

@@ -90,6 +90,8 @@ namespace BackPak.Core.Sync
         public string DataStore { get; init; } = "";
         public string Node { get; init; } = "";
         public ExportState State { get; init; }
+        /// <summary>The store's suspension flag itself, whatever its domain access (State shows NotPrimary first).</summary>
+        public bool Suspended { get; init; }
         public bool Running { get; init; }
         /// <summary>Guardian location of the staging area, e.g. <c>\B.$BPSTAGE.DS01</c>.</summary>
         public string? StagingArea { get; init; }
