@@ -16,6 +16,8 @@ $labPath = Join-Path $WorkPath "read-$VolumeCount"
 # Lab creation: the time for the whole estate, against the bare cost of creating the same number of storage
 # files (two per volume per site that holds it) with no catalog at all, in a scratch folder, right after.
 Import-Module $ModulePath
+# A lab left by an earlier run is removed first: deleting its files is not part of creating one.
+if (Test-Path $labPath) { Remove-Item $labPath -Recurse -Force }
 $create = (Measure-Command { New-BPLab -Path $labPath -VolumeCount $VolumeCount -Seed 1 -Encrypted -Force | Out-Null }).TotalSeconds
 $scratch = Join-Path $WorkPath 'files-baseline'
 if (Test-Path $scratch) { Remove-Item $scratch -Recurse -Force }
@@ -52,3 +54,6 @@ Write-BenchResult 'module import cost' 'pwsh + Import-Module' $withModule 'pwsh 
 
 Remove-Item $csv
 Remove-Item $scratch -Recurse -Force
+Disconnect-BPDomain -All
+[Microsoft.Data.Sqlite.SqliteConnection]::ClearAllPools()
+Remove-Item $labPath -Recurse -Force

@@ -19,7 +19,7 @@ New-Item -ItemType Directory -Path $WorkPath -Force | Out-Null
 $lab = Join-Path $WorkPath 'sync'
 New-BPLab -Path $lab -VolumeCount ([int][math]::Ceiling($Volumes / 0.8)) -Seed 3 -Force | Out-Null
 $sqlite = Join-Path $module.ModuleBase 'Microsoft.Data.Sqlite.dll'
-Add-Type -ReferencedAssemblies $sqlite, 'netstandard', 'System.ComponentModel.Primitives', 'System.Data.Common', 'System.Runtime', 'System.Collections', 'System.IO.FileSystem', 'System.Linq' -TypeDefinition @'
+Add-Type -ReferencedAssemblies $sqlite, 'netstandard', 'System.ComponentModel.Primitives', 'System.Data.Common', 'System.Runtime', 'System.Collections', 'System.IO.FileSystem', 'System.Linq', 'System.Text.Encoding.Extensions' -TypeDefinition @'
 using System.IO;
 using Microsoft.Data.Sqlite;
 public static class PlainCopy

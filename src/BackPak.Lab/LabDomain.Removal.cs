@@ -250,10 +250,14 @@ namespace BackPak.Lab
                 {
                     foreach (var file in new[] { LabLayout.IndexFile(dir, i.Label), LabLayout.DataFile(dir, i.Label) })
                     {
-                        // Something else in the image's place is not "already gone": it must be looked at, not skipped.
-                        if (Directory.Exists(file)) throw new IOException($"{file} is a folder, not a volume image");
-                        if (!File.Exists(file)) continue;
-                        File.Delete(file);
+                        var info = new FileInfo(file); // one look at the file system per image
+                        if (!info.Exists)
+                        {
+                            // Something else in the image's place is not "already gone": it must be looked at, not skipped.
+                            if (Directory.Exists(file)) throw new IOException($"{file} is a folder, not a volume image");
+                            continue;
+                        }
+                        info.Delete();
                         removed++;
                         if (first) { first = false; LabFaults.CrashPoint("removal.inside-storage"); }
                     }

@@ -44,19 +44,7 @@ function Get-BPCoreAssembly {
 function Invoke-BPFreshPwsh {
     # Runs a command in a new pwsh process of the same version; returns its exit code, stdout and stderr.
     param([Parameter(Mandatory)] [string] $Command, [int] $TimeoutSeconds = 60)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-    if (Test-Path $pwshDll) { $psi.ArgumentList.Add($pwshDll) }
-    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Command) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.UseShellExecute = $false
-    $psi.Environment['NO_COLOR'] = '1'
-    $p = [System.Diagnostics.Process]::Start($psi)
-    $errTask = $p.StandardError.ReadToEndAsync()
-    $out = $p.StandardOutput.ReadToEnd()
-    if (-not $p.WaitForExit($TimeoutSeconds * 1000)) { $p.Kill($true); throw "Fresh pwsh did not finish in $TimeoutSeconds s." }
-    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $out; StdErr = $errTask.GetAwaiter().GetResult() }
+    Wait-BPFreshPwsh -Child (Start-BPFreshPwsh -Command $Command) -TimeoutSeconds $TimeoutSeconds
 }
 
 function Invoke-BPCaptured {

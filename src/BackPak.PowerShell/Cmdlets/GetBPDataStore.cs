@@ -18,28 +18,10 @@ namespace BackPak.PowerShell.Cmdlets
         [SupportsWildcards]
         public string[]? Name { get; set; }
 
-        protected override void ProcessBackPakRecord()
-        {
-            var stores = BackPak.GetDataStores();
-            if (Name == null)
-            {
-                WriteObject(stores, true);
-                return;
-            }
-            foreach (var n in Name)
-            {
-                if (Wildcard.IsPattern(n))
-                {
-                    WriteObject(stores.Where(s => Wildcard.Matches(n, s.Name)), true);
-                    continue;
-                }
-                string exact = Names.NormalizeDataStore(n);
-                var match = stores.FirstOrDefault(s => string.Equals(s.Name, exact, System.StringComparison.OrdinalIgnoreCase));
-                if (match != null) WriteObject(match);
-                else WriteBackPakError(new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
-                    $"Data store '{n}' does not exist in the domain of {BackPak.Node}.", n,
-                    "Get-BPDataStore with no name lists the data stores of the domain."));
-            }
-        }
+        protected override void ProcessBackPakRecord() =>
+            WriteNamed(BackPak.GetDataStores(), Name, s => s.Name, Names.NormalizeDataStore, n => new BackPakException(
+                ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
+                $"Data store '{n}' does not exist in the domain of {BackPak.Node}.", n,
+                "Get-BPDataStore with no name lists the data stores of the domain."));
     }
 }

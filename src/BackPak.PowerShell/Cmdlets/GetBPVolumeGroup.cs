@@ -38,26 +38,10 @@ namespace BackPak.PowerShell.Cmdlets
                 return;
             }
             string? store = DataStore == null ? null : Names.NormalizeDataStore(DataStore);
-            var groups = BackPak.GetVolumeGroups(store);
-            if (Name == null)
-            {
-                WriteObject(groups, true);
-                return;
-            }
-            foreach (var n in Name)
-            {
-                if (Wildcard.IsPattern(n))
-                {
-                    WriteObject(groups.Where(g => Wildcard.Matches(n, g.Name)), true);
-                    continue;
-                }
-                string exact = Names.NormalizeVolumeGroup(n);
-                var match = groups.FirstOrDefault(g => string.Equals(g.Name, exact, System.StringComparison.OrdinalIgnoreCase));
-                if (match != null) WriteObject(match);
-                else WriteBackPakError(new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
-                    $"Volume group '{n}' does not exist in the domain of {BackPak.Node}" + (store != null ? $" for data store '{store}'." : "."), n,
-                    "Get-BPVolumeGroup with no name lists the volume groups of the domain."));
-            }
+            WriteNamed(BackPak.GetVolumeGroups(store), Name, g => g.Name, Names.NormalizeVolumeGroup, n => new BackPakException(
+                ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
+                $"Volume group '{n}' does not exist in the domain of {BackPak.Node}" + (store != null ? $" for data store '{store}'." : "."), n,
+                "Get-BPVolumeGroup with no name lists the volume groups of the domain."));
         }
     }
 }

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using BackPak.Core.Errors;
+using Text = BackPak.Core.Text;
 
 namespace BackPak.PowerShell
 {
@@ -41,6 +43,32 @@ namespace BackPak.PowerShell
         {
             if (e.StopsInvocation) ThrowTerminatingError(ToErrorRecord(e));
             WriteError(ToErrorRecord(e));
+        }
+
+        /// <summary>
+        /// Writes the items a list of names selects, PowerShell style: all of them with no name, every match of a
+        /// wildcard (none is no error), and for an exact name its item or the error <paramref name="notFound"/> makes.
+        /// </summary>
+        protected void WriteNamed<T>(IReadOnlyList<T> items, string[]? names, Func<T, string> nameOf, Func<string, string> normalize, Func<string, BackPakException> notFound)
+        {
+            if (names == null)
+            {
+                WriteObject(items, true);
+                return;
+            }
+            foreach (var n in names)
+            {
+                if (Text.Wildcard.IsPattern(n))
+                {
+                    foreach (var item in items) if (Text.Wildcard.Matches(n, nameOf(item))) WriteObject(item);
+                    continue;
+                }
+                string exact = normalize(n);
+                bool found = false;
+                foreach (var item in items)
+                    if (string.Equals(nameOf(item), exact, StringComparison.OrdinalIgnoreCase)) { WriteObject(item); found = true; break; }
+                if (!found) WriteBackPakError(notFound(n));
+            }
         }
 
         /// <summary>Stops the invocation with a BackPak error.</summary>
