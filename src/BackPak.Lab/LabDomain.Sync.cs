@@ -486,11 +486,17 @@ namespace BackPak.Lab
 
             var failed = new List<string>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            // The simulator's failing volumes, read once for the run rather than once per volume.
+            var failing = new HashSet<string>(_lab.Faults().Where(f => f.Kind == LabFaultKind.ImportFailure).Select(f => f.Target), StringComparer.Ordinal);
             int volumes = 0, deleted = 0;
             long entries = 0, maxSeq = s.ImportSeq;
             using (var bp = OpenBackPak())
             using (var dsm = LabDb.Open(_dsmTcDb))
             {
+                // A full import rewrites a million rows in one transaction: with SQLite's default 2 MB page cache
+                // it would spill dirty pages to the WAL over and over; let the cache hold the transaction.
+                LabDb.Exec(bp, "PRAGMA cache_size = -262144");
+                LabDb.Exec(dsm, "PRAGMA cache_size = -262144");
                 LabDb.Exec(bp, "BEGIN IMMEDIATE");
                 LabDb.Exec(dsm, "BEGIN IMMEDIATE");
                 try
@@ -504,7 +510,7 @@ namespace BackPak.Lab
                             seen.Add(v.Label);
                             string? why = null;
                             if (!groups.TryGetValue(v.Group, out var g)) why = $"no volume group of {s.Name} on {Node} is named {v.Group} or has it as its original primary name";
-                            else if (_lab.HasFault(FaultImportFailure, v.Label)) why = "import of the volume failed (simulated fault)";
+                            else if (failing.Contains(v.Label)) why = "import of the volume failed (simulated fault)";
                             if (why != null) { failed.Add(v.Label); continue; }
                             entries += apply.Write(v, g!);
                             volumes++;
@@ -546,7 +552,8 @@ namespace BackPak.Lab
         /// <summary>Writes imported volumes into the secondary's catalogs (both transactions are the caller's).</summary>
         private sealed class ImportWriter
         {
-            private readonly SqliteCommand _volume, _delTv, _delTf, _delDf, _insTv, _insTf, _insDf, _delVolume;
+            private readonly SqliteCommand _volume, _delTv, _delTf, _delDf, _insTv, _delVolume, _curTv, _curTf, _curDf;
+            private readonly MultiRowInsert _insTf, _insDf;
             private readonly bool _catalogFiles;
             private readonly IReadOnlyDictionary<string, string> _replace;
 
@@ -559,15 +566,23 @@ namespace BackPak.Lab
                     "VALUES (@l, '" + store.Replace("'", "''") + "', @g, 'SECONDARY', @st, @on, @ou, @au, @lb, @ex, @k, @lk, @lu) " +
                     "ON CONFLICT(label) DO UPDATE SET data_store = excluded.data_store, volume_group = excluded.volume_group, domain_access = 'SECONDARY', " +
                     "catalog_status = excluded.catalog_status, owner_node = excluded.owner_node, owner_user = excluded.owner_user, authorization = excluded.authorization, " +
-                    "last_backup = excluded.last_backup, expiration = excluded.expiration, media_key_name = excluded.media_key_name, locked = excluded.locked, last_update = excluded.last_update",
+                    "last_backup = excluded.last_backup, expiration = excluded.expiration, media_key_name = excluded.media_key_name, locked = excluded.locked, last_update = excluded.last_update " +
+                    // An entry that already says the same is not written again.
+                    "WHERE data_store IS NOT excluded.data_store OR volume_group IS NOT excluded.volume_group OR domain_access IS NOT 'SECONDARY' " +
+                    "OR catalog_status IS NOT excluded.catalog_status OR owner_node IS NOT excluded.owner_node OR owner_user IS NOT excluded.owner_user " +
+                    "OR authorization IS NOT excluded.authorization OR last_backup IS NOT excluded.last_backup OR expiration IS NOT excluded.expiration " +
+                    "OR media_key_name IS NOT excluded.media_key_name OR locked IS NOT excluded.locked OR last_update IS NOT excluded.last_update",
                     "@l", "@g", "@st", "@on", "@ou", "@au", "@lb", "@ex", "@k", "@lk", "@lu");
+                _curTv = Command(dsm, "SELECT volcat, pool, status, expiration, created FROM tapevolume WHERE label = @l", "@l");
+                _curTf = Command(dsm, "SELECT file_seq, filecat, fileid, generation, expiration, created FROM tapefile WHERE label = @l ORDER BY file_seq", "@l");
+                _curDf = Command(dsm, "SELECT file_seq, disk_seq, filecat, name FROM diskfile WHERE label = @l ORDER BY file_seq, disk_seq", "@l");
                 _delVolume = Command(bp, "DELETE FROM volume WHERE label = @l", "@l");
                 _delTv = Command(dsm, "DELETE FROM tapevolume WHERE label = @l", "@l");
                 _delTf = Command(dsm, "DELETE FROM tapefile WHERE label = @l", "@l");
                 _delDf = Command(dsm, "DELETE FROM diskfile WHERE label = @l", "@l");
                 _insTv = Command(dsm, "INSERT INTO tapevolume(label, volcat, pool, status, expiration, created) VALUES (@1,@2,@3,@4,@5,@6)", "@1", "@2", "@3", "@4", "@5", "@6");
-                _insTf = Command(dsm, "INSERT INTO tapefile(label, file_seq, filecat, fileid, generation, expiration, created) VALUES (@1,@2,@3,@4,@5,@6,@7)", "@1", "@2", "@3", "@4", "@5", "@6", "@7");
-                _insDf = Command(dsm, "INSERT INTO diskfile(label, file_seq, disk_seq, filecat, name) VALUES (@1,@2,@3,@4,@5)", "@1", "@2", "@3", "@4", "@5");
+                _insTf = new MultiRowInsert(dsm, "tapefile", "label", "file_seq", "filecat", "fileid", "generation", "expiration", "created");
+                _insDf = new MultiRowInsert(dsm, "diskfile", "label", "file_seq", "disk_seq", "filecat", "name");
             }
 
             /// <summary>The BackPak entry always; the DSM/TC entries into the VOLCAT, POOL and FILECAT of the group [CS p15].</summary>
@@ -579,30 +594,55 @@ namespace BackPak.Lab
                 _volume.ExecuteNonQuery();
                 long n = 1;
                 if (g.CatalogKind != CatalogKind.DsmTc) return n; // TMF entries are not replicated (Q7, inferred)
-                Run(_delTv, v.Label);
-                Run(_delTf, v.Label);
-                if (_catalogFiles) Run(_delDf, v.Label);
-                if (v.TapeVolume is { } t)
+                // Per volume, DSM/TC entries that are missing are created and those that differ are updated [CS p15]:
+                // each kind of entry is compared with what the catalog holds, and rewritten only when it differs.
+                string tv = v.TapeVolume is { } t ? Row(g.VolumeCatalog, g.Pool, t.Status, t.Expiration, t.Created) : "";
+                if (tv != Current(_curTv, v.Label))
                 {
-                    SetAll(_insTv, v.Label, g.VolumeCatalog, g.Pool, t.Status, t.Expiration, t.Created);
-                    _insTv.ExecuteNonQuery();
-                    n++;
+                    Run(_delTv, v.Label);
+                    if (v.TapeVolume is { } t2)
+                    {
+                        SetAll(_insTv, v.Label, g.VolumeCatalog, g.Pool, t2.Status, t2.Expiration, t2.Created);
+                        _insTv.ExecuteNonQuery();
+                    }
                 }
-                foreach (var f in v.TapeFiles)
+                if (v.TapeVolume.HasValue) n++;
+                string tf = string.Concat(v.TapeFiles.Select(f => Row(f.Seq, g.FileCatalog, f.FileId, f.Generation, f.Expiration, f.Created)));
+                if (tf != Current(_curTf, v.Label))
                 {
-                    SetAll(_insTf, v.Label, f.Seq, g.FileCatalog, f.FileId, f.Generation, f.Expiration, f.Created);
-                    _insTf.ExecuteNonQuery();
-                    n++;
+                    Run(_delTf, v.Label);
+                    foreach (var f in v.TapeFiles) _insTf.Add(v.Label, f.Seq, g.FileCatalog, f.FileId, f.Generation, f.Expiration, f.Created);
+                    _insTf.Flush();
                 }
+                n += v.TapeFiles.Count;
                 if (!_catalogFiles) return n; // CATALOGFILES NO: DISKFILE entries are not processed (Q4, inferred)
-                foreach (var d in v.DiskFiles)
+                string df = string.Concat(v.DiskFiles.Select(d => Row(d.FileSeq, d.DiskSeq, g.FileCatalog, Replace(d.Name))));
+                if (df != Current(_curDf, v.Label))
                 {
-                    SetAll(_insDf, v.Label, d.FileSeq, d.DiskSeq, g.FileCatalog, Replace(d.Name));
-                    _insDf.ExecuteNonQuery();
-                    n++;
+                    Run(_delDf, v.Label);
+                    foreach (var d in v.DiskFiles) _insDf.Add(v.Label, d.FileSeq, d.DiskSeq, g.FileCatalog, Replace(d.Name));
+                    _insDf.Flush();
                 }
-                return n;
+                return n + v.DiskFiles.Count;
             }
+
+            /// <summary>The rows the catalog holds for a label, in the same text form as <see cref="Row"/>.</summary>
+            private static string Current(SqliteCommand query, string label)
+            {
+                query.Parameters[0].Value = label;
+                var sb = new System.Text.StringBuilder();
+                using var r = query.ExecuteReader();
+                var values = new object?[r.FieldCount];
+                while (r.Read())
+                {
+                    for (int i = 0; i < values.Length; i++) values[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+                    sb.Append(Row(values));
+                }
+                return sb.ToString();
+            }
+
+            private static string Row(params object?[] values) =>
+                string.Join("\u001f", values.Select(x => x == null ? "\u0000" : Convert.ToString(x, CultureInfo.InvariantCulture))) + "\u001e";
 
             public void Delete(string label)
             {
@@ -621,6 +661,57 @@ namespace BackPak.Lab
             {
                 cmd.Parameters[0].Value = label;
                 cmd.ExecuteNonQuery();
+            }
+        }
+
+        /// <summary>
+        /// Inserts a volume's rows of one table with one statement (VALUES (...), (...), ...): a statement execution
+        /// costs more than a row, and a volume has a dozen DISKFILEs. One prepared statement per row count.
+        /// </summary>
+        private sealed class MultiRowInsert
+        {
+            private const int MaxRows = 32;
+            private readonly SqliteConnection _c;
+            private readonly string _table;
+            private readonly string[] _columns;
+            private readonly Dictionary<int, SqliteCommand> _byCount = new Dictionary<int, SqliteCommand>();
+            private readonly List<object?[]> _rows = new List<object?[]>();
+
+            public MultiRowInsert(SqliteConnection c, string table, params string[] columns) { _c = c; _table = table; _columns = columns; }
+
+            public void Add(params object?[] values) => _rows.Add(values);
+
+            /// <summary>Writes the rows added since the last flush; returns how many.</summary>
+            public int Flush()
+            {
+                int written = 0;
+                for (int start = 0; start < _rows.Count; start += MaxRows)
+                {
+                    int count = Math.Min(MaxRows, _rows.Count - start);
+                    var cmd = For(count);
+                    for (int r = 0; r < count; r++)
+                        for (int k = 0; k < _columns.Length; k++)
+                            cmd.Parameters[r * _columns.Length + k].Value = _rows[start + r][k] ?? DBNull.Value;
+                    written += cmd.ExecuteNonQuery();
+                }
+                _rows.Clear();
+                return written;
+            }
+
+            private SqliteCommand For(int count)
+            {
+                if (_byCount.TryGetValue(count, out var cmd)) return cmd;
+                var names = new List<string>();
+                var values = new List<string>();
+                for (int r = 0; r < count; r++)
+                {
+                    var row = new List<string>();
+                    for (int k = 0; k < _columns.Length; k++) { string p = "@p" + r + "_" + k; names.Add(p); row.Add(p); }
+                    values.Add("(" + string.Join(",", row) + ")");
+                }
+                cmd = Command(_c, "INSERT INTO " + _table + "(" + string.Join(", ", _columns) + ") VALUES " + string.Join(",", values), names.ToArray());
+                cmd.Prepare();
+                return _byCount[count] = cmd;
             }
         }
 

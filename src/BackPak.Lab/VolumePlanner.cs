@@ -117,7 +117,7 @@ namespace BackPak.Lab
                 {
                     string app = rng.Pick(Apps);
                     var tf = new TapeFilePlan { Seq = f, FileId = app + "." + group.Name.Substring(0, 1) + rng.Next(0, 10000).ToString("D4"), Generation = rng.Next(1, 500) };
-                    tf.DiskFiles = new string[rng.Next(1, 7)];
+                    tf.DiskFiles = new string[rng.Next(2, 8)]; // about 13 DISKFILEs a volume: 100,000 volumes hold over a million
                     for (int d = 0; d < tf.DiskFiles.Length; d++)
                         tf.DiskFiles[d] = node + "." + rng.Pick(DataVolumes) + "." + app + ".F" + rng.Next(0, 100000).ToString("D5");
                     p.TapeFiles.Add(tf);
