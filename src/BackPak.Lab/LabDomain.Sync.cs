@@ -597,9 +597,10 @@ namespace BackPak.Lab
                 // Per volume, DSM/TC entries that are missing are created and those that differ are updated [CS p15]:
                 // each kind of entry is compared with what the catalog holds, and rewritten only when it differs.
                 string tv = v.TapeVolume is { } t ? Row(g.VolumeCatalog, g.Pool, t.Status, t.Expiration, t.Created) : "";
-                if (tv != Current(_curTv, v.Label))
+                string curTv = Current(_curTv, v.Label);
+                if (tv != curTv)
                 {
-                    Run(_delTv, v.Label);
+                    if (curTv.Length > 0) Run(_delTv, v.Label); // nothing to delete where nothing is held
                     if (v.TapeVolume is { } t2)
                     {
                         SetAll(_insTv, v.Label, g.VolumeCatalog, g.Pool, t2.Status, t2.Expiration, t2.Created);
@@ -608,18 +609,20 @@ namespace BackPak.Lab
                 }
                 if (v.TapeVolume.HasValue) n++;
                 string tf = string.Concat(v.TapeFiles.Select(f => Row(f.Seq, g.FileCatalog, f.FileId, f.Generation, f.Expiration, f.Created)));
-                if (tf != Current(_curTf, v.Label))
+                string curTf = Current(_curTf, v.Label);
+                if (tf != curTf)
                 {
-                    Run(_delTf, v.Label);
+                    if (curTf.Length > 0) Run(_delTf, v.Label);
                     foreach (var f in v.TapeFiles) _insTf.Add(v.Label, f.Seq, g.FileCatalog, f.FileId, f.Generation, f.Expiration, f.Created);
                     _insTf.Flush();
                 }
                 n += v.TapeFiles.Count;
                 if (!_catalogFiles) return n; // CATALOGFILES NO: DISKFILE entries are not processed (Q4, inferred)
                 string df = string.Concat(v.DiskFiles.Select(d => Row(d.FileSeq, d.DiskSeq, g.FileCatalog, Replace(d.Name))));
-                if (df != Current(_curDf, v.Label))
+                string curDf = Current(_curDf, v.Label);
+                if (df != curDf)
                 {
-                    Run(_delDf, v.Label);
+                    if (curDf.Length > 0) Run(_delDf, v.Label);
                     foreach (var d in v.DiskFiles) _insDf.Add(v.Label, d.FileSeq, d.DiskSeq, g.FileCatalog, Replace(d.Name));
                     _insDf.Flush();
                 }
