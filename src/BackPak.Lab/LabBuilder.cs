@@ -268,7 +268,7 @@ namespace BackPak.Lab
             using var keys = LabDb.Create(LabLayout.KeyDb(root, site));
             LabDb.Exec(keys, LabSchema.Keys);
             LabDb.Exec(keys, "BEGIN");
-            using var insertKey = Prepare(keys, "INSERT INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@1,@2,'Active','AES',256,@3,@3)", 3);
+            using var insertKey = Prepare(keys, LabSchema.InsertKey, 3);
             for (int n = 0; n < planner.Labels.Length; n++)
             {
                 if ((n & 1023) == 0) progress(n);

@@ -267,8 +267,7 @@ namespace BackPak.Lab
             foreach (var s in sites)
             {
                 using var k = LabDb.Open(LabLayout.KeyDb(_lab.Root, s));
-                LabDb.Exec(k, "INSERT OR IGNORE INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@n, @u, 'Active', 'AES', 256, @t, @t)",
-                    ("@n", name), ("@u", uid), ("@t", nowMs));
+                LabDb.Exec(k, LabSchema.InsertKey, ("@1", name), ("@2", uid), ("@3", nowMs));
             }
         }
 

@@ -84,6 +84,9 @@ CREATE TABLE tmf_dump (label TEXT NOT NULL, dump_seq INTEGER NOT NULL, kind TEXT
   created INTEGER, PRIMARY KEY (label, dump_seq)) WITHOUT ROWID;
 ";
 
+        /// <summary>A new Active AES-256 key (@1 name, @2 unique id, @3 time): what a backup's key server creates.</summary>
+        public const string InsertKey = "INSERT OR IGNORE INTO key(name, uid, state, algorithm, length, created, activated) VALUES (@1, @2, 'Active', 'AES', 256, @3, @3)";
+
         public const string Keys = @"
 CREATE TABLE key (name TEXT PRIMARY KEY, uid TEXT NOT NULL UNIQUE, state TEXT NOT NULL, algorithm TEXT NOT NULL,
   length INTEGER NOT NULL, created INTEGER NOT NULL, activated INTEGER, deactivated INTEGER, destroyed INTEGER) WITHOUT ROWID;
