@@ -32,6 +32,7 @@ $env:DOTNET_NOLOGO = '1'
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'BackPak'
+Import-Module (Join-Path $root 'build/Prerequisites.psm1') -Force
 $rid = if ($IsWindows) { 'win-x64' } elseif ($IsMacOS) { 'osx-x64' } else { 'linux-x64' }
 
 function Invoke-Native {
@@ -97,16 +98,6 @@ function Get-TrxCounts {
     [pscustomobject]@{ Passed = $passed; Failed = $failed }
 }
 
-function Install-PyKmip {
-    # The KMIP tests need a real KMIP server: Debian's python3-pykmip, run by the system python.
-    & /usr/bin/python3 -c 'import kmip' 2>$null
-    if ($LASTEXITCODE -eq 0) { return }
-    Write-Host 'Installing python3-pykmip (KMIP test server) from Debian packages...'
-    $sudo = if ((id -u) -eq '0') { @() } else { @('sudo') }
-    Invoke-Native 'apt-get update' { & @sudo apt-get update -qq }
-    Invoke-Native 'apt-get install python3-pykmip' { & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pykmip }
-}
-
 function Invoke-Test {
     Invoke-Build
     $results = Join-Path $out 'test-results'
@@ -115,7 +106,7 @@ function Invoke-Test {
 
     $xunitFailedToRun = $false
     # The KMIP tests (xunit) and the key scenarios (Pester, Keys.Tests.ps1) both need the PyKMIP server.
-    if (Test-Path (Join-Path $root 'tests/kmip')) { Install-PyKmip }
+    if (Test-Path (Join-Path $root 'tests/kmip')) { Install-BPPyKmip }
     if (-not $NoXunit) {
         & dotnet test (Join-Path $root 'BackPak.PowerShell.sln') -c $Configuration --logger 'trx' --logger 'console;verbosity=minimal' `
             --results-directory $results -nologo
