@@ -1,10 +1,13 @@
 <#
 .SYNOPSIS
-    One entry point for people and CI: Build, Test, Demo, Bench.
+    One entry point for people and CI: Build, Package, Test, Demo, Bench.
 .DESCRIPTION
-    Build   publishes the binary module and stages it in out/BackPak (manifest, assemblies, the native SQLite
-            library flat beside them, format file, generated help), ready for Import-Module.
-    Test    builds, then runs every xunit project and the Pester suites on the built module in a fresh pwsh.
+    Build   publishes the binary module and stages it in out/BackPak (manifest with the release notes of
+            CHANGELOG.md's newest section, assemblies, the native SQLite library flat beside them, format file,
+            generated help, licence), ready for Import-Module.
+    Package builds, then packs out/BackPak into out/package/BackPak.<version>.nupkg with PSResourceGet's own
+            packer (Compress-PSResource), installable with Install-PSResource from a folder repository.
+    Test    packages, then runs every xunit project and the Pester suites on the built module in a fresh pwsh.
             Its last line is "N passed, N failed"; the exit code is non-zero on any failure.
     Demo    builds, creates a lab and prints a readable summary of both domains.
     Bench   builds and runs the benchmarks in bench/, each printing its figure as a ratio to a baseline.
@@ -13,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench')]
     [string] $Task = 'Build',
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
@@ -32,7 +35,9 @@ $env:DOTNET_NOLOGO = '1'
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'BackPak'
+$packageOut = Join-Path $out 'package'
 Import-Module (Join-Path $root 'build/Prerequisites.psm1') -Force
+Import-Module (Join-Path $root 'build/Package.psm1') -Force
 $rid = if ($IsWindows) { 'win-x64' } elseif ($IsMacOS) { 'osx-x64' } else { 'linux-x64' }
 
 function Invoke-Native {
@@ -76,7 +81,11 @@ function Invoke-Build {
     Copy-Item $native.FullName -Destination $moduleOut
 
     $src = Join-Path $root 'module/BackPak'
-    Copy-Item (Join-Path $src 'BackPak.psd1'), (Join-Path $src 'BackPak.Format.ps1xml') -Destination $moduleOut
+    Copy-Item (Join-Path $src 'BackPak.psd1'), (Join-Path $src 'BackPak.Format.ps1xml'), (Join-Path $root 'LICENSE') -Destination $moduleOut
+    # Release notes from CHANGELOG.md's newest section, checked against the version (build/Package.psm1).
+    $stagedManifest = Join-Path $moduleOut 'BackPak.psd1'
+    $notes = Get-BPReleaseNotes -ChangelogPath (Join-Path $root 'CHANGELOG.md') -ModuleVersion (Get-BPModuleVersion -ManifestPath $stagedManifest)
+    Set-BPManifestReleaseNotes -ManifestPath $stagedManifest -ReleaseNotes $notes
     Copy-Item (Join-Path $src 'en-US/*.txt') -Destination (Join-Path $moduleOut 'en-US')
     if (Test-Path (Join-Path $src 'Diagnostics')) { Copy-Item (Join-Path $src 'Diagnostics') -Destination $moduleOut -Recurse }
 
@@ -84,6 +93,13 @@ function Invoke-Build {
     $rc = Invoke-FreshPwsh -Command "& '$(Join-Path $root 'build/New-CmdletHelp.ps1')' -ModulePath '$moduleOut' -SourcePath '$(Join-Path $src 'help')'"
     if ($rc -ne 0) { throw 'Help generation failed.' }
     Write-Host "Module staged in $moduleOut"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    if (Test-Path $packageOut) { Remove-Item $packageOut -Recurse -Force }
+    $nupkg = New-BPModulePackage -ModulePath $moduleOut -DestinationPath $packageOut
+    Write-Host "Package written: $($nupkg.FullName)"
 }
 
 function Get-TrxCounts {
@@ -99,7 +115,8 @@ function Get-TrxCounts {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # The package too, so that every run proves it installs (tests/pester/Package.Tests.ps1).
+    Invoke-Package
     $results = Join-Path $out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results | Out-Null
@@ -132,7 +149,7 @@ Import-Module '$pester' -ErrorAction Stop
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$pesterJson'
 "@
-    Invoke-FreshPwsh -Command $cmd -Environment @{ BACKPAK_MODULE = (Join-Path $moduleOut 'BackPak.psd1'); BACKPAK_ROOT = $root } | Out-Null
+    Invoke-FreshPwsh -Command $cmd -Environment @{ BACKPAK_MODULE = (Join-Path $moduleOut 'BackPak.psd1'); BACKPAK_PACKAGE = $packageOut; BACKPAK_ROOT = $root } | Out-Null
     $p = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
 
     $passed = $xunit.Passed + $p.Passed
@@ -167,6 +184,7 @@ function Invoke-Bench {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }

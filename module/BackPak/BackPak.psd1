@@ -1,6 +1,8 @@
 @{
     RootModule           = 'BackPak.PowerShell.dll'
-    ModuleVersion        = '0.1.0'
+    # The one place of the module's version: Directory.Build.props reads it for the assemblies, the build for the
+    # package. After a release (a '## X.Y.Z' section in CHANGELOG.md), raise it before adding Unreleased changes.
+    ModuleVersion        = '0.2.0'
     GUID                 = '6f1f4b8e-2d0a-4c51-9a57-0b7f3e9d2c41'
     Author               = 'BackPak.PowerShell contributors'
     CompanyName          = 'BackPak.PowerShell contributors'
@@ -8,6 +10,9 @@
     Description          = 'Script the disaster-recovery procedures of ETI-NET BackPak (virtual tape on HPE NonStop, Catalog Sync option): volumes, volume groups, data stores, catalogs, and an embedded lab to rehearse on.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
+    # Loaded at import, so that the types of the module's objects (BackPak.Core.Removal.DecommissionResult, ...)
+    # can be named in scripts before any cmdlet has run; the SQLite libraries load with the lab when it is used.
+    RequiredAssemblies   = @('BackPak.Core.dll', 'BackPak.Kmip.dll', 'BackPak.KeyManagers.dll', 'BackPak.Lab.dll')
     FormatsToProcess     = @('BackPak.Format.ps1xml')
     # Exactly the compiled cmdlets (a meta-test compares this list with the assembly).
     CmdletsToExport      = @(
@@ -53,8 +58,12 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('BackPak', 'NonStop', 'Backup', 'DisasterRecovery', 'CatalogSync', 'KMIP')
-            ReleaseNotes = 'Foundation: embedded lab, domain connections, read cmdlets.'
+            Tags         = @('BackPak', 'NonStop', 'HPE', 'Backup', 'VirtualTape', 'DisasterRecovery', 'CatalogSync', 'KMIP', 'ESKM')
+            LicenseUri   = 'https://opensource.org/license/mit'
+            # The project has no public address yet: set its repository's URL here when it has one.
+            ProjectUri   = 'https://example.invalid/BackPak.PowerShell'
+            # CHANGELOG.md's newest section, written here by the build (build/Package.psm1).
+            ReleaseNotes = ''
         }
     }
 }

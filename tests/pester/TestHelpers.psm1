@@ -10,6 +10,12 @@ function Get-BPTestModulePath {
     [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/BackPak/BackPak.psd1'))
 }
 
+function Get-BPTestPackagePath {
+    # The folder of the built .nupkg: BACKPAK_PACKAGE from the test runner, else out/package of this checkout.
+    if ($env:BACKPAK_PACKAGE) { return $env:BACKPAK_PACKAGE }
+    [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../out/package'))
+}
+
 function Get-BPTestRepoRoot {
     if ($env:BACKPAK_ROOT) { return $env:BACKPAK_ROOT }
     [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
