@@ -6,6 +6,18 @@
     examples, notes, links) comes from module/BackPak/help/<Cmdlet>.psd1; syntax, types, positions, pipeline
     input and aliases come from the cmdlets themselves, so they can never drift from the code.
     It fails the build when a cmdlet has no source, a parameter has no description, or there is no example.
+
+    Setup. Every example runs as written (tests/pester/HelpExamples.Tests.ps1 runs each one, in a fresh session,
+    in an empty folder). What an example needs first (a lab, connections, a key server) is its setup, written in
+    the help source and shown to the operator at the head of the example's code:
+        # Setup 'Lab': <description>
+        <the setup's code>
+        # Example
+        <the example's code>
+    _Common.psd1 holds the shared setups (Setups = @{ Name = @{ Description = '...'; Code = '...' } }) and the
+    one every example gets unless told otherwise (DefaultSetup). A help source may set Setup for all its
+    examples, and an example for itself (the example's wins): a setup name, a list of them (run in order), a
+    hashtable @{ Description = '...'; Code = '...' } of its own, or @() for none.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -23,7 +35,32 @@ $shouldProcessText = @{
 $problems = [System.Collections.Generic.List[string]]::new()
 # Text of parameters many cmdlets share (-Domain, -DataStore, ...), in one place; a cmdlet's own text wins.
 $commonFile = Join-Path $SourcePath '_Common.psd1'
-$commonText = if (Test-Path $commonFile) { (Import-PowerShellDataFile $commonFile).Parameters } else { @{} }
+$commonData = if (Test-Path $commonFile) { Import-PowerShellDataFile $commonFile } else { @{} }
+$commonText = if ($commonData.ContainsKey('Parameters')) { $commonData.Parameters } else { @{} }
+$sharedSetups = if ($commonData.ContainsKey('Setups')) { $commonData.Setups } else { @{} }
+$defaultSetup = if ($commonData.ContainsKey('DefaultSetup')) { $commonData.DefaultSetup } else { @() }
+
+function Get-ExampleCode([string] $Command, [int] $Number, $CommandSource, $Example) {
+    # The code shown and run for an example: its setup's blocks (see the header), then the example.
+    $setup = if ($Example.ContainsKey('Setup')) { $Example.Setup } elseif ($CommandSource.ContainsKey('Setup')) { $CommandSource.Setup } else { $defaultSetup }
+    $blocks = foreach ($item in @($setup)) {
+        if ($item -is [string]) {
+            if (-not $sharedSetups.ContainsKey($item)) { $problems.Add("${Command} example ${Number}: no shared setup '$item' in _Common.psd1"); continue }
+            [pscustomobject]@{ Name = $item; Description = $sharedSetups[$item].Description; Code = $sharedSetups[$item].Code }
+        } elseif ($item -is [hashtable] -and $item.Description -and $item.Code) {
+            [pscustomobject]@{ Name = ''; Description = $item.Description; Code = $item.Code }
+        } else {
+            $problems.Add("${Command} example ${Number}: a Setup is a shared setup's name or @{ Description = '...'; Code = '...' }")
+        }
+    }
+    $code = $Example.Code.Trim()
+    if (-not @($blocks).Count) { return $code }
+    $parts = foreach ($b in $blocks) {
+        $title = if ($b.Name) { "# Setup '$($b.Name)': $($b.Description.Trim())" } else { "# Setup: $($b.Description.Trim())" }
+        $title + [Environment]::NewLine + $b.Code.Trim()
+    }
+    (@($parts) + ('# Example' + [Environment]::NewLine + $code)) -join [Environment]::NewLine
+}
 
 $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
 $target = Join-Path $ModulePath 'en-US/BackPak.PowerShell.dll-Help.xml'
@@ -151,7 +188,7 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort
         $n++
         $w.WriteStartElement('example', $cmdNs)
         $w.WriteElementString('title', $maml, "-------------------------- Example $($n): $($ex.Title) --------------------------")
-        $w.WriteElementString('code', $dev, $ex.Code.Trim())
+        $w.WriteElementString('code', $dev, (Get-ExampleCode $command.Name $n $src $ex))
         $w.WriteStartElement('remarks', $dev); Write-Paras $ex.Remarks; $w.WriteEndElement()
         $w.WriteEndElement()
     }

@@ -357,7 +357,9 @@ function Remove-BPScratchFolder {
     # Removes a folder of New-BPScratchFolder (closing the module's pooled SQLite connections first).
     param([string] $Path)
     if (-not $Path -or -not (Test-Path -LiteralPath $Path)) { return }
-    [Microsoft.Data.Sqlite.SqliteConnection]::ClearAllPools()
+    # The type exists once this process has opened a lab (a test that only starts child processes has not).
+    $sqlite = 'Microsoft.Data.Sqlite.SqliteConnection' -as [type]
+    if ($sqlite) { $sqlite::ClearAllPools() }
     Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue
 }
 

@@ -24,4 +24,5 @@ Get-BPDataStore -Domain '\B'    # the same, by node name
         }
     )
     Links       = @('Get-BPDomain', 'Disconnect-BPDomain', 'New-BPLab')
+    Setup       = 'Lab'
 }

@@ -48,4 +48,5 @@ Connect-BPKeyManager -Endpoint '10.1.2.3:5696' -Certificate $client -TrustedRoot
         }
     )
     Links       = @('Get-BPKeyManager', 'Disconnect-BPKeyManager', 'Get-BPEncryptionKey', 'Remove-BPEncryptionKey')
+    Setup       = @('Lab', 'Eskm')
 }

@@ -20,4 +20,5 @@
         }
     )
     Links       = @('Connect-BPKeyManager', 'Get-BPKeyManager')
+    Setup       = @('Lab', 'Domains', 'LabKeyStore')
 }

@@ -34,4 +34,5 @@ Get-BPEncryptionKey | Where-Object { $_.ReferencingVolumeCount -eq 0 -and -not $
         }
     )
     Links       = @('Remove-BPEncryptionKey', 'Connect-BPKeyManager', 'Get-BPVolume')
+    Setup       = @('Lab', 'Domains', 'LabKeyStore')
 }

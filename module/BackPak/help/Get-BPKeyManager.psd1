@@ -13,4 +13,5 @@
         }
     )
     Links       = @('Connect-BPKeyManager', 'Disconnect-BPKeyManager')
+    Setup       = @('Lab', 'Domains', 'LabKeyStore')
 }

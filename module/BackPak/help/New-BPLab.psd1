@@ -39,4 +39,5 @@ Get-BPDataStore
     )
     Notes       = 'Lab dates follow a lab clock that starts at 2026-11-01 00:00 UTC when the lab is made and runs with real time, so expiration is the same for every lab of a seed on the day it is made.'
     Links       = @('Connect-BPDomain', 'about_BackPak')
+    Setup       = @()
 }

@@ -38,4 +38,5 @@ $keys | Remove-BPEncryptionKey -PassThru
         }
     )
     Links       = @('Get-BPEncryptionKey', 'Connect-BPKeyManager', 'Get-BPVolume', 'about_BackPak_Errors')
+    Setup       = @('Lab', 'Domains', 'LabKeyStore')
 }

@@ -1,9 +1,39 @@
 @{
     # Descriptions of parameters that many cmdlets share. A cmdlet's own help source may override any of them.
-    Parameters = @{
+    Parameters   = @{
         Domain    = 'The domain to work on: a connection from Connect-BPDomain, or the node name of a connected domain such as \B. The default connection when not given.'
         DataStore = 'Store IDs of the data stores. Binds from the DataStore or Name property of piped objects (Get-BPDataStore, Get-BPVolume), which are then acted on in the domain of the node they came from.'
         Node      = 'The node a piped object came from (bound from its Node property); not meant to be typed: use -Domain.'
         PassThru  = 'Returns the resulting object.'
     }
+
+    # What examples need before they run, shown at the head of each example's code (build/New-CmdletHelp.ps1) and
+    # run with it by tests/pester/HelpExamples.Tests.ps1, in an empty folder and a new session. A help source sets
+    # Setup for all its examples, an example for itself; the others get DefaultSetup.
+    Setups       = @{
+        Lab         = @{
+            Description = 'a lab of 200 encrypted volumes in ./lab'
+            Code        = 'New-BPLab -Path ./lab -VolumeCount 200 -Seed 1 -Encrypted | Out-Null'
+        }
+        Domains     = @{
+            Description = 'the domains of both nodes connected; \A, connected last, is the default'
+            Code        = @'
+Connect-BPDomain -Lab ./lab -Node '\B' | Out-Null
+Connect-BPDomain -Lab ./lab -Node '\A' | Out-Null
+'@
+        }
+        LabKeyStore = @{
+            Description = 'the key store of the lab''s site A connected as the key manager'
+            Code        = "Connect-BPKeyManager -Lab ./lab -Node '\A' | Out-Null"
+        }
+        Eskm        = @{
+            Description = 'your key server: ./eskm.psd1 holds its Endpoint (host:port), ClientCertificate (a .pfx file) and TrustedRoot (the root CA file); type the .pfx password at the prompt'
+            Code        = @'
+$eskm = Import-PowerShellDataFile ./eskm.psd1
+$eskmRoot = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($eskm.TrustedRoot)
+$eskmPassword = Read-Host -AsSecureString 'PFX password'
+'@
+        }
+    }
+    DefaultSetup = @('Lab', 'Domains')
 }
