@@ -41,7 +41,7 @@ namespace BackPak.NonStop.Reports
                 string? line;
                 while ((line = r.Next()) != null)
                 {
-                    if (line.Trim().Length == 0)
+                    if (ReportReader.IsBlank(line))
                     {
                         if (cur != null) { yield return Finish(cur, seen, r, strictness); cur = null; file = null; }
                         continue;
@@ -51,12 +51,13 @@ namespace BackPak.NonStop.Reports
                         if (cur != null) { yield return Finish(cur, seen, r, strictness); cur = null; }
                         continue;
                     }
-                    if (!ReportReader.TrySplit(line, out string label, out string value) || diagnostics.Complete)
+                    int n = ReportReader.Split(line, out string value);
+                    if (n < 0 || diagnostics.Complete)
                     {
                         Unknown(r, cur, line, strictness);
                         continue;
                     }
-                    if (label == "Tape Name")
+                    if (ReportReader.Is(line, n, "Tape Name"))
                     {
                         if (cur != null) yield return Finish(cur, seen, r, strictness);
                         cur = new TapeVolumeEntry(value, r.LineNumber);
@@ -67,6 +68,7 @@ namespace BackPak.NonStop.Reports
                         continue;
                     }
                     if (cur == null) { Unknown(r, null, line, strictness); continue; }
+                    string label = TapeVolumeLabel(line, n);
                     switch (label)
                     {
                         case "Volume Catalog": if (Once(ref seen, 2, r, cur, label, strictness)) cur.VolumeCatalog = value; break;
@@ -112,7 +114,7 @@ namespace BackPak.NonStop.Reports
                 string? line;
                 while ((line = r.Next()) != null)
                 {
-                    if (line.Trim().Length == 0)
+                    if (ReportReader.IsBlank(line))
                     {
                         if (cur != null) { yield return FinishFile(cur, seen, r, strictness); cur = null; }
                         continue;
@@ -168,7 +170,7 @@ namespace BackPak.NonStop.Reports
                 string? line;
                 while ((line = r.Next()) != null)
                 {
-                    if (line.Trim().Length == 0)
+                    if (ReportReader.IsBlank(line))
                     {
                         if (cur != null) { yield return FinishDisk(cur, seen, r, strictness); cur = null; }
                         continue;
@@ -217,7 +219,7 @@ namespace BackPak.NonStop.Reports
                 string? line;
                 while ((line = r.Next()) != null)
                 {
-                    if (line.Trim().Length == 0) continue;
+                    if (ReportReader.IsBlank(line)) continue;
                     var m = Changed.Match(line);
                     if (m.Success && found == null)
                     {
@@ -233,6 +235,16 @@ namespace BackPak.NonStop.Reports
                 return found;
             }
             finally { r.Dispose(); }
+        }
+
+        private static readonly string[] TapeVolumeLabels =
+            { "Volume Catalog", "Pool Name", "Label Type", "Tape Type", "Density", "Status", "Tape Format", "File Catalog", "Tape File", "Generation", "Version", "File Status" };
+
+        // The documented label the line starts with (a shared constant, so the switch compares references first), or "".
+        private static string TapeVolumeLabel(string line, int length)
+        {
+            foreach (string l in TapeVolumeLabels) if (ReportReader.Is(line, length, l)) return l;
+            return "";
         }
 
         internal static DsmTapeStatus TapeStatus(string v)
@@ -295,6 +307,7 @@ namespace BackPak.NonStop.Reports
 
         private static bool Closing(string line, Regex closing, ReportReader r, ReportStrictness s)
         {
+            if (!ReportReader.StartsWithDigit(line)) return false;
             var m = closing.Match(line);
             if (!m.Success) return false;
             if (r.Diagnostics.Complete) { Unknown(r, null, line, s); return true; }

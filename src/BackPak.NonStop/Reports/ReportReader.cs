@@ -36,6 +36,8 @@ namespace BackPak.NonStop.Reports
             LineNumber++;
             Diagnostics.LinesRead = LineNumber;
             string line = _lines.Current;
+            // Error lines start with '*' (after spaces): test that before the regex, which most lines never need.
+            if (!StartsWithStar(line)) return line;
             var m = ErrorLine.Match(line);
             if (m.Success)
             {
@@ -46,6 +48,71 @@ namespace BackPak.NonStop.Reports
         }
 
         public void Dispose() => _lines.Dispose();
+
+        private static bool StartsWithStar(string line)
+        {
+            for (int i = 0; i < line.Length; i++)
+            {
+                if (line[i] == '*') return true;
+                if (line[i] != ' ') return false;
+            }
+            return false;
+        }
+
+        /// <summary>True for an empty line or one of spaces only (without allocating, as Trim would).</summary>
+        public static bool IsBlank(string line)
+        {
+            for (int i = 0; i < line.Length; i++) if (line[i] != ' ' && line[i] != '\t') return false;
+            return true;
+        }
+
+        /// <summary>True when the line's first non-space character is a digit (closing lines such as "3 tape volumes returned.").</summary>
+        public static bool StartsWithDigit(string line)
+        {
+            for (int i = 0; i < line.Length; i++)
+            {
+                if (line[i] >= '0' && line[i] <= '9') return true;
+                if (line[i] != ' ') return false;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Splits a detail line without allocating the label: returns the label's length (the text before the first
+        /// two spaces) and the value, or -1 for a line that starts with a space. Labels are then compared in place.
+        /// </summary>
+        public static int Split(string line, out string value)
+        {
+            value = "";
+            if (line.Length == 0 || line[0] == ' ') return -1;
+            int gap = line.IndexOf("  ", StringComparison.Ordinal);
+            if (gap < 0)
+            {
+                int end = line.Length;
+                while (end > 0 && line[end - 1] == ' ') end--;
+                return end;
+            }
+            int v = gap;
+            while (v < line.Length && line[v] == ' ') v++;
+            int e = line.Length;
+            while (e > v && line[e - 1] == ' ') e--;
+            value = e > v ? Common(line, v, e - v) : "";
+            return gap;
+        }
+
+        /// <summary>True when the first <paramref name="length"/> characters of the line are exactly <paramref name="label"/>.</summary>
+        public static bool Is(string line, int length, string label) =>
+            length == label.Length && string.CompareOrdinal(line, 0, label, 0, length) == 0;
+
+        // Values repeated on every entry (statuses, label types, formats) are returned as one shared string each.
+        private static readonly string[] CommonValues = { "ASSIGNED", "SCRATCH", "RELEASED", "BAD", "INUSE", "SELECTED", "FULL", "VALID", "INVALID", "ANSI", "BACKUP", "IBM", "NONBACKUP", "ARCHIVE", "LONGNAME", "CART3480", "1", "0" };
+
+        private static string Common(string line, int start, int length)
+        {
+            foreach (string c in CommonValues)
+                if (c.Length == length && string.CompareOrdinal(line, start, c, 0, length) == 0) return c;
+            return line.Substring(start, length);
+        }
 
         /// <summary>Splits "Label, two or more spaces, value" (or a lone label with an empty value).</summary>
         public static bool TrySplit(string line, out string label, out string value)

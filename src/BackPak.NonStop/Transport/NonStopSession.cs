@@ -15,8 +15,9 @@ namespace BackPak.NonStop.Transport
     /// <summary>How a command ended, once its report was read to the end.</summary>
     public sealed class CommandOutcome
     {
-        internal CommandOutcome(int exitStatus, string standardError, long lines, long bytes, TimeSpan elapsed)
+        internal CommandOutcome(int exitStatus, string standardError, long lines, long bytes, TimeSpan elapsed, long peakBufferedBytes)
         {
+            PeakBufferedBytes = peakBufferedBytes;
             ExitStatus = exitStatus;
             StandardError = standardError;
             Lines = lines;
@@ -31,6 +32,13 @@ namespace BackPak.NonStop.Transport
         public long Lines { get; }
         public long Bytes { get; }
         public TimeSpan Elapsed { get; }
+
+        /// <summary>
+        /// The most report bytes seen waiting in SSH.NET's receive buffer, unread (sampled every 4,096 lines): how far
+        /// the node ran ahead of the parser. SSH.NET reopens its receive window as data arrives rather than as it is
+        /// read, so a reader that stalls lets this grow toward the report's size (docs/nonstop/transport.md).
+        /// </summary>
+        public long PeakBufferedBytes { get; }
     }
 
     /// <summary>
@@ -162,7 +170,7 @@ namespace BackPak.NonStop.Transport
             Task? execution = null;
             var timer = new CancellationTokenSource();
             int timedOut = 0;
-            long lines = 0, bytes = 0;
+            long lines = 0, bytes = 0, peakBuffered = 0;
             try
             {
                 try
@@ -200,6 +208,7 @@ namespace BackPak.NonStop.Transport
                     }
                     if (line == null) break;
                     lines++;
+                    if ((lines & 4095) == 0) peakBuffered = Math.Max(peakBuffered, Buffered(cmd.OutputStream));
                     bytes += line.Length + 1;
                     yield return line;
                 }
@@ -214,7 +223,7 @@ namespace BackPak.NonStop.Transport
                     _broken = true;
                     throw NonStopErrors.SessionDropped(Node, command.TaclLine, (int)Math.Min(lines, int.MaxValue), changes);
                 }
-                LastOutcome = new CommandOutcome(cmd.ExitStatus.Value, ReadError(cmd), lines, bytes, DateTime.UtcNow - started);
+                LastOutcome = new CommandOutcome(cmd.ExitStatus.Value, ReadError(cmd), lines, bytes, DateTime.UtcNow - started, peakBuffered);
             }
             finally
             {
@@ -223,6 +232,41 @@ namespace BackPak.NonStop.Transport
                 if (_broken) { try { _client.Dispose(); } catch (Exception) { } }
                 lock (_gate) _running = false;
             }
+        }
+
+        /// <summary>
+        /// The baseline of the NonStop benchmark: the same command over the same session, its output read as raw
+        /// bytes and thrown away (no decoding, no lines, no parsing). Returns the byte count.
+        /// </summary>
+        internal long DrainRaw(NonStopCommand command)
+        {
+            lock (_gate)
+            {
+                if (_running || !IsUsable) throw new InvalidOperationException("The session is busy or lost.");
+                _running = true;
+            }
+            try
+            {
+                using (var cmd = _client.CreateCommand(command.ExecText(Endpoint.CommandForm), Wire))
+                {
+                    var run = cmd.ExecuteAsync();
+                    var buffer = new byte[1 << 16];
+                    long total = 0;
+                    int n;
+                    while ((n = cmd.OutputStream.Read(buffer, 0, buffer.Length)) > 0) total += n;
+                    run.Wait();
+                    CommandsStarted++;
+                    return total;
+                }
+            }
+            finally { lock (_gate) _running = false; }
+        }
+
+        private static long Buffered(Stream s)
+        {
+            try { return s.Length; }
+            catch (NotSupportedException) { return -1; }
+            catch (ObjectDisposedException) { return 0; }
         }
 
         private static string ReadError(SshCommand cmd)
