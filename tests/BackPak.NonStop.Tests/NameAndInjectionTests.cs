@@ -60,7 +60,7 @@ namespace BackPak.NonStop.Tests
             Assert.Equal(ErrorIds.InvalidNonStopName, e.ErrorId);
             Assert.Null(built);
             Assert.DoesNotContain("\n", e.Message);
-            _ = template;
+            Assert.False(string.IsNullOrEmpty(template));
         }
 
         [Fact]

@@ -116,11 +116,11 @@ namespace BackPak.NonStop.Transport
             {
                 client.Connect();
             }
-            catch (Exception e) when (verdict != HostKeyVerdict.Trusted && offered.Length > 0)
+            catch (Exception) when (verdict != HostKeyVerdict.Trusted && offered.Length > 0)
             {
+                // The key exchange was stopped by our refusal of the key: say why, whatever SSH.NET called it.
                 client.Dispose();
                 if (verdict == HostKeyVerdict.Mismatch) throw NonStopErrors.HostKeyMismatch(endpoint.Node, endpoint.Address, keyType, offered, expected, endpoint.HostKey.Source);
-                _ = e;
                 throw NonStopErrors.HostKeyUnknown(endpoint.Node, endpoint.Address, keyType, offered, endpoint.HostKey.Source);
             }
             catch (SshAuthenticationException e)
