@@ -124,6 +124,8 @@ function Invoke-Test {
     $xunitFailedToRun = $false
     # The KMIP tests (xunit) and the key scenarios (Pester, Keys.Tests.ps1) both need the PyKMIP server.
     if (Test-Path (Join-Path $root 'tests/kmip')) { Install-BPPyKmip }
+    # The NonStop tests (xunit) start a real sshd whose forced command is the NonStop simulator.
+    if (Test-Path (Join-Path $root 'tests/nonstop')) { Install-BPOpenSsh }
     if (-not $NoXunit) {
         & dotnet test (Join-Path $root 'BackPak.PowerShell.sln') -c $Configuration --logger 'trx' --logger 'console;verbosity=minimal' `
             --results-directory $results -nologo
@@ -173,6 +175,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    if (Test-Path (Join-Path $root 'tests/nonstop')) { Install-BPOpenSsh }
     $failed = 0
     foreach ($b in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
         Write-Host "== $($b.Name)"

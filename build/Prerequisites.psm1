@@ -66,4 +66,21 @@ function Install-BPPyKmip {
     } | Out-Null
 }
 
-Export-ModuleMember -Function Install-BPDebianPackage, Install-BPPyKmip, Invoke-BPPrivileged, Get-BPPrivilegePrefix, Test-BPRunningAsRoot
+function Test-BPOpenSsh {
+    <#
+        The NonStop tests run a real sshd (Debian's openssh-server) whose forced command is tests/nonstop/nssim.py,
+        run by the system python3 with its sqlite3 module; start-server.sh makes keys with ssh-keygen.
+    #>
+    param([string] $Sshd = '/usr/sbin/sshd', [string] $Python = '/usr/bin/python3', [string] $KeyGen = 'ssh-keygen')
+    if (-not (Test-Path $Sshd) -or -not (Test-Path $Python)) { return $false }
+    if (-not (Get-Command $KeyGen -CommandType Application -ErrorAction SilentlyContinue)) { return $false }
+    & $Python -c 'import sqlite3, shlex, select' 2>$null
+    $LASTEXITCODE -eq 0
+}
+
+function Install-BPOpenSsh {
+    # openssh-server brings sshd and (through openssh-client) ssh-keygen; python3 runs the NonStop simulator.
+    Install-BPDebianPackage -Package openssh-server, python3 -Probe { Test-BPOpenSsh } | Out-Null
+}
+
+Export-ModuleMember -Function Install-BPDebianPackage, Install-BPPyKmip, Install-BPOpenSsh, Test-BPOpenSsh, Invoke-BPPrivileged, Get-BPPrivilegePrefix, Test-BPRunningAsRoot

@@ -173,6 +173,13 @@ BeforeDiscovery {
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
         KeyManagerAuthenticationFailed = 'needs a KMIP server that refuses the client certificate: Keys.Tests.ps1 (PyKMIP)'
     }
+    # No cmdlet reaches a NonStop node yet (the NonStop provider waits for the provider contracts of issue 12): these
+    # are raised, with their exact ErrorIds, by tests/BackPak.NonStop.Tests against a real sshd and the simulator.
+    foreach ($id in 'InvalidNonStopName', 'NonStopUnreachable', 'NonStopHostKeyUnknown', 'NonStopHostKeyMismatch',
+        'NonStopAuthenticationFailed', 'NonStopSessionDropped', 'NonStopCommandTimeout', 'NonStopCommandFailed',
+        'NonStopReportMalformed', 'SiteDescriptionNotFound', 'SiteDescriptionInvalid') {
+        $notRaisable[$id] = 'no cmdlet reaches a NonStop node yet: BackPak.NonStop.Tests raises it through the real sshd'
+    }
     $coverage = @(@{ Covered = @($cases | ForEach-Object Id | Sort-Object -Unique); NotRaisable = @($notRaisable.Keys) })
 }
 

@@ -102,6 +102,32 @@ Describe 'Install-BPDebianPackage (the first-run install path)' {
     }
 }
 
+Describe 'Test-BPOpenSsh (the probe of the NonStop simulator packages)' {
+    It 'is true only when sshd, python3 with sqlite3, and ssh-keygen are all there' {
+        $dir = Join-Path $TestDrive 'probe'
+        New-Item -ItemType Directory -Path $dir -Force | Out-Null
+        Set-Content -Path (Join-Path $dir 'sshd') -Value "#!/bin/sh`nexit 0"
+        Set-Content -Path (Join-Path $dir 'python3') -Value "#!/bin/sh`nexit 0"
+        Set-Content -Path (Join-Path $dir 'python3-broken') -Value "#!/bin/sh`nexit 1"
+        foreach ($f in 'sshd', 'python3', 'python3-broken') { & chmod +x (Join-Path $dir $f) }
+        Test-BPOpenSsh -Sshd (Join-Path $dir 'sshd') -Python (Join-Path $dir 'python3') -KeyGen 'sh' | Should -BeTrue
+        Test-BPOpenSsh -Sshd (Join-Path $dir 'missing-sshd') -Python (Join-Path $dir 'python3') -KeyGen 'sh' | Should -BeFalse
+        Test-BPOpenSsh -Sshd (Join-Path $dir 'sshd') -Python (Join-Path $dir 'missing-python') -KeyGen 'sh' | Should -BeFalse
+        Test-BPOpenSsh -Sshd (Join-Path $dir 'sshd') -Python (Join-Path $dir 'python3-broken') -KeyGen 'sh' | Should -BeFalse
+        Test-BPOpenSsh -Sshd (Join-Path $dir 'sshd') -Python (Join-Path $dir 'python3') -KeyGen 'no-such-keygen-here' | Should -BeFalse
+    }
+
+    It 'installs openssh-server and python3 through Install-BPDebianPackage while the probe fails' {
+        $dir = Join-Path $TestDrive 'openssh'
+        $s = New-StandIns -Dir $dir -Uid 0
+        Mock -ModuleName Prerequisites Test-BPOpenSsh { Test-Path $s.Marker }
+        Invoke-WithPath "$dir$([IO.Path]::PathSeparator)$env:PATH" { Install-BPOpenSsh }
+        $calls = @(Get-Content $s.Log)
+        $calls | Should -HaveCount 2
+        $calls[1] | Should -BeLike 'apt-get install -y -qq --no-install-recommends openssh-server python3 uid=0 frontend=noninteractive'
+    }
+}
+
 Describe 'build.ps1 uses the tested install path' {
     It 'installs PyKMIP through Install-BPPyKmip, which goes through Install-BPDebianPackage' {
         $root = if ($env:BACKPAK_ROOT) { $env:BACKPAK_ROOT } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
@@ -110,5 +136,12 @@ Describe 'build.ps1 uses the tested install path' {
         $calls | Should -Contain 'Install-BPPyKmip'
         $calls | Should -Not -Contain 'apt-get'
         (Get-Command Install-BPPyKmip).ScriptBlock.ToString() | Should -Match 'Install-BPDebianPackage'
+    }
+    It 'installs the NonStop simulator packages through Install-BPOpenSsh, which goes through Install-BPDebianPackage' {
+        $root = if ($env:BACKPAK_ROOT) { $env:BACKPAK_ROOT } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $root 'build.ps1'), [ref]$null, [ref]$null)
+        $calls = $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() }
+        $calls | Should -Contain 'Install-BPOpenSsh'
+        (Get-Command Install-BPOpenSsh).ScriptBlock.ToString() | Should -Match 'Install-BPDebianPackage'
     }
 }

@@ -62,5 +62,18 @@ namespace BackPak.Core.Errors
         public const string KeyNotFound = "KeyNotFound";
         public const string KeyStillReferenced = "KeyStillReferenced";
         public const string KeyOperationFailed = "KeyOperationFailed";
+
+        // NonStop nodes over SSH (transport, command arguments, reports, site description)
+        public const string InvalidNonStopName = "InvalidNonStopName";
+        public const string NonStopUnreachable = "NonStopUnreachable";
+        public const string NonStopHostKeyUnknown = "NonStopHostKeyUnknown";
+        public const string NonStopHostKeyMismatch = "NonStopHostKeyMismatch";
+        public const string NonStopAuthenticationFailed = "NonStopAuthenticationFailed";
+        public const string NonStopSessionDropped = "NonStopSessionDropped";
+        public const string NonStopCommandTimeout = "NonStopCommandTimeout";
+        public const string NonStopCommandFailed = "NonStopCommandFailed";
+        public const string NonStopReportMalformed = "NonStopReportMalformed";
+        public const string SiteDescriptionNotFound = "SiteDescriptionNotFound";
+        public const string SiteDescriptionInvalid = "SiteDescriptionInvalid";
     }
 }
