@@ -42,6 +42,7 @@
         'Get-BPRoleSwitchPlan'
         'Invoke-BPRoleSwitch'
         'Get-BPRoleSwitchRun'
+        'Stop-BPRoleSwitchRun'
         'Connect-BPKeyManager'
         'Get-BPKeyManager'
         'Disconnect-BPKeyManager'
