@@ -219,6 +219,7 @@ namespace BackPak.Lab.Tests
         {
             var label = A.GetVolumes(new VolumeQuery { DataStore = "DS01" }).First().Label;
             var bLabel = B.GetVolumes(new VolumeQuery { DataStore = "DS01" }).Last().Label;
+            var label2 = A.GetVolumes(new VolumeQuery { DataStore = "DS01", Expired = true }).Skip(1).First().Label;
             var seen = new Dictionary<string, string>();
             var report = ProcedureRunner.RunSwitch(Context(), null, null, (st, i, n) =>
             {
@@ -241,10 +242,14 @@ namespace BackPak.Lab.Tests
                 seen["store removal"] = Fence(() => B.RemoveDataStore("DS01", "t"));
                 seen["another switch"] = Fence(() => ProcedureRunner.RunSwitch(Context(), null, null, null));
                 seen["the other way"] = Fence(() => ProcedureRunner.RunSwitch(Context(@"\B", @"\A"), null, null, null));
+                // The end of a backup is let through only until the last FULL export starts: this one would be missed.
+                LoadForOutput(@"\A", label2, true);
+                seen["end of a backup"] = Fence(() => A.StopBackup(label2, "t"));
+                LoadForOutput(@"\A", label2, false);
             });
             Assert.Equal(RunStatus.Completed, report.Status);
             Assert.All(seen, kv => Assert.True(kv.Value == ErrorIds.SwitchInProgress, kv.Key + ": " + kv.Value));
-            Assert.Equal(16, seen.Count);
+            Assert.Equal(17, seen.Count);
             // Nothing was lost: the volume is on both sides, and the catalogs agree.
             Assert.Single(B.GetVolumes(new VolumeQuery { DataStore = "DS01", Labels = new[] { Core.Text.Labels.ParsePattern(label) } }));
             Assert.Equal(Picture(A), Picture(B));
@@ -306,6 +311,31 @@ namespace BackPak.Lab.Tests
         }
 
         // ------------------------------------------------------------------ item 7: running backups and demotion
+
+        /// <summary>What a tape application's mount does to the catalog: the volume loaded for output, or unloaded.</summary>
+        private void LoadForOutput(string node, string label, bool loaded)
+        {
+            using var c = LabDb.Open(LabLayout.BackPakDb(_lab.Root, node));
+            LabDb.Exec(c, loaded ? "UPDATE volume SET current_operation = 'LOAD', current_operation_mode = 'OUTPUT' WHERE label = @l"
+                                 : "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL WHERE label = @l", ("@l", label));
+        }
+
+        [Fact]
+        public void The_demotion_step_waits_for_a_backup_started_outside_the_module_and_names_it()
+        {
+            var label = A.GetVolumes(new VolumeQuery { DataStore = "DS01", Expired = true }).First().Label;
+            var e = Assert.Throws<BackPakException>(() => ProcedureRunner.RunSwitch(Context(timeout: TimeSpan.FromMilliseconds(300)), null, null, (st, i, n) =>
+            {
+                if (st.Id == "demote-primary") LoadForOutput(@"\A", label, true);
+            }));
+            var report = Assert.IsType<RoleSwitchReport>(e.Target);
+            Assert.Equal("demote-primary", report.FailedStep);
+            Assert.Contains(label, e.Message);
+            Assert.Contains("still write", e.Message);
+            Assert.Equal(DomainAccess.Primary, A.GetDataStores("DS01").Single().DomainAccess);
+            LoadForOutput(@"\A", label, false); // that backup ended (without writing)
+            Assert.Equal(RunStatus.Completed, ProcedureRunner.RunSwitch(Context(), report.RunId, null, null).Status);
+        }
 
         [Fact]
         public void Demotion_is_refused_over_running_backups_and_names_them()
