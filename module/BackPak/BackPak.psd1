@@ -47,6 +47,7 @@
         'Get-BPRoleSwitchPlan'
         'Invoke-BPRoleSwitch'
         'Get-BPRoleSwitchRun'
+        'Stop-BPRoleSwitchRun'
         'Connect-BPKeyManager'
         'Get-BPKeyManager'
         'Disconnect-BPKeyManager'

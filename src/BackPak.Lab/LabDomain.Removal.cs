@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Removal;
 using Microsoft.Data.Sqlite;
 
@@ -36,6 +37,7 @@ namespace BackPak.Lab
             using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
             using var tmf = LabDb.Open(_tmfDb, readOnly: true);
             using var bp = OpenBackPak(readOnly: true);
+            var storeRefusals = new Dictionary<string, BackPakException?>(StringComparer.OrdinalIgnoreCase);
             for (int start = 0; start < volumes.Count; start += RemovalBatchSize)
             {
                 var batch = volumes.Skip(start).Take(RemovalBatchSize).ToList();
@@ -55,13 +57,66 @@ namespace BackPak.Lab
                     {
                         Volume = v, RemovesStorage = removesStorage, TapeCatalog = tape, StorageFiles = files,
                         CatalogEntries = countParts ? entries + 1 : 0, // and the BackPak entry
-                        // A removal an interrupted run left half done is finished, not refused: the claim step takes it over.
-                        Refusal = resumable.Contains(v.Label) ? null : VolumeRemovalRules.Refusal(v, now, options),
+                        // A removal an interrupted run left half done goes to the claim step, which takes it over under the rules
+                        // in force then, or releases it (and says so) when they refuse it.
+                        Refusal = StoreRefusal(bp, v.DataStore, storeRefusals) ?? (resumable.Contains(v.Label) ? null : VolumeRemovalRules.Refusal(v, now, options)),
                     });
                 }
             }
             return (IReadOnlyList<VolumeRemovalPlan>)plans;
         });
+
+        /// <summary>
+        /// Why no volume of a store may be removed now, or null: a switch of the store is not finished (its fence), or
+        /// an import of it runs (a removal and an import of one store exclude each other). Asked once per store.
+        /// </summary>
+        private BackPakException? StoreRefusal(SqliteConnection c, string store, Dictionary<string, BackPakException?> known)
+        {
+            if (known.TryGetValue(store, out var e)) return e;
+            e = StoreFence.Refusal(_lab.RunJournal, store, Node, StoreChange.Removal);
+            if (e == null && LockHolder(c, store) == "Import")
+                e = new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
+                    $"An import of data store {store} is running on {Node}: no volume of it is removed until it ends.", store,
+                    "Wait for the import to end (Get-BPImportStatus), then run the removal again.", stopsInvocation: true);
+            return known[store] = e;
+        }
+
+        public IReadOnlyList<string> GetRemovalsInProgress(string dataStore) => Guard(() =>
+        {
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE"); // after every claim that began before: see the interface
+            try
+            {
+                RequireDataStore(c, dataStore);
+                using var r = Reader(c, "SELECT label FROM removal_intent WHERE data_store = @s COLLATE NOCASE ORDER BY label", dataStore);
+                var labels = new List<string>();
+                while (r.Read()) labels.Add(r.GetString(0));
+                return (IReadOnlyList<string>)labels;
+            }
+            finally { LabDb.Exec(c, "ROLLBACK"); }
+        });
+
+        /// <summary>Refuses an import while volumes of the store are claimed by a removal (running, or interrupted and not finished).</summary>
+        private void RefuseOverRemovals(SqliteConnection c, string store)
+        {
+            var live = new List<string>();
+            var left = new List<string>();
+            using (var r = Reader(c, "SELECT label, owner_host, owner_pid, owner_start FROM removal_intent WHERE data_store = @s COLLATE NOCASE ORDER BY label", store))
+                while (r.Read())
+                {
+                    var owner = new ProcessOwner(r.GetString(1), r.GetInt32(2), r.GetInt64(3));
+                    (owner.IsAlive && !owner.IsCurrent ? live : left).Add(r.GetString(0));
+                }
+            string Few(List<string> l) => string.Join(", ", l.Take(10)) + (l.Count > 10 ? ", ..." : "");
+            if (live.Count > 0)
+                throw new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
+                    $"A removal of {live.Count} volume(s) of data store {store} is running on {Node} ({Few(live)}): the import would write back what it removes.", store,
+                    "Wait for the removal to end, then start the import again.");
+            if (left.Count > 0)
+                throw new BackPakException(ErrorIds.RemovalUnfinished, BackPakErrorCategory.InvalidOperation,
+                    $"A removal of {left.Count} volume(s) of data store {store} on {Node} was interrupted and is not finished ({Few(left)}): an import now would leave them half removed.", store,
+                    $"Finish it first: run the same removal again (Remove-BPVolume -Label {string.Join(",", left.Take(3))}{(left.Count > 3 ? ",..." : "")} -Domain '{Node}' takes it over), then import.");
+        }
 
         /// <summary>Labels whose removal intent belongs to a process that is gone (or to this one): they may be taken over.</summary>
         private static HashSet<string> ResumableIntents(SqliteConnection c, IReadOnlyList<string> labels)
@@ -179,10 +234,16 @@ namespace BackPak.Lab
                         pending[r.GetString(0)] = (r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), Str(r, 9), r.GetString(10));
                 }
 
-                using var takeOver = Command(c, "UPDATE removal_intent SET owner_host = @h, owner_pid = @p, owner_start = @s WHERE label = @l", "@h", "@p", "@s", "@l");
+                using var takeOver = Command(c, "UPDATE removal_intent SET owner_host = @h, owner_pid = @p, owner_start = @s, domain_access = @a, storage_path = @sp, tape_catalog = @tc WHERE label = @l",
+                    "@h", "@p", "@s", "@a", "@sp", "@tc", "@l");
+                using var release = Command(c, "DELETE FROM removal_intent WHERE label = @l", "@l");
+                using var unmark = Command(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l AND current_operation = '" + VolumeRemovalRules.DeleteOperation + "'", "@t", "@l");
                 using var markDelete = Command(c, "UPDATE volume SET current_operation = '" + VolumeRemovalRules.DeleteOperation + "', current_operation_mode = NULL, last_update = @t WHERE label = @l", "@t", "@l");
                 using var insertIntent = Command(c, "INSERT INTO removal_intent(label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog, created) " +
                                                     "VALUES (@l, @r, @h, @p, @s, @u, @ds, @vg, @a, @sp, @tc, @t)", "@l", "@r", "@h", "@p", "@s", "@u", "@ds", "@vg", "@a", "@sp", "@tc", "@t");
+                // Inside the claim's transaction: a switch that raises its fence, or an import that takes its lock,
+                // either sees these claims or is seen by them.
+                var storeRefusals = new Dictionary<string, BackPakException?>(StringComparer.OrdinalIgnoreCase);
                 foreach (var label in labels)
                 {
                     if (!volumes.TryGetValue(label, out var v))
@@ -194,16 +255,35 @@ namespace BackPak.Lab
                         };
                         continue;
                     }
+                    var storeRefusal = StoreRefusal(c, v.DataStore, storeRefusals);
+                    groups.TryGetValue(v.VolumeGroup, out var kindText);
+                    var (removesStorage, tape) = VolumeRemovalRules.Parts(v.DomainAccess, LabNames.ParseKind(kindText ?? "NONE"));
+                    string? storagePath = removesStorage && stores.TryGetValue(v.DataStore, out var sp) ? sp : null;
                     if (pending.TryGetValue(label, out var p) && RunOwner.MayTakeOver(p.Host, p.Pid, p.Start))
                     {
-                        // An interrupted removal (its process is gone): finish it under its own run id.
-                        SetAll(takeOver, RunOwner.Host, RunOwner.Pid, RunOwner.StartMs, label);
+                        // An interrupted removal (its process is gone): finished under its own run id, by the rules in
+                        // force now (the store may have been switched since: its access decides which parts exist),
+                        // or released when they refuse it.
+                        var now2 = storeRefusal ?? VolumeRemovalRules.Refusal(v, now, options, ownClaim: true);
+                        if (now2 != null)
+                        {
+                            SetAll(release, label); release.ExecuteNonQuery();
+                            SetAll(unmark, nowMs, label); unmark.ExecuteNonQuery();
+                            results[label] = Refused(v, Released(v, now2, p.RunId, p.Storage), runId);
+                            continue;
+                        }
+                        SetAll(takeOver, RunOwner.Host, RunOwner.Pid, RunOwner.StartMs, LabNames.Access(v.DomainAccess), storagePath, LabNames.Kind(tape), label);
                         takeOver.ExecuteNonQuery();
                         intents.Add(new Intent
                         {
-                            Label = label, RunId = p.RunId, User = p.User, DataStore = p.Store, VolumeGroup = p.Group, Access = p.Access,
-                            StoragePath = p.Storage, TapeCatalog = p.Tape, Resumed = true,
+                            Label = label, RunId = p.RunId, User = p.User, DataStore = v.DataStore, VolumeGroup = v.VolumeGroup, Access = LabNames.Access(v.DomainAccess),
+                            StoragePath = storagePath, TapeCatalog = LabNames.Kind(tape), Resumed = true,
                         });
+                        continue;
+                    }
+                    if (storeRefusal != null)
+                    {
+                        results[label] = Refused(v, storeRefusal, runId);
                         continue;
                     }
                     var refusal = VolumeRemovalRules.Refusal(v, now, options);
@@ -212,13 +292,10 @@ namespace BackPak.Lab
                         results[label] = Refused(v, refusal, runId);
                         continue;
                     }
-                    groups.TryGetValue(v.VolumeGroup, out var kindText);
-                    var (removesStorage, tape) = VolumeRemovalRules.Parts(v.DomainAccess, LabNames.ParseKind(kindText ?? "NONE"));
                     var intent = new Intent
                     {
                         Label = label, RunId = runId, User = options.User, DataStore = v.DataStore, VolumeGroup = v.VolumeGroup,
-                        Access = LabNames.Access(v.DomainAccess), TapeCatalog = LabNames.Kind(tape),
-                        StoragePath = removesStorage && stores.TryGetValue(v.DataStore, out var sp) ? sp : null,
+                        Access = LabNames.Access(v.DomainAccess), TapeCatalog = LabNames.Kind(tape), StoragePath = storagePath,
                     };
                     SetAll(markDelete, nowMs, label);
                     markDelete.ExecuteNonQuery();
@@ -355,6 +432,7 @@ namespace BackPak.Lab
                 var store = (string?)LabDb.Scalar(c, "SELECT data_store FROM volume_group WHERE name = @n", ("@n", name))
                     ?? throw new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
                         $"Volume group '{name}' does not exist in the domain of {Node}.", name, "Get-BPVolumeGroup lists the volume groups of the domain.");
+                Fence(store, StoreChange.Removal);
                 long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE volume_group = @n", ("@n", name))!;
                 if (volumes > 0)
                     throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
@@ -382,6 +460,7 @@ namespace BackPak.Lab
                 try
                 {
                     RequireDataStore(c, name);
+                    Fence(name, StoreChange.Removal);
                     long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE data_store = @n", ("@n", name))!;
                     var groups = new List<string>();
                     using (var cmd = c.CreateCommand())
@@ -516,6 +595,21 @@ namespace BackPak.Lab
             _ => "not attempted",
         };
 
+        /// <summary>The refusal of a taken-over removal, saying that it was released and what the interrupted run had already done.</summary>
+        private BackPakException Released(Volume v, BackPakException why, string interruptedRun, string? claimedStorage)
+        {
+            string gone = "";
+            if (claimedStorage != null)
+            {
+                string dir = LabLayout.StorageDirFromUnc(_lab.Root, claimedStorage);
+                if (!File.Exists(LabLayout.IndexFile(dir, v.Label)) && !File.Exists(LabLayout.DataFile(dir, v.Label)))
+                    gone = " Its storage files were already deleted by the interrupted run.";
+            }
+            return new BackPakException(why.ErrorId, why.Category,
+                $"{why.Message} The interrupted removal of {v.Label} (run {interruptedRun}) is released: the volume is no longer claimed.{gone}",
+                v.Label, why.RecommendedAction, why.StopsInvocation, why);
+        }
+
         private VolumeRemovalResult Refused(Volume v, BackPakException why, string runId) => new VolumeRemovalResult
         {
             Label = v.Label, Node = Node, DataStore = v.DataStore, VolumeGroup = v.VolumeGroup, DomainAccess = v.DomainAccess,
@@ -526,33 +620,20 @@ namespace BackPak.Lab
     }
 
     /// <summary>
-    /// Who owns an intent: host, process id and process start time. A removal may take an intent over only from
-    /// itself or from a process on this host that no longer runs, never from a live run.
+    /// Who owns an intent or a lock row: this process, as <see cref="ProcessOwner"/> tells (host, pid, start time). A
+    /// removal may take an intent over only from itself or from a process on this host that no longer runs, never
+    /// from a live run.
     /// </summary>
     internal static class RunOwner
     {
-        public static readonly string Host = Environment.MachineName;
-        public static readonly int Pid;
-        public static readonly long StartMs;
-
-        static RunOwner()
-        {
-            using var p = Process.GetCurrentProcess();
-            Pid = p.Id;
-            StartMs = LabDb.ToUnixMs(p.StartTime.ToUniversalTime());
-        }
+        public static string Host => ProcessOwner.Current.Host;
+        public static int Pid => ProcessOwner.Current.Pid;
+        public static long StartMs => ProcessOwner.Current.StartMs;
 
         public static bool MayTakeOver(string host, int pid, long startMs)
         {
-            if (!string.Equals(host, Host, StringComparison.OrdinalIgnoreCase)) return false; // cannot tell: leave it
-            if (pid == Pid && Math.Abs(startMs - StartMs) < 1000) return true;
-            try
-            {
-                using var p = Process.GetProcessById(pid);
-                return Math.Abs(LabDb.ToUnixMs(p.StartTime.ToUniversalTime()) - startMs) >= 1000; // the pid was reused
-            }
-            catch (ArgumentException) { return true; }          // no such process
-            catch (InvalidOperationException) { return true; }  // it exited
+            var owner = new ProcessOwner(host, pid, startMs);
+            return owner.IsCurrent || !owner.IsAlive;
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
 using BackPak.Core.Sync;
 using BackPak.Core.Text;
@@ -45,11 +46,13 @@ namespace BackPak.Lab
         /// <summary>Leaves a backup running: the volume is loaded for output (current operation LOAD OUTPUT) until StopBackup.</summary>
         public Volume StartBackup(string dataStore, string? label, string user) => Guard(() =>
         {
-            var s = StoreForBackup(dataStore);
+            StoreForBackup(dataStore);
             using var c = OpenBackPak();
             LabDb.Exec(c, "BEGIN IMMEDIATE");
             try
             {
+                // Checked again inside the transaction: a demotion cannot slip between the check and the load.
+                var s = LoadableStore(c, dataStore, StoreChange.Backup);
                 string? chosen = label != null ? Labels.Normalize(label)
                     : (string?)LabDb.Scalar(c, "SELECT label FROM volume WHERE data_store = @s AND current_operation IS NULL ORDER BY (expiration > @n), last_backup, label LIMIT 1", ("@s", s.Name), ("@n", LabDb.ToUnixMs(Now)));
                 var v = chosen == null ? null : Volume(c, chosen);
@@ -95,6 +98,7 @@ namespace BackPak.Lab
             StoreRow s;
             using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
             if (s.Access != DomainAccess.Primary || s.Status == DataStoreStatus.Inactive) return 0;
+            Fence(s.Name, StoreChange.DailyBatch);
             long now = LabDb.ToUnixMs(Now);
             var changed = new List<string>();
             using (var c = OpenBackPak())
@@ -127,11 +131,64 @@ namespace BackPak.Lab
 
         private StoreRow StoreForBackup(string dataStore)
         {
-            StoreRow s;
-            using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
+            using var c = OpenBackPak(readOnly: true);
+            return LoadableStore(c, dataStore, StoreChange.Backup);
+        }
+
+        /// <summary>The store, if it takes a load for output now: PRIMARY and ACTIVE (the action matrix), and not fenced by a switch.</summary>
+        private StoreRow LoadableStore(SqliteConnection c, string dataStore, StoreChange change)
+        {
+            var s = ReadStore(c, dataStore);
             var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.LoadForOutput);
             if (rejected != null) throw rejected;
+            Fence(s.Name, change);
             return s;
+        }
+
+        /// <summary>
+        /// The load for output of a backup, in one transaction with its checks, so the store's access cannot change in
+        /// between (a demotion refuses while volumes are loaded for output). A new backup loads idle volumes; the end
+        /// of a running one checks again that its store still takes it: a store that became SECONDARY meanwhile
+        /// is never written, and the load ends without writing (the tape application's write fails).
+        /// </summary>
+        private List<string> LoadForOutput(string store, List<string> labels, bool running, string user)
+        {
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                var s = ReadStore(c, store);
+                Fence(s.Name, running ? StoreChange.FinishBackup : StoreChange.Backup);
+                var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.LoadForOutput);
+                long nowMs = LabDb.ToUnixMs(Now);
+                if (rejected != null && running)
+                {
+                    foreach (var l in labels)
+                        LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT'", ("@t", nowMs), ("@l", l));
+                    WriteAudit(c, user, "LabBackup", s.Name, "Refused", $"not written, the store is {LabNames.Access(s.Access)}: {string.Join(", ", labels)}");
+                    LabDb.Exec(c, "COMMIT");
+                    throw new BackPakException(ErrorIds.ActionNotAllowed, BackPakErrorCategory.InvalidOperation,
+                        $"The backup running on {string.Join(", ", labels)} cannot be written: {rejected.Message} The load ended without writing; the volume keeps the data it had.",
+                        labels[0], "Run the backup again on the PRIMARY side of the data store.");
+                }
+                if (rejected != null) throw rejected;
+                var loaded = new List<string>();
+                foreach (var l in labels)
+                {
+                    int n = LabDb.Exec(c, running
+                            ? "UPDATE volume SET last_update = last_update WHERE label = @l AND data_store = @s AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT'"
+                            : "UPDATE volume SET current_operation = 'LOAD', current_operation_mode = 'OUTPUT', last_update = @t WHERE label = @l AND data_store = @s AND current_operation IS NULL",
+                        ("@t", nowMs), ("@l", l), ("@s", s.Name));
+                    if (n > 0) loaded.Add(l);
+                }
+                LabDb.Exec(c, "COMMIT");
+                return loaded;
+            }
+            catch
+            {
+                try { LabDb.Exec(c, "ROLLBACK"); } catch (SqliteException) { } // already committed (the refused end above)
+                throw;
+            }
         }
 
         private Volume? Volume(SqliteConnection c, string label)
@@ -143,6 +200,8 @@ namespace BackPak.Lab
         /// <summary>Writes volumes as a backup does, then raises their export updates and lets the Domain Manager send them.</summary>
         private void WriteVolumes(StoreRow s, List<string> labels, string user, string? requireOperation)
         {
+            if (labels.Count == 0) return;
+            labels = LoadForOutput(s.Name, labels, running: requireOperation != null, user);
             if (labels.Count == 0) return;
             var now = Now;
             long nowMs = LabDb.ToUnixMs(now);
@@ -156,7 +215,7 @@ namespace BackPak.Lab
                 {
                     var v = Volume(c, l);
                     if (v == null || !string.Equals(v.DataStore, s.Name, StringComparison.OrdinalIgnoreCase)) continue;
-                    if (requireOperation == null ? v.CurrentOperation != null : v.CurrentOperation != requireOperation) continue;
+                    if (!v.IsBackupRunning) continue; // loaded for output above (or by Start-BPLabBackup)
                     var g = groups[v.VolumeGroup];
                     // KeyPerTape: a new key each time the tape is written [TEO p10].
                     string? key = g.Encrypted ? "BPK-" + l + "-" + now.ToString("yyyyMMddHHmmss") : null;

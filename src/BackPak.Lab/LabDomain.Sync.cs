@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Sync;
 using BackPak.Core.Text;
 using Microsoft.Data.Sqlite;
@@ -154,6 +155,7 @@ namespace BackPak.Lab
             using (var c = OpenBackPak())
             {
                 var s = ReadStore(c, dataStore);
+                Fence(s.Name, StoreChange.ExportControl);
                 LabDb.Exec(c, "UPDATE data_store SET export_suspended = @v WHERE name = @n", ("@v", suspended ? 1 : 0), ("@n", s.Name));
                 // Resumed: what was held goes out now, retries included.
                 if (!suspended) LabDb.Exec(c, "UPDATE export_pending SET next_retry = @t WHERE data_store = @n AND next_retry > @t", ("@t", LabDb.ToUnixMs(Now)), ("@n", s.Name));
@@ -170,6 +172,7 @@ namespace BackPak.Lab
             try
             {
                 var s = ReadStore(c, name);
+                Fence(s.Name, StoreChange.Settings);
                 var changes = new List<string>();
                 if (settings.StagingArea != null)
                 {
@@ -215,6 +218,11 @@ namespace BackPak.Lab
                 }
                 if (settings.DomainAccess is { } access && access != DomainAccess.Unknown && access != s.Access)
                 {
+                    // In the same transaction as every load for output: no backup can start between the check and the change.
+                    var running = new List<string>();
+                    using (var r = Reader(c, "SELECT label FROM volume WHERE data_store = @s AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT' ORDER BY label", s.Name))
+                        while (r.Read()) running.Add(r.GetString(0));
+                    if (ActionMatrix.AccessChangeRefusal(s.Name, Node, s.Access, access, running) is { } refused) throw refused;
                     LabDb.Exec(c, "UPDATE data_store SET domain_access = @v WHERE name = @n", ("@v", LabNames.Access(access)), ("@n", s.Name));
                     // Volumes follow their store. RESTRICTED and SECONDARY volumes never accept a write: WRITE shows '.'
                     // (R20); a PRIMARY volume gets its write access back as its read access (inferred).
@@ -248,6 +256,7 @@ namespace BackPak.Lab
             using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
             var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.ManualExport);
             if (rejected != null) throw rejected;
+            Fence(s.Name, StoreChange.Export);
             if (s.Suspended)
                 throw new BackPakException(ErrorIds.ExportSuspended, BackPakErrorCategory.InvalidOperation,
                     $"Catalog export of data store {s.Name} on {Node} is suspended: no export starts.", s.Name,
@@ -448,6 +457,7 @@ namespace BackPak.Lab
             using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
             var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.Import);
             if (rejected != null) throw rejected;
+            Fence(s.Name, StoreChange.Import);
             if (s.StagingArea == null)
                 throw new BackPakException(ErrorIds.StagingAreaNotSet, BackPakErrorCategory.InvalidOperation,
                     $"Data store {s.Name} on {Node} has no staging area to import from.", s.Name, "Set-BPDataStore -Name " + s.Name + " -StagingArea ...");
@@ -819,6 +829,10 @@ namespace BackPak.Lab
                             throw new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
                                 $"An {r.GetString(0).ToLowerInvariant()} of data store {store} is running on {Node}: only one export or import runs per data store at a time (R8).",
                                 store, "Wait for it to end (Wait-BPCatalogExport, Get-BPExportStatus), then start again.");
+                    // An import and a removal of one store exclude each other: an import between a removal's DSM/TC
+                    // and BackPak steps would write back entries the removal is taking away. Checked in the same
+                    // transaction as removal claims, so one of the two always sees the other.
+                    if (direction == "Import") RefuseOverRemovals(c, store);
                     LabDb.Exec(c, "INSERT OR REPLACE INTO sync_lock(data_store, direction, owner_host, owner_pid, owner_start, started) VALUES (@s, @d, @h, @p, @o, @t)",
                         ("@s", store), ("@d", direction), ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@o", RunOwner.StartMs), ("@t", LabDb.ToUnixMs(Now)));
                     LabDb.Exec(c, "COMMIT");

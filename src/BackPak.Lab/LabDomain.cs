@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
 using BackPak.Core.Text;
 using Microsoft.Data.Sqlite;
@@ -286,6 +287,7 @@ namespace BackPak.Lab
             }
             if (q.Encrypted.HasValue) where.Add(q.Encrypted.Value ? "media_key_name IS NOT NULL" : "media_key_name IS NULL");
             if (q.MediaKeyName != null) { where.Add("media_key_name = @key"); cmd.Parameters.AddWithValue("@key", q.MediaKeyName); }
+            if (q.UpdatedSince.HasValue) { where.Add("last_update >= @since"); cmd.Parameters.AddWithValue("@since", LabDb.ToUnixMs(q.UpdatedSince.Value)); }
             if (q.BackupRunning.HasValue)
                 where.Add(q.BackupRunning.Value ? "(current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT')"
                                                  : "NOT (current_operation IS 'LOAD' AND current_operation_mode IS 'OUTPUT')");
@@ -316,6 +318,9 @@ namespace BackPak.Lab
         }
 
         private SqliteConnection OpenBackPak(bool readOnly = false) => LabDb.Open(_backPakDb, readOnly);
+
+        /// <summary>Refuses a change of a store while a switch of it is not finished (the rule is Core's, <see cref="StoreFence"/>).</summary>
+        private void Fence(string store, StoreChange change) => StoreFence.Check(_lab.RunJournal, store, Node, change);
 
         private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
         private static DateTime? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? (DateTime?)null : LabDb.FromUnixMs(r.GetInt64(i));

@@ -8,29 +8,47 @@ namespace BackPak.Lab
     /// Fault injection of the simulator: kill this process at a named point, to prove that every procedure can be
     /// interrupted anywhere and completed by running it again. Set BACKPAK_LAB_CRASH_AT to "point" (the first time
     /// it is reached) or "point#n" (the n-th time). The kill is as abrupt as kill -9: no finally block runs.
+    /// <para>
+    /// BACKPAK_LAB_PAUSE_AT (same form) pauses this process at the point instead, alive, so a test can act while a
+    /// procedure is half done: the process writes its pid to BACKPAK_LAB_PAUSE_DIR/paused and goes on once a file
+    /// BACKPAK_LAB_PAUSE_DIR/go exists (or after two minutes).
+    /// </para>
     /// </summary>
     internal static class LabFaults
     {
         public const string Variable = "BACKPAK_LAB_CRASH_AT";
-        private static readonly string? Point;
-        private static readonly int Hit = 1;
+        public const string PauseVariable = "BACKPAK_LAB_PAUSE_AT";
+        public const string PauseDirVariable = "BACKPAK_LAB_PAUSE_DIR";
+        private static readonly (string Point, int Hit)? Crash = Parse(Variable);
+        private static readonly (string Point, int Hit)? Pause = Parse(PauseVariable);
         private static readonly Dictionary<string, int> Counts = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        static LabFaults()
+        private static (string, int)? Parse(string variable)
         {
-            var spec = Environment.GetEnvironmentVariable(Variable);
-            if (string.IsNullOrWhiteSpace(spec)) return;
+            var spec = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrWhiteSpace(spec)) return null;
             var parts = spec!.Split('#');
-            Point = parts[0].Trim();
-            if (parts.Length > 1 && int.TryParse(parts[1], out var n) && n > 0) Hit = n;
+            return (parts[0].Trim(), parts.Length > 1 && int.TryParse(parts[1], out var n) && n > 0 ? n : 1);
         }
 
         public static void CrashPoint(string name)
         {
-            if (Point == null || !string.Equals(Point, name, StringComparison.Ordinal)) return;
+            bool crash = Crash is { } c && string.Equals(c.Point, name, StringComparison.Ordinal);
+            bool pause = Pause is { } p && string.Equals(p.Point, name, StringComparison.Ordinal);
+            if (!crash && !pause) return;
             int count;
             lock (Counts) { Counts.TryGetValue(name, out count); Counts[name] = ++count; }
-            if (count == Hit) Process.GetCurrentProcess().Kill();
+            if (crash && count == Crash!.Value.Hit) Process.GetCurrentProcess().Kill();
+            if (pause && count == Pause!.Value.Hit) Wait();
+        }
+
+        private static void Wait()
+        {
+            string dir = Environment.GetEnvironmentVariable(PauseDirVariable) ?? System.IO.Path.GetTempPath();
+            System.IO.Directory.CreateDirectory(dir);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "paused"), Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!System.IO.File.Exists(System.IO.Path.Combine(dir, "go")) && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(10);
         }
     }
 }

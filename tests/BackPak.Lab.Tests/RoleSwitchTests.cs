@@ -55,7 +55,8 @@ namespace BackPak.Lab.Tests
         public void A_fresh_lab_passes_every_precheck()
         {
             var checks = RoleSwitch.Test(Context(@"\A", @"\B"));
-            Assert.True(checks.Count >= 12);
+            Assert.True(checks.Count >= 15);
+            Assert.Equal(RoleSwitch.StartChecks(Context(@"\A", @"\B")).Select(c => c.Name), checks.Where(c => c.BlocksStart).Select(c => c.Name));
             Assert.All(checks, c => Assert.True(c.Passed, c.Name + ": " + c.Detail));
         }
 
@@ -137,7 +138,7 @@ namespace BackPak.Lab.Tests
             _lab.RemoveFault(LabFaultKind.StagingUnreachable, null);
             var done = ProcedureRunner.RunSwitch(Context(@"\A", @"\B"), report.RunId, null, null);
             Assert.Equal(RunStatus.Completed, done.Status);
-            var rebuilt = ProcedureRunner.Report(report.RunId, _lab.RunJournal.Read(report.RunId), _ => false);
+            var rebuilt = ProcedureRunner.Report(_lab.RunJournal, report.RunId)!;
             Assert.Equal(RunStatus.Completed, rebuilt.Status);
             Assert.Equal(1, rebuilt.Resumes);
         }

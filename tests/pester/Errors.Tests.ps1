@@ -139,6 +139,22 @@ BeforeDiscovery {
             Script = { Use-SwitchLab $script:SwitchLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume 'SW-NO-SUCH-RUN' -Confirm:$false } }
         @{ Name = 'Invoke-BPRoleSwitch -Resume of a completed run'; Id = 'SwitchRunCompleted'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchDoneLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume $script:DoneRun -Confirm:$false } }
+        # Issues 9 and 10: a switch refused before it starts, runs that cannot be resumed, and what a store that
+        # is half removed or still written refuses.
+        @{ Name = 'Invoke-BPRoleSwitch in the wrong direction (DS01 is PRIMARY on \B since the switch)'; Id = 'SwitchWrongDirection'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchDoneLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch of a data store the secondary does not have'; Id = 'SwitchPreconditionFailed'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchGuardLab; Invoke-BPRoleSwitch DS02 -Primary '\A' -Secondary '\B' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch -Resume of an abandoned run'; Id = 'SwitchRunAbandoned'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchStoppedLab; Invoke-BPRoleSwitch -Resume $script:AbandonedRun -Confirm:$false } }
+        @{ Name = 'Stop-BPRoleSwitchRun of a run already abandoned'; Id = 'SwitchRunAbandoned'; Class = 'StopBPRoleSwitchRunCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchStoppedLab; Stop-BPRoleSwitchRun -RunId $script:AbandonedRun -Reason again -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch -Resume of a run whose journal was emptied'; Id = 'SwitchJournalDamaged'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchDamagedLab; Invoke-BPRoleSwitch -Resume $script:DamagedRun -Confirm:$false } }
+        @{ Name = 'Start-BPCatalogImport while a removal of the store is unfinished'; Id = 'RemovalUnfinished'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
+            Script = { Use-SwitchLab $script:SwitchGuardLab; Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:$false } }
+        @{ Name = 'Set-BPDataStore -DomainAccess Secondary over a running backup'; Id = 'BackupsRunning'; Class = 'SetBPDataStoreCommand'; Terminating = $false
+            Script = { Use-SwitchLab $script:SwitchGuardLab; Set-BPDataStore DS01 -DomainAccess Secondary -Confirm:$false } }
         # Key manager (the lab key store; a real KMIP server for the TLS cases, in Keys.Tests.ps1)
         @{ Name = 'Get-BPEncryptionKey with no key manager'; Id = 'KeyManagerNotConnected'; Class = 'GetBPEncryptionKeyCommand'; Terminating = $true
             Script = { Disconnect-BPKeyManager -All; Get-BPEncryptionKey } }
@@ -304,6 +320,28 @@ BeforeAll {
     $null = New-BPLab -Path $script:SwitchDoneLab -VolumeCount 20 -Seed 11
     Use-SwitchLab $script:SwitchDoneLab
     $script:DoneRun = (Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false).RunId
+    # A run abandoned, a run whose journal was emptied, and a lab with a backup running on \A and a removal on \B
+    # interrupted after its claim (its process gone).
+    $script:SwitchStoppedLab = Join-Path $TestDrive 'switch-stopped'
+    $null = New-BPLab -Path $script:SwitchStoppedLab -VolumeCount 20 -Seed 12
+    Use-SwitchLab $script:SwitchStoppedLab
+    Add-BPLabFault StagingUnreachable '\B' -Confirm:$false | Out-Null
+    try { Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction Stop } catch { $script:AbandonedRun = $_.TargetObject.RunId }
+    $null = Stop-BPRoleSwitchRun -RunId $script:AbandonedRun -Reason 'test setup' -Confirm:$false -WarningAction SilentlyContinue
+    $script:SwitchDamagedLab = Join-Path $TestDrive 'switch-damaged'
+    $null = New-BPLab -Path $script:SwitchDamagedLab -VolumeCount 20 -Seed 13
+    Use-SwitchLab $script:SwitchDamagedLab
+    Add-BPLabFault StagingUnreachable '\B' -Confirm:$false | Out-Null
+    try { Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction Stop } catch { $script:DamagedRun = $_.TargetObject.RunId }
+    Set-Content -LiteralPath (Join-Path $script:SwitchDamagedLab "runs/$script:DamagedRun.jsonl") -Value $null -NoNewline
+    $script:SwitchGuardLab = Join-Path $TestDrive 'switch-guards'
+    $null = New-BPLab -Path $script:SwitchGuardLab -VolumeCount 20 -Seed 14
+    Use-SwitchLab $script:SwitchGuardLab
+    $null = Start-BPLabBackup -DataStore DS01 -Confirm:$false
+    $claimed = (Get-BPVolume -DataStore DS01 -Domain '\B' | Select-Object -First 1).Label
+    Invoke-BPSqlite -Database (Join-Path $script:SwitchGuardLab 'nodes/B/backpak.db') -Sql ("UPDATE volume SET current_operation = 'DELETE' WHERE label = '$claimed'; " +
+        "INSERT INTO removal_intent(label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog, created) " +
+        "SELECT label, 'R-GONE', '$([Environment]::MachineName)', 999999999, 0, 'test', data_store, volume_group, domain_access, NULL, 'DSM/TC', 0 FROM volume WHERE label = '$claimed'")
     # An encrypted lab for the key cases, outside TestDrive (Pester removes files a block created when it ends,
     # which would take SQLite's -shm/-wal files of a store first opened inside a scenario).
     $script:KeyWork = Join-Path ([System.IO.Path]::GetTempPath()) ('backpak-errkeys-' + [guid]::NewGuid().ToString('N'))
@@ -341,6 +379,8 @@ Describe 'Test setup' {
     It 'made the switch runs the scenarios need' {
         $script:FailedRun | Should -Match '^SW-'
         $script:DoneRun | Should -Match '^SW-'
+        $script:AbandonedRun | Should -Match '^SW-'
+        $script:DamagedRun | Should -Match '^SW-'
     }
 
     It 'found the labels the scenarios need' {

@@ -39,8 +39,6 @@ BeforeAll {
         'Connect-BPKeyManager example 1'   = 'no such file /etc/backpak/eskm-root-ca.crt: the example does not use the Eskm setup''s values'
         'Connect-BPKeyManager example 2'   = 'DriveNotFound: the Cert: drive exists on Windows only'
         'Get-BPEncryptionKey example 2'    = 'KeyNotFound: the lab has no key BPK-DS01-AB1234-01'
-        'Invoke-BPRoleSwitch example 2'    = 'SwitchStepFailed: the first switch completes, so the -Resume run starts again from \A, now SECONDARY'
-        'Invoke-BPRoleSwitch example 3'    = 'SwitchStepFailed: on a fresh lab \B is the SECONDARY, so a switch from \B fails'
         'Remove-BPEncryptionKey example 1' = 'KeyStillReferenced: the example does not delete the volumes (a comment stands for it)'
         'Remove-BPEncryptionKey example 3' = 'PathNotFound: ./retired-keys.txt does not exist'
         'Remove-BPVolume example 2'        = 'VolumeNotExpired for every volume that is not expired, under -WhatIf'

@@ -8,6 +8,7 @@ BeforeDiscovery {
     # Crash points: after a step's 'running' record (before its work), after its 'done' record, and inside the
     # full import of the last replication and of the proof of the new direction.
     $script:CrashPoints = @(
+        'switch.run.running'              # the first record is written, the lock not yet taken
         'switch.wait-backups.running'
         'switch.final-full-export.running'
         'switch.final-full-export.done'
@@ -20,7 +21,9 @@ BeforeDiscovery {
         'switch.prove-full-export.done'
         'import.before-commit#2'
         'switch.resume-export.running'
-    ) | ForEach-Object { @{ Point = $_ } }
+    ) | ForEach-Object { @{ Point = $_; Ended = $false } }
+    # Killed after the last record, before the lock is released: nothing is left to resume, and nothing is held.
+    $script:CrashPoints += @{ Point = 'switch.end.completed'; Ended = $true }
 }
 
 BeforeAll {
@@ -32,30 +35,7 @@ BeforeAll {
     $script:Base = Join-Path $script:Scratch 'base'
     New-BPLab -Path $script:Base -VolumeCount 300 -Seed 61 -Encrypted | Out-Null
 
-    function Get-SwitchState([string] $Lab) {
-        # Everything a switch changes, on both nodes: roles, staging areas, replication directions, and the
-        # store's volumes with their DSM/TC entries.
-        $a = Connect-BPDomain -Lab $Lab -Node '\A'
-        $b = Connect-BPDomain -Lab $Lab -Node '\B'
-        try {
-            @(
-                foreach ($d in $a, $b) {
-                    $s = Get-BPDataStore DS01 -Domain $d
-                    "$($d.Node) $($s.DomainAccess) export=$((Get-BPExportStatus DS01 -Domain $d).StagingArea) import=$((Get-BPImportStatus DS01 -Domain $d).StagingArea) state=$((Get-BPExportStatus DS01 -Domain $d).State)"
-                    Get-BPVolume -DataStore DS01 -Domain $d | ForEach-Object { "$($d.Node) $($_.Label) $($_.DomainAccess) $($_.CatalogStatus) $($_.Authorization) $($_.MediaKeyName)" }
-                }
-                Invoke-BPSqliteQuery -Database (Join-Path $Lab 'lab.db') -Sql 'SELECT name, source_site, target_site FROM replication_link ORDER BY name'
-                foreach ($n in 'A', 'B') {
-                    Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT label, volcat, pool, status FROM tapevolume ORDER BY label"
-                    Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT label, file_seq, fileid FROM tapefile ORDER BY label, file_seq"
-                    Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT COUNT(*) FROM diskfile"
-                }
-            )
-        } finally {
-            Disconnect-BPDomain -Domain $a
-            Disconnect-BPDomain -Domain $b
-        }
-    }
+    function Get-SwitchState([string] $Lab) { Get-BPSwitchState -Lab $Lab }
 
     $script:Twin = Join-Path $script:Scratch 'twin'
     Copy-BPLab -Source $script:Base -Destination $script:Twin
@@ -155,7 +135,8 @@ Describe 'A switch killed at <Point> resumes to the same end' -ForEach $script:C
         $switch = "Import-Module '$script:Module'; Connect-BPDomain -Lab '$script:CrashLab' -Node '\B' | Out-Null; Connect-BPDomain -Lab '$script:CrashLab' -Node '\A' | Out-Null; "
         $script:Killed = Invoke-BPFreshPwshEnv -Command ($switch + "Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:`$false | Out-Null") -Environment @{ BACKPAK_LAB_CRASH_AT = $Point }
         $resume = $switch + "`$run = Get-BPRoleSwitchRun | Where-Object Status -NE 'Completed' | Select-Object -First 1; " +
-            "if (-not `$run) { throw 'no unfinished run' }; (Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume `$run.RunId -Confirm:`$false).Status"
+            $(if ($Ended) { "if (`$run) { throw 'a run is left unfinished' }; (Get-BPRoleSwitchRun).Status" }
+              else { "if (-not `$run) { throw 'no unfinished run' }; (Invoke-BPRoleSwitch -Resume `$run.RunId -Confirm:`$false).Status" })
         $script:Resumed = Invoke-BPFreshPwshEnv -Command $resume
     }
 

@@ -120,6 +120,50 @@ function Get-BPInnerExceptions {
     while ($e) { $e; $e = $e.InnerException }
 }
 
+function Get-BPSwitchState {
+    <#
+        Everything a switch changes, on both nodes of a lab, as sorted lines: roles, staging areas, export state,
+        the store's volumes with their access, status, authorization and key, the replication directions, and the
+        DSM/TC entries. Two labs that end a switch alike give the same lines. Leaves no connection behind.
+    #>
+    param([Parameter(Mandatory)] [string] $Lab, [string] $DataStore = 'DS01')
+    $a = Connect-BPDomain -Lab $Lab -Node '\A'
+    $b = Connect-BPDomain -Lab $Lab -Node '\B'
+    try {
+        @(
+            foreach ($d in $a, $b) {
+                $s = Get-BPDataStore $DataStore -Domain $d
+                "$($d.Node) $($s.DomainAccess) export=$((Get-BPExportStatus $DataStore -Domain $d).StagingArea) import=$((Get-BPImportStatus $DataStore -Domain $d).StagingArea) state=$((Get-BPExportStatus $DataStore -Domain $d).State)"
+                Get-BPVolume -DataStore $DataStore -Domain $d | ForEach-Object { "$($d.Node) $($_.Label) $($_.DomainAccess) $($_.CatalogStatus) $($_.Authorization) $($_.MediaKeyName)" }
+            }
+            Invoke-BPSqliteQuery -Database (Join-Path $Lab 'lab.db') -Sql 'SELECT name, source_site, target_site FROM replication_link ORDER BY name'
+            foreach ($n in 'A', 'B') {
+                Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT label, volcat, pool, status FROM tapevolume ORDER BY label"
+                Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT label, file_seq, fileid FROM tapefile ORDER BY label, file_seq"
+                Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT COUNT(*) FROM diskfile"
+            }
+        )
+    } finally {
+        Disconnect-BPDomain -Domain $a
+        Disconnect-BPDomain -Domain $b
+    }
+}
+
+function Wait-BPLabPause {
+    <#
+        Waits until a child started with BACKPAK_LAB_PAUSE_AT / BACKPAK_LAB_PAUSE_DIR=-Folder is paused at its point
+        (it wrote -Folder/paused), and returns $true; $false when the child ended first or the timeout passed.
+    #>
+    param([Parameter(Mandatory)] [string] $Folder, [Parameter(Mandatory)] $Child, [int] $TimeoutSeconds = 90)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (Test-Path -LiteralPath (Join-Path $Folder 'paused')) { return $true }
+        if ($Child.Process.HasExited) { return $false }
+        Start-Sleep -Milliseconds 10
+    }
+    $false
+}
+
 Export-ModuleMember -Function *
 
 <#
@@ -400,6 +444,50 @@ function Copy-BPLab {
     } else {
         Copy-Item -LiteralPath $Source -Destination $Destination -Recurse
     }
+}
+
+function Get-BPSwitchState {
+    <#
+        Everything a switch changes, on both nodes of a lab, as sorted lines: roles, staging areas, export state,
+        the store's volumes with their access, status, authorization and key, the replication directions, and the
+        DSM/TC entries. Two labs that end a switch alike give the same lines. Leaves no connection behind.
+    #>
+    param([Parameter(Mandatory)] [string] $Lab, [string] $DataStore = 'DS01')
+    $a = Connect-BPDomain -Lab $Lab -Node '\A'
+    $b = Connect-BPDomain -Lab $Lab -Node '\B'
+    try {
+        @(
+            foreach ($d in $a, $b) {
+                $s = Get-BPDataStore $DataStore -Domain $d
+                "$($d.Node) $($s.DomainAccess) export=$((Get-BPExportStatus $DataStore -Domain $d).StagingArea) import=$((Get-BPImportStatus $DataStore -Domain $d).StagingArea) state=$((Get-BPExportStatus $DataStore -Domain $d).State)"
+                Get-BPVolume -DataStore $DataStore -Domain $d | ForEach-Object { "$($d.Node) $($_.Label) $($_.DomainAccess) $($_.CatalogStatus) $($_.Authorization) $($_.MediaKeyName)" }
+            }
+            Invoke-BPSqliteQuery -Database (Join-Path $Lab 'lab.db') -Sql 'SELECT name, source_site, target_site FROM replication_link ORDER BY name'
+            foreach ($n in 'A', 'B') {
+                Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT label, volcat, pool, status FROM tapevolume ORDER BY label"
+                Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT label, file_seq, fileid FROM tapefile ORDER BY label, file_seq"
+                Invoke-BPSqliteQuery -Database (Join-Path $Lab "nodes/$n/dsmtc.db") -Sql "SELECT COUNT(*) FROM diskfile"
+            }
+        )
+    } finally {
+        Disconnect-BPDomain -Domain $a
+        Disconnect-BPDomain -Domain $b
+    }
+}
+
+function Wait-BPLabPause {
+    <#
+        Waits until a child started with BACKPAK_LAB_PAUSE_AT / BACKPAK_LAB_PAUSE_DIR=-Folder is paused at its point
+        (it wrote -Folder/paused), and returns $true; $false when the child ended first or the timeout passed.
+    #>
+    param([Parameter(Mandatory)] [string] $Folder, [Parameter(Mandatory)] $Child, [int] $TimeoutSeconds = 90)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (Test-Path -LiteralPath (Join-Path $Folder 'paused')) { return $true }
+        if ($Child.Process.HasExited) { return $false }
+        Start-Sleep -Milliseconds 10
+    }
+    $false
 }
 
 Export-ModuleMember -Function *

@@ -1,6 +1,10 @@
 @{
     Synopsis    = 'Lists switch runs from their journals: their steps, status, times and messages.'
-    Description = 'Get-BPRoleSwitchRun reads the journals of role switch runs kept by the provider (in a lab, in its runs folder) and returns a report per run: Completed, Failed (with the failed step), AwaitingOperator, Running, or Interrupted when the process running it is gone.'
+    Description = @'
+Get-BPRoleSwitchRun reads the journals and locks of role switch runs kept by the provider (in a lab, in its runs folder) and returns a report per run: Completed; Failed (with the failed step); AwaitingOperator; Running while a process runs it; Interrupted when that process is gone or was stopped (Ctrl-C); Abandoned (Stop-BPRoleSwitchRun, with its reason); or Damaged when its journal cannot be read whole (cut, emptied, overwritten, or deleted while its lock remains). A damaged run is listed from its lock, with the way out: Stop-BPRoleSwitchRun.
+
+Each report names its data store and both sides, so it can be piped to Invoke-BPRoleSwitch (to resume it) or Stop-BPRoleSwitchRun (to abandon it).
+'@
     Parameters  = @{
         RunId = 'Only these runs; all runs when not given.'
     }
@@ -8,9 +12,18 @@
     Examples    = @(
         @{
             Title   = 'Runs that are not finished'
-            Code    = "Get-BPRoleSwitchRun | Where-Object Status -ne 'Completed'"
-            Remarks = 'Each can be continued with Invoke-BPRoleSwitch -Resume.'
+            Code    = "Get-BPRoleSwitchRun | Where-Object Status -notin 'Completed', 'Abandoned'"
+            Remarks = 'Each can be continued with Invoke-BPRoleSwitch -Resume, or given up with Stop-BPRoleSwitchRun.'
+        }
+        @{
+            Title   = 'The steps of the last run'
+            Code    = @'
+Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false | Out-Null
+$last = Get-BPRoleSwitchRun | Select-Object -Last 1
+$last.Steps | Format-Table Number, Id, Node, Status, Duration
+'@
+            Remarks = 'Runs are listed oldest first; the report is the same as the one Invoke-BPRoleSwitch returned.'
         }
     )
-    Links       = @('Invoke-BPRoleSwitch')
+    Links       = @('Invoke-BPRoleSwitch', 'Stop-BPRoleSwitchRun')
 }

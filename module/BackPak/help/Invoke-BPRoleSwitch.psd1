@@ -3,17 +3,22 @@
     Description = @'
 Invoke-BPRoleSwitch runs the planned switch of Get-BPRoleSwitchPlan: wait until no backup runs; drain pending exports; a last FULL export and FULL import; check and reverse storage and key replication; demote the primary, promote the secondary; move the staging area to the side that becomes secondary; configure export and import (node replacement reversed); prove the new direction with a FULL export and import; resume exports. Write-Progress shows each step.
 
-Each run has an id and a journal (JSON lines, one record per step event, flushed before the step goes on). A failed step stops the run with SwitchStepFailed, naming the step and the run id; -Resume <run id> continues after it, checking what the interrupted step had already done. A process killed at any point resumes the same way, and the result equals an uninterrupted run. An external step with no facility to call stops the run as awaiting the operator; resume it with -ConfirmStep once done by hand. While a run of a data store is not finished, another run of it is refused (SwitchInProgress).
+Before anything is written, the preconditions that no step can bring about are checked (the blocking checks of Test-BPRoleSwitch): the store is PRIMARY on -Primary and SECONDARY on -Secondary, exports of the primary are set up and not suspended, no removal of the store is running or left unfinished, and the catalogs and Key Manager ids fit. A switch in the wrong direction is refused with SwitchWrongDirection, which names the right one; any other failed check with SwitchPreconditionFailed (or RemovalUnfinished). Then no run and no lock is left.
 
--WhatIf lists the steps and changes nothing. Switching back is the same command with the nodes exchanged. The result is a run report; ConvertTo-Json turns it into a change record.
+Each run has an id and a journal (JSON lines, one record per step event, flushed before the step goes on; the first record is on disk before anything changes). While a run of a data store is not finished, it holds the store: every other change of that store on either node (removals, backups, settings, exports and imports, another switch) is refused with SwitchInProgress, which names the run and the way out. Before it demotes the primary, the switch also checks that nothing of the store changed since its last FULL export (a tape application that wrote a volume); if something did, the step fails naming the volumes, and resuming redoes the export and import.
+
+A failed step stops the run with SwitchStepFailed, naming the step and the run id. -Resume <run id> continues it: the journal knows the data store and both sides, so the id alone is enough (a -DataStore, -Primary or -Secondary given must agree with it). What the interrupted step had already done is checked, not redone. A process killed at any point resumes the same way, and the result equals an uninterrupted run. Ctrl-C stops a run where it is: it is left Interrupted, still holding its store, and -Resume continues it from any process. One process runs a run at a time: a -Resume of a run whose process lives is refused with SwitchInProgress. An external step with no facility to call stops the run as awaiting the operator; resume it with -ConfirmStep once done by hand. To give a run up, use Stop-BPRoleSwitchRun.
+
+-WhatIf lists the steps (with -Resume, those left to do) and changes nothing. Switching back is the same command with the nodes exchanged. The result is a run report; ConvertTo-Json turns it into a change record.
 '@
     Parameters  = @{
-        DataStore   = 'Store ID of the data store to switch. Binds from a plan piped from Get-BPRoleSwitchPlan.'
-        Primary     = 'The domain whose store is PRIMARY now: a connection or a node name such as \A.'
-        Secondary   = 'The domain whose store is SECONDARY now: a connection or a node name such as \B.'
-        Timeout     = 'Seconds a waiting step (running backups, pending exports) may wait before the run stops. The default is 600.'
-        Resume      = 'The id of a run to continue after its failed, interrupted or waiting step.'
+        DataStore   = 'Store ID of the data store to switch. Binds from a plan piped from Get-BPRoleSwitchPlan. With -Resume it may be left out; given, it must be the run''s.'
+        Primary     = 'The domain whose store is PRIMARY now: a connection or a node name such as \A. With -Resume it may be left out; given, it must be the run''s.'
+        Secondary   = 'The domain whose store is SECONDARY now: a connection or a node name such as \B. With -Resume it may be left out; given, it must be the run''s.'
+        Timeout     = 'Seconds a waiting step (running backups, pending exports) may wait before the run stops. The default is 600. A wait nothing can end (the staging area cannot be reached, exports suspended) stops at once.'
+        Resume      = 'The id of a run to continue after its failed, interrupted or waiting step (alias RunId). A run piped from Get-BPRoleSwitchRun is resumed the same way. An empty or unknown id is an error (SwitchRunNotFound), never a new run.'
         ConfirmStep = 'With -Resume: the id of the external step the operator has done by hand.'
+        InputObject = 'What comes down the pipeline, whole: a run report from Get-BPRoleSwitchRun is resumed where its journal is (its own data store and sides); a plan from Get-BPRoleSwitchPlan binds its DataStore, Primary and Secondary and starts a run. Not meant to be typed.'
     }
     Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport'
     Examples    = @(
@@ -21,26 +26,48 @@ Each run has an id and a journal (JSON lines, one record per step event, flushed
             Title   = 'Switch DS01 from \A to \B, with a change record'
             Code    = @'
 $report = Invoke-BPRoleSwitch -DataStore DS01 -Primary '\A' -Secondary '\B' -Confirm:$false
-$report.Steps | Format-Table
+$report.Steps | Format-Table Number, Id, Status, Message
 $report | ConvertTo-Json -Depth 4 | Set-Content ./DS01-switch.json
 '@
             Remarks = 'Runs every step with a progress bar and keeps the report.'
         }
         @{
-            Title   = 'Continue after a failure or an interruption'
+            Title   = 'Continue after a failure, by the run id alone'
             Code    = @'
+Add-BPLabFault StagingUnreachable '\B' | Out-Null   # in the lab: the Expand link to \B goes down
 try { Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction Stop }
-catch { $run = $_.TargetObject.RunId }
-# ... fix the cause ...
-Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume $run -Confirm:$false
+catch { $run = $_.TargetObject.RunId; Write-Warning $_.Exception.Message }
+Remove-BPLabFault StagingUnreachable -Confirm:$false      # the cause is fixed
+(Invoke-BPRoleSwitch -Resume $run -Confirm:$false).Status
 '@
-            Remarks = 'The error carries the run report; -Resume continues after the failed step.'
+            Remarks = 'The error carries the run report; -Resume continues after the failed step, and the run knows the data store and both sides.'
         }
         @{
-            Title   = 'Switch back'
-            Code    = "Invoke-BPRoleSwitch -DataStore DS01 -Primary '\B' -Secondary '\A' -Confirm:`$false"
-            Remarks = 'The same procedure with the roles exchanged.'
+            Title   = 'Resume every unfinished run from the list'
+            Code    = @'
+Add-BPLabFault StagingUnreachable '\B' | Out-Null
+try { Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction Stop } catch { }
+Remove-BPLabFault StagingUnreachable -Confirm:$false
+Get-BPRoleSwitchRun | Where-Object Status -in 'Failed', 'Interrupted' | Invoke-BPRoleSwitch -Confirm:$false
+'@
+            Remarks = 'A piped run is resumed where its journal is. A run stopped with Ctrl-C is Interrupted and continues the same way.'
+        }
+        @{
+            Title   = 'A switch in the wrong direction is refused before it starts'
+            Code    = @'
+try { Invoke-BPRoleSwitch DS01 -Primary '\B' -Secondary '\A' -Confirm:$false }
+catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+'@
+            Remarks = 'SwitchWrongDirection names the right direction; no run and no lock are left, so the right command can follow at once.'
+        }
+        @{
+            Title   = 'Switch, then switch back'
+            Code    = @'
+Invoke-BPRoleSwitch -DataStore DS01 -Primary '\A' -Secondary '\B' -Confirm:$false | Out-Null
+Invoke-BPRoleSwitch -DataStore DS01 -Primary '\B' -Secondary '\A' -Confirm:$false
+'@
+            Remarks = 'Switching back is the same procedure with the roles exchanged.'
         }
     )
-    Links       = @('Get-BPRoleSwitchPlan', 'Test-BPRoleSwitch', 'Get-BPRoleSwitchRun')
+    Links       = @('Get-BPRoleSwitchPlan', 'Test-BPRoleSwitch', 'Get-BPRoleSwitchRun', 'Stop-BPRoleSwitchRun')
 }

@@ -3,7 +3,7 @@
     Description = @'
 Test-BPRoleSwitch checks, before a planned switch (CS p41, R16), that: the data store is PRIMARY on -Primary and SECONDARY on -Secondary; no backup runs on its volumes; no export is pending or running; the staging area is reachable and the side that becomes SECONDARY has disk space for the new one; both domains define a Key Manager with the same BackPak id (R15); storage and key replication are healthy and caught up; both DSM/TC sides hold the store's entries; the two nodes do not share a DSM/TC search list (R2); the secondary's catalogs are isolated and exist (R3, R4, R6); and no label of the store is used by another store (R1).
 
-A failed check does not always stop a switch: backups and pending exports are what its first steps wait for.
+A failed check does not always stop a switch: backups and pending exports are what its first steps wait for. The checks whose BlocksStart is $true are preconditions no step can bring about (the roles, the export and import settings, no removal of the store running or unfinished, the Key Manager ids, the search list and the catalogs): Invoke-BPRoleSwitch checks them before it writes anything, and refuses to start when one fails.
 '@
     Parameters  = @{
         DataStore = 'Store ID of the data store to switch.'

@@ -33,6 +33,7 @@ namespace BackPak.Core.Errors
         public const string VolumeGroupNotEmpty = "VolumeGroupNotEmpty";
         public const string DataStoreNotEmpty = "DataStoreNotEmpty";
         public const string RemovalFailed = "RemovalFailed";
+        public const string RemovalUnfinished = "RemovalUnfinished";
 
         // Catalog Sync
         public const string ActionNotAllowed = "ActionNotAllowed";
@@ -47,12 +48,17 @@ namespace BackPak.Core.Errors
         public const string InvalidSetting = "InvalidSetting";
         public const string NotALabDomain = "NotALabDomain";
         public const string ImportFailed = "ImportFailed";
+        public const string BackupsRunning = "BackupsRunning";
 
         // Role switch
         public const string SwitchStepFailed = "SwitchStepFailed";
         public const string SwitchInProgress = "SwitchInProgress";
         public const string SwitchRunNotFound = "SwitchRunNotFound";
         public const string SwitchRunCompleted = "SwitchRunCompleted";
+        public const string SwitchRunAbandoned = "SwitchRunAbandoned";
+        public const string SwitchWrongDirection = "SwitchWrongDirection";
+        public const string SwitchPreconditionFailed = "SwitchPreconditionFailed";
+        public const string SwitchJournalDamaged = "SwitchJournalDamaged";
         // Key manager
         public const string KeyManagerNotConnected = "KeyManagerNotConnected";
         public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";

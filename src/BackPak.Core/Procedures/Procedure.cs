@@ -25,6 +25,8 @@ namespace BackPak.Core.Procedures
         /// <summary>An external step with no facility to call: the operator does it, then resumes the run with -ConfirmStep.</summary>
         AwaitingOperator,
         Skipped,
+        /// <summary>Stopped by the operator (Ctrl-C) or by a stopped pipeline while it ran; -Resume redoes it.</summary>
+        Interrupted,
     }
 
     public enum RunStatus
@@ -34,8 +36,12 @@ namespace BackPak.Core.Procedures
         Completed,
         Failed,
         AwaitingOperator,
-        /// <summary>The process running it stopped before the end (killed); -Resume continues it.</summary>
+        /// <summary>The process running it stopped before the end (killed, Ctrl-C); -Resume continues it.</summary>
         Interrupted,
+        /// <summary>Given up by the operator (Stop-BPRoleSwitchRun): its lock is released and it cannot be resumed.</summary>
+        Abandoned,
+        /// <summary>Its journal cannot be read whole (cut, emptied, overwritten, deleted): it cannot be resumed; Stop-BPRoleSwitchRun releases it.</summary>
+        Damaged,
     }
 
     /// <summary>One step of a procedure as a plan shows it.</summary>
@@ -80,18 +86,58 @@ namespace BackPak.Core.Procedures
         public Dictionary<string, string>? Data { get; set; }
     }
 
+    /// <summary>
+    /// The lock an unfinished run holds on its subject (one active run per data store). It is also the fence: while it
+    /// exists, every other change of the data store on either side is refused (<see cref="StoreFence"/>). It names the
+    /// run and its sides, so a run whose journal is lost can still be reported and released.
+    /// </summary>
+    public sealed class RunLock
+    {
+        public string Subject { get; init; } = "";
+        public string RunId { get; init; } = "";
+        public string DataStore { get; init; } = "";
+        public string Primary { get; init; } = "";
+        public string Secondary { get; init; } = "";
+        public DateTime Created { get; init; }
+        /// <summary>The process running the run now, or null when none does (interrupted, failed, waiting for the operator).</summary>
+        public ProcessOwner? Owner { get; init; }
+        /// <summary>Why the lock itself cannot be read, or null.</summary>
+        public string? Damage { get; init; }
+
+        public RunLock WithOwner(ProcessOwner? owner) => new RunLock
+        {
+            Subject = Subject, RunId = RunId, DataStore = DataStore, Primary = Primary, Secondary = Secondary, Created = Created, Owner = owner, Damage = Damage,
+        };
+    }
+
+    /// <summary>A journal as read: its records, and the lines that could not be read (1-based). Core judges what that means.</summary>
+    public sealed class JournalContent
+    {
+        public bool Exists { get; init; }
+        public long Length { get; init; }
+        public IReadOnlyList<JournalRecord> Records { get; init; } = new JournalRecord[0];
+        public IReadOnlyList<int> UnreadableLines { get; init; } = new int[0];
+        public int Lines { get; init; }
+    }
+
     /// <summary>Where run journals live. The lab keeps them in its folder; a real site would keep them where its operators can read them.</summary>
     public interface IRunJournalStore
     {
-        /// <summary>Creates the journal of a new run and takes the procedure's lock on its subject (one active run per data store).</summary>
-        void Begin(string runId, string subject, JournalRecord header);
+        /// <summary>Where the journals are (a lab folder): a run is resumed or stopped where it was started.</summary>
+        string Location { get; }
+        /// <summary>Appends one record; it is on disk (flushed) when this returns. Creates the journal with its first record.</summary>
         void Append(string runId, JournalRecord record);
-        IReadOnlyList<JournalRecord> Read(string runId);
+        JournalContent Read(string runId);
+        /// <summary>Runs with a journal or a lock.</summary>
         IReadOnlyList<string> RunIds();
-        /// <summary>The run holding the lock on a subject, if its process still lives (or it waits for the operator).</summary>
-        string? ActiveRun(string subject);
-        /// <summary>Takes the lock again to resume a run (refused while another live process holds it).</summary>
-        void Reacquire(string runId, string subject);
-        void Release(string runId, string subject);
+        /// <summary>The lock on a subject, or null.</summary>
+        RunLock? ActiveRun(string subject);
+        /// <summary>Every lock held.</summary>
+        IReadOnlyList<RunLock> ActiveRuns();
+        /// <summary>
+        /// Reads the lock of a subject, lets <paramref name="change"/> decide (it may throw to refuse) and stores what
+        /// it returns (null removes the lock), atomically with respect to every other update of that lock, in any process.
+        /// </summary>
+        RunLock? UpdateLock(string subject, Func<RunLock?, RunLock?> change);
     }
 }

@@ -10,17 +10,58 @@ namespace BackPak.Core.Procedures
     /// Runs a role switch step by step through its journal: a record before and after every step (flushed), the
     /// values later steps need, and the end. A resumed run reads the journal, skips what is done once its end state
     /// is checked again, and goes on; so a run killed anywhere ends as an uninterrupted one.
+    /// <para>
+    /// A run holds the lock of its data store from its first record to its end (<see cref="RunLock"/>): the fence
+    /// that refuses every other change of the store, on both sides. One process at a time runs it (its owner, by host,
+    /// pid and start time): a run whose owner lives is not resumed or abandoned by anyone else; one whose owner died,
+    /// or that stopped (failed, interrupted, waiting for the operator), has no owner and may be resumed by anyone.
+    /// </para>
     /// </summary>
     public static class ProcedureRunner
     {
+        /// <summary>Runs this process is executing now: its own runs are "alive" only while they are in here.</summary>
+        private static readonly HashSet<string> RunningHere = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>The facts of a run as its journal and lock give them, judged.</summary>
+        private sealed class RunFacts
+        {
+            public string RunId = "";
+            public IReadOnlyList<JournalRecord> Records = new JournalRecord[0];
+            public JournalRecord? Header;
+            public RunLock? Lock;
+            public string? Damage;
+            public string DataStore = "", Primary = "", Secondary = "", User = "";
+            public DateTime Started;
+            public RunStatus? Ended;
+            public string Subject => StoreFence.SwitchSubject(DataStore);
+        }
+
+        /// <summary>
+        /// A run id as the module makes them (SW-20261101-120000-a1b2c3): letters, digits and '-'. Anything else (empty,
+        /// a path) names no run: SwitchRunNotFound, before any file is looked at.
+        /// </summary>
+        public static string RequireRunId(string? runId)
+        {
+            string id = (runId ?? "").Trim();
+            bool ok = id.Length > 0 && id.Length <= 64 && char.IsLetterOrDigit(id[0]);
+            foreach (char ch in id) ok &= (ch < 128 && char.IsLetterOrDigit(ch)) || ch == '-' || ch == '_';
+            if (!ok)
+                throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
+                    runId == null || id.Length == 0 ? "No run id was given: -Resume and -RunId need the id of a switch run, such as SW-20261101-120000-a1b2c3."
+                        : $"'{runId}' is not a switch run id (such as SW-20261101-120000-a1b2c3).",
+                    runId, "Get-BPRoleSwitchRun lists the runs and their ids; a new switch is started without -Resume.", stopsInvocation: true);
+            return id;
+        }
+
         public static RoleSwitchReport RunSwitch(RoleSwitchContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
         {
-            string subject = "switch-" + c.DataStore;
+            if (resumeRunId != null) resumeRunId = RequireRunId(resumeRunId);
+            string subject = StoreFence.SwitchSubject(c.DataStore);
             string p = c.Primary.Node, s = c.Secondary.Node;
             var steps = RoleSwitch.Definition(c.DataStore, p, s);
             var data = new Dictionary<string, string>(StringComparer.Ordinal);
             var done = new HashSet<string>(StringComparer.Ordinal);
-            var interrupted = new HashSet<string>(StringComparer.Ordinal); // started, never finished: killed or failed
+            var interrupted = new HashSet<string>(StringComparer.Ordinal); // started, never finished: killed, failed or stopped
             string? awaiting = null;
             RoleSwitchReport report;
             string runId;
@@ -28,153 +69,423 @@ namespace BackPak.Core.Procedures
             if (resumeRunId != null)
             {
                 runId = resumeRunId;
-                var records = c.Journal.Read(runId);
-                var header = records.FirstOrDefault(r => r.Type == "run") ?? throw NoRun(runId);
-                if (header.Data == null || header.Data["dataStore"] != c.DataStore || header.Data["primary"] != p || header.Data["secondary"] != s)
-                    throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
-                        $"Run {runId} switches {header.Data?["dataStore"]} from {header.Data?["primary"]} to {header.Data?["secondary"]}, not {c.DataStore} from {p} to {s}.",
-                        runId, "Resume it with the data store and nodes it was started with (Get-BPRoleSwitchRun shows them).", stopsInvocation: true);
-                if (records.Any(r => r.Type == "end" && r.Status == RunStatus.Completed.ToString()))
-                    throw new BackPakException(ErrorIds.SwitchRunCompleted, BackPakErrorCategory.InvalidOperation,
-                        $"Run {runId} is already completed.", runId, "Nothing to resume; Get-BPRoleSwitchRun shows its report.", stopsInvocation: true);
-                c.Journal.Reacquire(runId, subject);
-                foreach (var r in records)
+                var f = Inspect(c.Journal, runId);
+                if (f == null) throw NoRun(runId, c.Journal);
+                if (f.DataStore.Length > 0) RequireAgreement(runId, (f.DataStore, f.Primary, f.Secondary), c.DataStore, p, s);
+                if (f.Ended == RunStatus.Completed) throw Completed(runId);
+                if (f.Ended == RunStatus.Abandoned) throw Abandoned(f);
+                if (f.Damage != null) throw Damaged(f);
+                // A run killed between its first record and its lock did nothing: it starts as a new run would.
+                if (f.Lock == null && !f.Records.Any(r => r.Type == "step")) RoleSwitch.RequireStart(c);
+                TakeOwnership(c.Journal, f);
+                try
                 {
-                    if (r.Data != null) foreach (var kv in r.Data) data[kv.Key] = kv.Value;
-                    if (r.Type == "step" && r.Step != null)
+                    foreach (var r in f.Records)
                     {
-                        if (r.Status == StepStatus.Done.ToString() || r.Status == StepStatus.AlreadyDone.ToString()) { done.Add(r.Step); interrupted.Remove(r.Step); }
-                        else if (r.Status == StepStatus.Running.ToString() || r.Status == StepStatus.Failed.ToString()) interrupted.Add(r.Step);
-                        awaiting = r.Status == StepStatus.AwaitingOperator.ToString() ? r.Step : awaiting == r.Step ? null : awaiting;
+                        if (r.Data != null)
+                            foreach (var kv in r.Data)
+                                if (kv.Value.Length == 0) data.Remove(kv.Key); else data[kv.Key] = kv.Value;
+                        if (r.Type == "step" && r.Step != null)
+                        {
+                            if (r.Status == nameof(StepStatus.Done) || r.Status == nameof(StepStatus.AlreadyDone)) { done.Add(r.Step); interrupted.Remove(r.Step); }
+                            else if (r.Status == nameof(StepStatus.Running) || r.Status == nameof(StepStatus.Failed) || r.Status == nameof(StepStatus.Interrupted)) interrupted.Add(r.Step);
+                            else if (r.Status == nameof(StepStatus.Pending)) { done.Remove(r.Step); interrupted.Remove(r.Step); } // to be redone
+                            awaiting = r.Status == nameof(StepStatus.AwaitingOperator) ? r.Step : awaiting == r.Step ? null : awaiting;
+                        }
                     }
+                    report = Rebuild(f, steps.Select(x => x.Info));
+                    report.Location = c.Journal.Location;
+                    report.Resumes++;
+                    var resumed = Record("resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
+                    resumed.Data = OwnerData(c.User);
+                    c.Journal.Append(runId, resumed);
                 }
-                report = Rebuild(runId, c, header, steps.Select(x => x.Info), records);
-                report.Resumes++;
-                var resumed = Record("resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
-                resumed.Data = new Dictionary<string, string> { ["pid"] = System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture) };
-                c.Journal.Append(runId, resumed);
+                catch
+                {
+                    LetGo(c.Journal, subject, runId);
+                    throw;
+                }
             }
             else
             {
                 var active = c.Journal.ActiveRun(subject);
-                if (active != null)
-                    throw new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
-                        $"Run {active} of a switch of {c.DataStore} is not finished: another run on the same data store is refused.", active,
-                        $"Resume it: Invoke-BPRoleSwitch -DataStore {c.DataStore} -Primary '{p}' -Secondary '{s}' -Resume {active}.", stopsInvocation: true);
+                if (active != null && !Ended(c.Journal, active)) throw InProgress(active, c.DataStore, "another run of it is refused");
+                // Before anything is written: a switch that cannot succeed leaves no run and no lock.
+                RoleSwitch.RequireStart(c);
                 runId = "SW-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
                 var header = Record("run", null, RunStatus.Running.ToString(), null);
-                header.Data = new Dictionary<string, string>
+                header.Data = OwnerData(c.User);
+                header.Data["runId"] = runId;
+                header.Data["dataStore"] = c.DataStore;
+                header.Data["primary"] = p;
+                header.Data["secondary"] = s;
+                // The first record is on disk before the lock exists, and the lock before any change: a process killed
+                // at any point leaves a run that can be resumed (or nothing at all), never a lock without its journal.
+                c.Journal.Append(runId, header);
+                try
                 {
-                    ["dataStore"] = c.DataStore, ["primary"] = p, ["secondary"] = s, ["user"] = c.User,
-                    ["pid"] = System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
-                };
-                c.Journal.Begin(runId, subject, header);
+                    c.Journal.UpdateLock(subject, cur =>
+                    {
+                        if (cur != null && !Ended(c.Journal, cur)) throw InProgress(cur, c.DataStore, "another run of it is refused");
+                        lock (RunningHere) RunningHere.Add(runId);
+                        return new RunLock
+                        {
+                            Subject = subject, RunId = runId, DataStore = c.DataStore, Primary = p, Secondary = s, Created = header.At, Owner = ProcessOwner.Current,
+                        };
+                    });
+                }
+                catch (BackPakException e)
+                {
+                    lock (RunningHere) RunningHere.Remove(runId);
+                    c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + e.Message));
+                    throw;
+                }
+                // The fence is up: a removal claimed before it is visible now (the check is serialized with claims).
+                var removing = c.Primary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: p, Label: l))
+                    .Concat(c.Secondary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: s, Label: l))).ToList();
+                if (removing.Count > 0)
+                {
+                    var e = new BackPakException(ErrorIds.RemovalUnfinished, BackPakErrorCategory.InvalidOperation,
+                        $"The switch of {c.DataStore} from {p} to {s} cannot start: {RoleSwitch.RemovalsText(c.DataStore, removing)}. Nothing was changed.", c.DataStore,
+                        "Wait for a running removal to end; run an interrupted one again (the same Remove-BPVolume takes it over and finishes it). Then start the switch.", stopsInvocation: true);
+                    c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + e.Message));
+                    LetGo(c.Journal, subject, runId, release: true);
+                    throw e;
+                }
                 report = new RoleSwitchReport
                 {
                     RunId = runId, DataStore = c.DataStore, Primary = p, Secondary = s, Started = header.At, User = c.User, Status = RunStatus.Running,
-                    Steps = steps.Select(x => NewStep(x.Info)).ToList(),
+                    Steps = steps.Select(x => NewStep(x.Info)).ToList(), Location = c.Journal.Location,
                 };
             }
 
             report.Status = RunStatus.Running;
             report.FailedStep = null;
             report.Message = null;
-            for (int i = 0; i < steps.Count; i++)
+            bool completed = false;
+            StepReport? running = null;
+            try
             {
-                var (info, run, isDone, _) = steps[i];
-                var sr = report.Steps[i];
-                progress?.Invoke(sr, i, steps.Count);
-                if (awaiting == info.Id && confirmStep != null && string.Equals(confirmStep, info.Id, StringComparison.OrdinalIgnoreCase))
+                for (int i = 0; i < steps.Count; i++)
                 {
-                    Finish(c, runId, sr, StepStatus.Done, "confirmed by the operator", data);
-                    done.Add(info.Id);
-                    continue;
+                    var (info, run, isDone, _) = steps[i];
+                    var sr = report.Steps[i];
+                    c.Cancel.ThrowIfCancellationRequested();
+                    progress?.Invoke(sr, i, steps.Count);
+                    if (awaiting == info.Id && confirmStep != null && string.Equals(confirmStep, info.Id, StringComparison.OrdinalIgnoreCase))
+                    {
+                        Finish(c, runId, sr, StepStatus.Done, "confirmed by the operator", data);
+                        done.Add(info.Id);
+                        continue;
+                    }
+                    if (done.Contains(info.Id)) continue; // done in an earlier attempt: the journal says so, and later steps may have moved on
+                    if (interrupted.Contains(info.Id) && info.Kind != StepKind.Check && SafeIsDone(isDone, c, data, runId))
+                    {
+                        // The interrupted step had finished its work before the process died: verified, not redone.
+                        Finish(c, runId, sr, StepStatus.AlreadyDone, "its end state already holds", data);
+                        done.Add(info.Id);
+                        continue;
+                    }
+                    sr.Status = StepStatus.Running;
+                    sr.Started = DateTime.UtcNow;
+                    sr.Ended = null;
+                    c.Journal.Append(runId, Record("step", info.Id, StepStatus.Running.ToString(), null));
+                    running = sr;
+                    try
+                    {
+                        string message;
+                        using (StoreFence.Enter(runId)) message = run(c, data);
+                        running = null;
+                        Finish(c, runId, sr, StepStatus.Done, message, data);
+                    }
+                    catch (RoleSwitch.AwaitOperator e)
+                    {
+                        running = null;
+                        sr.Status = StepStatus.AwaitingOperator;
+                        sr.Message = e.Message;
+                        c.Journal.Append(runId, Record("step", info.Id, StepStatus.AwaitingOperator.ToString(), e.Message));
+                        report.Status = RunStatus.AwaitingOperator;
+                        report.Message = $"Step {info.Number} ({info.Id}) waits for the operator: {e.Message} Then run Invoke-BPRoleSwitch -Resume {runId} -ConfirmStep {info.Id}.";
+                        return report;
+                    }
+                    catch (Exception e) when (e is BackPakException || e is InvalidOperationException || e is System.IO.IOException || e is UnauthorizedAccessException || e is RoleSwitch.Redo)
+                    {
+                        running = null;
+                        sr.Status = StepStatus.Failed;
+                        sr.Ended = DateTime.UtcNow;
+                        sr.Message = e.Message;
+                        c.Journal.Append(runId, Record("step", info.Id, StepStatus.Failed.ToString(), e.Message));
+                        if (e is RoleSwitch.Redo redo)
+                        {
+                            // The work of earlier steps no longer holds: they go back to pending, with the values they had set.
+                            bool first = true;
+                            foreach (var id in redo.Steps)
+                            {
+                                var reset = Record("step", id, StepStatus.Pending.ToString(), "to be done again: step " + info.Id + " found a change");
+                                if (first) reset.Data = redo.Clear.ToDictionary(k => k, k => "", StringComparer.Ordinal);
+                                first = false;
+                                c.Journal.Append(runId, reset);
+                                foreach (var k in redo.Clear) data.Remove(k);
+                                var again = report.Steps.FirstOrDefault(x => x.Id == id);
+                                if (again != null) { again.Status = StepStatus.Pending; again.Message = "to be done again"; }
+                            }
+                        }
+                        report.Status = RunStatus.Failed;
+                        report.FailedStep = info.Id;
+                        report.Message = $"Step {info.Number} ({info.Id}) failed: {e.Message}";
+                        throw new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.InvalidResult,
+                            $"The switch of {c.DataStore} from {p} to {s} stopped at step {info.Number} ({info.Id}), run {runId}: {e.Message}", report,
+                            $"Fix the cause, then continue: Invoke-BPRoleSwitch -Resume {runId}. To give the run up instead: Stop-BPRoleSwitchRun -RunId {runId} -Reason <why>.",
+                            stopsInvocation: true, inner: e);
+                    }
                 }
-                if (done.Contains(info.Id)) continue; // done in an earlier attempt: the journal says so, and later steps may have moved on
-                if (interrupted.Contains(info.Id) && info.Kind != StepKind.Check && SafeIsDone(isDone, c, data))
-                {
-                    // The interrupted step had finished its work before the process died: verified, not redone.
-                    Finish(c, runId, sr, StepStatus.AlreadyDone, "its end state already holds", data);
-                    done.Add(info.Id);
-                    continue;
-                }
-                sr.Status = StepStatus.Running;
-                sr.Started = DateTime.UtcNow;
-                sr.Ended = null;
-                c.Journal.Append(runId, Record("step", info.Id, StepStatus.Running.ToString(), null));
-                try
-                {
-                    string message = run(c, data);
-                    Finish(c, runId, sr, StepStatus.Done, message, data);
-                }
-                catch (RoleSwitch.AwaitOperator e)
-                {
-                    sr.Status = StepStatus.AwaitingOperator;
-                    sr.Message = e.Message;
-                    c.Journal.Append(runId, Record("step", info.Id, StepStatus.AwaitingOperator.ToString(), e.Message));
-                    report.Status = RunStatus.AwaitingOperator;
-                    report.Message = $"Step {info.Number} ({info.Id}) waits for the operator: {e.Message} Then run Invoke-BPRoleSwitch -Resume {runId} -ConfirmStep {info.Id}.";
-                    return report;
-                }
-                catch (Exception e) when (e is BackPakException || e is InvalidOperationException || e is System.IO.IOException || e is OperationCanceledException)
-                {
-                    sr.Status = StepStatus.Failed;
-                    sr.Ended = DateTime.UtcNow;
-                    sr.Message = e.Message;
-                    c.Journal.Append(runId, Record("step", info.Id, StepStatus.Failed.ToString(), e.Message));
-                    report.Status = RunStatus.Failed;
-                    report.FailedStep = info.Id;
-                    report.Message = $"Step {info.Number} ({info.Id}) failed: {e.Message}";
-                    throw new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.InvalidResult,
-                        $"The switch of {c.DataStore} from {p} to {s} stopped at step {info.Number} ({info.Id}), run {runId}: {e.Message}", report,
-                        $"Fix the cause, then continue: Invoke-BPRoleSwitch -DataStore {c.DataStore} -Primary '{p}' -Secondary '{s}' -Resume {runId}.",
-                        stopsInvocation: true, inner: e);
-                }
+                report.Status = RunStatus.Completed;
+                report.Ended = DateTime.UtcNow;
+                c.Journal.Append(runId, Record("end", null, RunStatus.Completed.ToString(), null));
+                completed = true;
+                LetGo(c.Journal, subject, runId, release: true);
+                return report;
             }
-            report.Status = RunStatus.Completed;
-            report.Ended = DateTime.UtcNow;
-            c.Journal.Append(runId, Record("end", null, RunStatus.Completed.ToString(), null));
-            c.Journal.Release(runId, subject);
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C, or a stopped pipeline: the run stops where it is and says so; it keeps its lock (the store
+                // stays fenced) and has no owner any more, so -Resume continues it from here, in any process.
+                if (running != null)
+                {
+                    running.Status = StepStatus.Interrupted;
+                    running.Ended = DateTime.UtcNow;
+                    running.Message = "stopped by the operator";
+                    c.Journal.Append(runId, Record("step", running.Id, StepStatus.Interrupted.ToString(), running.Message));
+                }
+                c.Journal.Append(runId, Record("interrupt", null, RunStatus.Interrupted.ToString(), "stopped by the operator"));
+                report.Status = RunStatus.Interrupted;
+                report.Message = $"The run was stopped by the operator; continue it with Invoke-BPRoleSwitch -Resume {runId}.";
+                throw;
+            }
+            finally
+            {
+                if (!completed) LetGo(c.Journal, subject, runId);
+            }
+        }
+
+        /// <summary>The report of a run from its journal and lock alone (Get-BPRoleSwitchRun), or null when there is no such run.</summary>
+        public static RoleSwitchReport? Report(IRunJournalStore journal, string runId)
+        {
+            runId = RequireRunId(runId);
+            var f = Inspect(journal, runId);
+            if (f == null) return null;
+            var report = Rebuild(f, f.DataStore.Length > 0 ? RoleSwitch.Plan(f.DataStore, f.Primary, f.Secondary).Steps : new StepInfo[0]);
+            report.Location = journal.Location;
+            if (report.Status == RunStatus.Running && !OwnerActive(f.Lock, runId)) report.Status = RunStatus.Interrupted;
             return report;
         }
 
-        /// <summary>The report of a run from its journal alone (Get-BPRoleSwitchRun).</summary>
-        public static RoleSwitchReport Report(string runId, IReadOnlyList<JournalRecord> records, Func<string, bool> ownerAlive)
+        /// <summary>Every run of a journal store, oldest first.</summary>
+        public static IReadOnlyList<RoleSwitchReport> Reports(IRunJournalStore journal) =>
+            journal.RunIds().Select(id => Report(journal, id)).Where(r => r != null).Select(r => r!).OrderBy(r => r.Started).ThenBy(r => r.RunId, StringComparer.Ordinal).ToList();
+
+        /// <summary>The run holding a data store's lock, or null.</summary>
+        public static string? ActiveRunOf(IRunJournalStore journal, string dataStore)
         {
-            var header = records.FirstOrDefault(r => r.Type == "run") ?? throw NoRun(runId);
-            var d = header.Data ?? new Dictionary<string, string>();
-            var steps = RoleSwitch.Plan(d["dataStore"], d["primary"], d["secondary"]).Steps;
-            var report = Rebuild(runId, null, header, steps, records);
-            if (report.Status == RunStatus.Running && !ownerAlive(runId)) report.Status = RunStatus.Interrupted;
+            var l = journal.ActiveRun(StoreFence.SwitchSubject(dataStore));
+            return l == null || Ended(journal, l) ? null : l.RunId;
+        }
+
+        /// <summary>What a run switches, for a resume given only its id: (data store, primary, secondary).</summary>
+        public static (string DataStore, string Primary, string Secondary) Subject(IRunJournalStore journal, string runId)
+        {
+            runId = RequireRunId(runId);
+            var f = Inspect(journal, runId) ?? throw NoRun(runId, journal);
+            if (f.Ended == RunStatus.Completed) throw Completed(runId);
+            if (f.Ended == RunStatus.Abandoned) throw Abandoned(f);
+            if (f.Damage != null) throw Damaged(f);
+            return (f.DataStore, f.Primary, f.Secondary);
+        }
+
+        /// <summary>Refuses a data store or side given with a resume that is not the run's (null: not given).</summary>
+        public static void RequireAgreement(string runId, (string DataStore, string Primary, string Secondary) run, string? dataStore, string? primary, string? secondary)
+        {
+            if ((dataStore == null || Same(run.DataStore, dataStore)) && (primary == null || Same(run.Primary, primary)) && (secondary == null || Same(run.Secondary, secondary))) return;
+            throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
+                $"Run {runId} switches {run.DataStore} from {run.Primary} to {run.Secondary}, not {dataStore ?? run.DataStore} from {primary ?? run.Primary} to {secondary ?? run.Secondary}.",
+                runId, $"Resume it alone (Invoke-BPRoleSwitch -Resume {runId}): the run knows its data store and both sides.", stopsInvocation: true);
+        }
+
+        /// <summary>Whether a journal store holds this run (a journal or a lock).</summary>
+        public static bool Has(IRunJournalStore journal, string runId) => Inspect(journal, RequireRunId(runId)) != null;
+
+        /// <summary>
+        /// Gives up an unfinished run (Stop-BPRoleSwitchRun): records why and who, and releases its lock, so the store
+        /// is no longer fenced. Refused while the run's process lives. Works on a damaged journal (even a missing one,
+        /// when its lock remains). <paramref name="sides"/> reads how each side stands for the report and the advice.
+        /// </summary>
+        public static RoleSwitchReport Abandon(IRunJournalStore journal, string runId, string reason, string user,
+            Func<string, string, string, IReadOnlyList<RoleSwitchSide>> sides)
+        {
+            runId = RequireRunId(runId);
+            var f = Inspect(journal, runId) ?? throw NoRun(runId, journal);
+            if (f.Ended == RunStatus.Completed) throw Completed(runId);
+            if (f.Ended == RunStatus.Abandoned) throw Abandoned(f);
+            // Owned while the end is written, so a resume that starts now is refused rather than racing it.
+            if (f.DataStore.Length > 0 || f.Lock != null) TakeOwnership(journal, f, "abandoned");
+            try
+            {
+                var end = Record("end", null, RunStatus.Abandoned.ToString(), reason);
+                end.Data = OwnerData(user);
+                end.Data["dataStore"] = f.DataStore;
+                end.Data["primary"] = f.Primary;
+                end.Data["secondary"] = f.Secondary;
+                if (f.Damage != null) end.Data["damage"] = f.Damage;
+                journal.Append(runId, end);
+            }
+            finally
+            {
+                var subject = f.Lock?.Subject ?? f.Subject;
+                LetGo(journal, subject, runId, release: true);
+            }
+            var report = Report(journal, runId)!;
+            report.Reason = reason;
+            report.Sides = f.DataStore.Length > 0 ? sides(f.DataStore, f.Primary, f.Secondary).ToList() : new List<RoleSwitchSide>();
+            report.Message = $"Run {runId} is abandoned ({reason}); {f.DataStore} is no longer held by it." +
+                             (f.Damage != null ? $" Its journal was damaged: {f.Damage}." : "") +
+                             (report.Sides.Count > 0 ? " Left: " + string.Join("; ", report.Sides) + ". " + RoleSwitch.NextSteps(f.DataStore, f.Primary, f.Secondary, report.Sides) : "");
             return report;
         }
 
-        private static RoleSwitchReport Rebuild(string runId, RoleSwitchContext? c, JournalRecord header, IEnumerable<StepInfo> steps, IReadOnlyList<JournalRecord> records)
+        /// <summary>
+        /// Reads and judges a run: the journal must start with its own header and every line must read; a journal that
+        /// is missing while the lock names the run is damaged too. Null when neither journal nor lock knows the run.
+        /// </summary>
+        private static RunFacts? Inspect(IRunJournalStore journal, string runId)
         {
-            var d = header.Data ?? new Dictionary<string, string>();
+            var content = journal.Read(runId);
+            var l = journal.ActiveRuns().FirstOrDefault(x => x.RunId == runId);
+            if (!content.Exists && l == null) return null;
+            var f = new RunFacts { RunId = runId, Records = content.Records, Lock = l };
+            var header = content.Records.FirstOrDefault(r => r.Type == "run");
+            var d = header?.Data;
+            string? Value(string k) => d != null && d.TryGetValue(k, out var v) ? v : null;
+            var damage = new List<string>();
+            if (!content.Exists) damage.Add("its journal is missing");
+            else if (content.Length == 0) damage.Add("its journal is empty");
+            else
+            {
+                if (content.UnreadableLines.Count > 0)
+                    damage.Add($"line{(content.UnreadableLines.Count > 1 ? "s" : "")} {string.Join(", ", content.UnreadableLines.Take(5))} of {content.Lines} cannot be read (cut or overwritten)");
+                if (header == null || content.Records.Count == 0 || content.Records[0] != header) damage.Add("it does not begin with its run header");
+                else if (Value("runId") is { } id && id != runId) damage.Add($"it is the journal of run {id} (overwritten)");
+                else if (Value("dataStore") == null || Value("primary") == null || Value("secondary") == null) damage.Add("its header does not say what it switches");
+            }
+            if (l?.Damage != null) damage.Add("its lock cannot be read: " + l.Damage);
+            // A run holds its lock from before its first step to its end: steps without a lock mean the lock was lost.
+            if (l == null && content.Exists && !content.Records.Any(r => r.Type == "end") && content.Records.Any(r => r.Type == "step"))
+                damage.Add("its lock is missing, so its data store was not held");
+            var end = content.Records.LastOrDefault(r => r.Type == "end");
+            if (end != null) f.Ended = Enum.TryParse<RunStatus>(end.Status, out var st) ? st : RunStatus.Unknown;
+            // What the run switches: its header, else its lock, else the record that abandoned it.
+            var endData = end?.Data;
+            string? EndValue(string k) => endData != null && endData.TryGetValue(k, out var v) && v.Length > 0 ? v : null;
+            f.DataStore = (damage.Count == 0 ? Value("dataStore") : null) ?? NonEmpty(l?.DataStore) ?? EndValue("dataStore") ?? Value("dataStore") ?? "";
+            f.Primary = (damage.Count == 0 ? Value("primary") : null) ?? NonEmpty(l?.Primary) ?? EndValue("primary") ?? Value("primary") ?? "";
+            f.Secondary = (damage.Count == 0 ? Value("secondary") : null) ?? NonEmpty(l?.Secondary) ?? EndValue("secondary") ?? Value("secondary") ?? "";
+            f.User = Value("user") ?? "";
+            f.Started = header?.At ?? l?.Created ?? content.Records.FirstOrDefault()?.At ?? DateTime.MinValue;
+            f.Header = header;
+            if (damage.Count > 0 && endData != null && endData.TryGetValue("damage", out var was)) damage = new List<string> { was };
+            f.Damage = damage.Count == 0 ? null : string.Join("; ", damage);
+            return f;
+        }
+
+        private static RoleSwitchReport Rebuild(RunFacts f, IEnumerable<StepInfo> steps)
+        {
             var report = new RoleSwitchReport
             {
-                RunId = runId, DataStore = d["dataStore"], Primary = d["primary"], Secondary = d["secondary"], Started = header.At,
-                User = d.TryGetValue("user", out var u) ? u : null, Status = RunStatus.Running, Steps = steps.Select(NewStep).ToList(),
+                RunId = f.RunId, DataStore = f.DataStore, Primary = f.Primary, Secondary = f.Secondary, Started = f.Started,
+                User = f.User.Length > 0 ? f.User : null, Status = RunStatus.Running, Steps = steps.Select(NewStep).ToList(),
             };
-            foreach (var r in records)
+            foreach (var r in f.Records)
             {
                 if (r.Type == "resume") report.Resumes++;
-                if (r.Type == "end") { report.Status = RunStatus.Completed; report.Ended = r.At; }
+                if (r.Type == "interrupt") { report.Status = RunStatus.Interrupted; report.Message = r.Message; }
+                if (r.Type == "end")
+                {
+                    report.Status = Enum.TryParse<RunStatus>(r.Status, out var st) ? st : RunStatus.Unknown;
+                    report.Ended = r.At;
+                    if (report.Status == RunStatus.Abandoned) { report.Reason = r.Message; report.Message = "abandoned: " + r.Message; }
+                }
                 if (r.Type != "step" || r.Step == null) continue;
                 var sr = report.Steps.FirstOrDefault(x => x.Id == r.Step);
                 if (sr == null) continue;
-                var st = Enum.TryParse<StepStatus>(r.Status, out var v) ? v : StepStatus.Unknown;
-                if (st == StepStatus.Running) { sr.Started = r.At; sr.Ended = null; }
-                else sr.Ended = r.At;
-                sr.Status = st;
+                var stepStatus = Enum.TryParse<StepStatus>(r.Status, out var v) ? v : StepStatus.Unknown;
+                if (stepStatus == StepStatus.Running) { sr.Started = r.At; sr.Ended = null; }
+                else if (stepStatus != StepStatus.Pending) sr.Ended = r.At;
+                sr.Status = stepStatus;
                 sr.Message = r.Message ?? sr.Message;
-                if (st == StepStatus.Failed) { report.Status = RunStatus.Failed; report.FailedStep = sr.Id; report.Message = r.Message; }
-                if (st == StepStatus.AwaitingOperator) { report.Status = RunStatus.AwaitingOperator; report.Message = r.Message; }
-                if (st == StepStatus.Done || st == StepStatus.AlreadyDone) { if (report.Status != RunStatus.Completed) report.Status = RunStatus.Running; }
+                if (report.Status == RunStatus.Completed || report.Status == RunStatus.Abandoned) continue;
+                if (stepStatus == StepStatus.Failed) { report.Status = RunStatus.Failed; report.FailedStep = sr.Id; report.Message = r.Message; }
+                else if (stepStatus == StepStatus.AwaitingOperator) { report.Status = RunStatus.AwaitingOperator; report.Message = r.Message; }
+                else if (stepStatus == StepStatus.Interrupted) report.Status = RunStatus.Interrupted;
+                else if (stepStatus == StepStatus.Running || stepStatus == StepStatus.Done || stepStatus == StepStatus.AlreadyDone) { report.Status = RunStatus.Running; report.FailedStep = null; }
+            }
+            if (f.Damage != null && report.Status != RunStatus.Abandoned && report.Status != RunStatus.Completed)
+            {
+                report.Status = RunStatus.Damaged;
+                report.Message = $"The journal of run {f.RunId} is damaged: {f.Damage}. It cannot be resumed; Stop-BPRoleSwitchRun -RunId {f.RunId} -Reason <why> releases {NonEmpty(f.DataStore) ?? "its data store"}.";
             }
             return report;
         }
+
+        /// <summary>Makes this process the run's owner; refused while another run holds the store or a live process runs this one.</summary>
+        private static void TakeOwnership(IRunJournalStore journal, RunFacts f, string purpose = "resumed")
+        {
+            string subject = f.Lock?.Subject ?? f.Subject;
+            journal.UpdateLock(subject, cur =>
+            {
+                if (cur != null && cur.RunId != f.RunId && !Ended(journal, cur))
+                    throw InProgress(cur, f.DataStore, $"run {f.RunId} cannot be {purpose} while it holds the store");
+                if (cur != null && cur.RunId == f.RunId && OwnerActive(cur, f.RunId))
+                    throw new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
+                        $"Run {f.RunId} of the switch of {f.DataStore} is being run by {cur.Owner}: it cannot be {purpose} from here.", f.RunId,
+                        "Let it finish there, or stop it there (Ctrl-C); then it can be resumed or abandoned from any process.", stopsInvocation: true);
+                lock (RunningHere) RunningHere.Add(f.RunId);
+                var mine = cur != null && cur.RunId == f.RunId ? cur : new RunLock
+                {
+                    Subject = subject, RunId = f.RunId, DataStore = f.DataStore, Primary = f.Primary, Secondary = f.Secondary, Created = f.Started,
+                };
+                return mine.WithOwner(ProcessOwner.Current);
+            });
+        }
+
+        /// <summary>This process stops running the run: the lock stays (the store stays fenced) with no owner, or is released.</summary>
+        private static void LetGo(IRunJournalStore journal, string subject, string runId, bool release = false)
+        {
+            try
+            {
+                journal.UpdateLock(subject, cur => cur == null || cur.RunId != runId ? cur : release ? null : cur.WithOwner(null));
+            }
+            finally
+            {
+                lock (RunningHere) RunningHere.Remove(runId);
+            }
+        }
+
+        /// <summary>Whether a process is running the run now.</summary>
+        private static bool OwnerActive(RunLock? l, string runId)
+        {
+            if (l?.Owner == null) return false;
+            if (l.Owner.IsCurrent) { lock (RunningHere) return RunningHere.Contains(runId); }
+            return l.Owner.IsAlive;
+        }
+
+        /// <summary>A lock left by a run whose journal says it ended (a process killed between its last record and the release) fences nothing.</summary>
+        internal static bool Ended(IRunJournalStore journal, RunLock l) =>
+            l.RunId.Length > 0 && l.Damage == null && journal.Read(l.RunId).Records.Any(r => r.Type == "end");
+
+        private static Dictionary<string, string> OwnerData(string user) => new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["user"] = user, ["host"] = ProcessOwner.Current.Host,
+            ["pid"] = ProcessOwner.Current.Pid.ToString(CultureInfo.InvariantCulture), ["processStart"] = ProcessOwner.Current.StartMs.ToString(CultureInfo.InvariantCulture),
+        };
 
         private static void Finish(RoleSwitchContext c, string runId, StepReport sr, StepStatus status, string message, Dictionary<string, string> data)
         {
@@ -187,9 +498,9 @@ namespace BackPak.Core.Procedures
             c.Journal.Append(runId, rec);
         }
 
-        private static bool SafeIsDone(Func<RoleSwitchContext, Dictionary<string, string>, bool> isDone, RoleSwitchContext c, Dictionary<string, string> data)
+        private static bool SafeIsDone(Func<RoleSwitchContext, Dictionary<string, string>, bool> isDone, RoleSwitchContext c, Dictionary<string, string> data, string runId)
         {
-            try { return isDone(c, data); }
+            try { using (StoreFence.Enter(runId)) return isDone(c, data); }
             catch (BackPakException) { return false; }
         }
 
@@ -198,7 +509,27 @@ namespace BackPak.Core.Procedures
         private static JournalRecord Record(string type, string? step, string? status, string? message) =>
             new JournalRecord { At = DateTime.UtcNow, Type = type, Step = step, Status = status, Message = message };
 
-        private static BackPakException NoRun(string runId) => new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
-            $"No switch run {runId} in the journal.", runId, "Get-BPRoleSwitchRun lists the runs.", stopsInvocation: true);
+        private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+        private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+        internal static BackPakException InProgress(RunLock l, string dataStore, string what) => new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
+            $"Run {l.RunId} of a switch of {NonEmpty(l.DataStore) ?? dataStore} ({l.Primary} -> {l.Secondary}) is not finished: {what}." +
+            (l.Owner != null ? $" It was last run by {l.Owner}." : ""), l.RunId,
+            $"Resume it (Invoke-BPRoleSwitch -Resume {l.RunId}) or abandon it (Stop-BPRoleSwitchRun -RunId {l.RunId} -Reason <why>).", stopsInvocation: true);
+
+        private static BackPakException NoRun(string runId, IRunJournalStore journal) => new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
+            $"No switch run {runId} in the journals of {journal.Location}.", runId, "Get-BPRoleSwitchRun lists the runs.", stopsInvocation: true);
+
+        private static BackPakException Completed(string runId) => new BackPakException(ErrorIds.SwitchRunCompleted, BackPakErrorCategory.InvalidOperation,
+            $"Run {runId} is already completed.", runId, "Nothing to resume; Get-BPRoleSwitchRun shows its report.", stopsInvocation: true);
+
+        private static BackPakException Abandoned(RunFacts f) => new BackPakException(ErrorIds.SwitchRunAbandoned, BackPakErrorCategory.InvalidOperation,
+            $"Run {f.RunId} was abandoned ({f.Records.LastOrDefault(r => r.Type == "end")?.Message}): it cannot be resumed.", f.RunId,
+            $"Start a new switch once the store is ready (Test-BPRoleSwitch {NonEmpty(f.DataStore) ?? "<data store>"} -Primary <node> -Secondary <node>).", stopsInvocation: true);
+
+        private static BackPakException Damaged(RunFacts f) => new BackPakException(ErrorIds.SwitchJournalDamaged, BackPakErrorCategory.InvalidData,
+            $"The journal of run {f.RunId} is damaged ({f.Damage}): it cannot be resumed safely.", f.RunId,
+            $"Abandon it: Stop-BPRoleSwitchRun -RunId {f.RunId} -Reason <why> releases {NonEmpty(f.DataStore) ?? "its data store"} and says how each side stands; then start a new switch.",
+            stopsInvocation: true);
     }
 }

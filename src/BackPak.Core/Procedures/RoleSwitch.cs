@@ -33,7 +33,32 @@ namespace BackPak.Core.Procedures
         public string Detail { get; init; } = "";
         /// <summary>The rule or page behind the check.</summary>
         public string Source { get; init; } = "";
+        /// <summary>
+        /// True for a precondition nothing in the run can bring about: when it fails, Invoke-BPRoleSwitch refuses to
+        /// start. The others (running backups, pending exports, replication) are waited for or checked again by a step.
+        /// </summary>
+        public bool BlocksStart { get; init; }
         public override string ToString() => (Passed ? "PASS " : "FAIL ") + Name + ": " + Detail;
+    }
+
+    /// <summary>How one side of a switch stands: what an operator needs to know after a run stopped half way.</summary>
+    public sealed class RoleSwitchSide
+    {
+        public string Node { get; init; } = "";
+        public string DataStore { get; init; } = "";
+        /// <summary>False when the side could not be read (not connected, or its store is gone).</summary>
+        public bool Known { get; init; }
+        public DomainAccess DomainAccess { get; init; }
+        public bool ExportSuspended { get; init; }
+        public int PendingUpdates { get; init; }
+        /// <summary>Where this side exports to (used while it is PRIMARY).</summary>
+        public string? ExportStagingArea { get; init; }
+        /// <summary>Where this side imports from (used while it is SECONDARY).</summary>
+        public string? ImportStagingArea { get; init; }
+        public string? Problem { get; init; }
+        public override string ToString() => !Known ? $"{Node}: unknown ({Problem})"
+            : $"{Node}: {DataStore} {DomainAccess.ToString().ToUpperInvariant()}, export {(ExportSuspended ? "suspended" : "active")}" +
+              (PendingUpdates > 0 ? $" ({PendingUpdates} update(s) held)" : "") + $", exports to {ExportStagingArea ?? "(none)"}, imports from {ImportStagingArea ?? "(none)"}";
     }
 
     /// <summary>A switch run: its steps, their status and times, and how it ended. ConvertTo-Json makes it a change record.</summary>
@@ -51,6 +76,12 @@ namespace BackPak.Core.Procedures
         public string? FailedStep { get; set; }
         public string? Message { get; set; }
         public int Resumes { get; set; }
+        /// <summary>Why the run was abandoned (Stop-BPRoleSwitchRun -Reason), or null.</summary>
+        public string? Reason { get; set; }
+        /// <summary>Where the run's journal lives (a lab folder): the run is resumed or stopped there.</summary>
+        public string? Location { get; set; }
+        /// <summary>How each side stands, when the run was abandoned.</summary>
+        public List<RoleSwitchSide>? Sides { get; set; }
         public TimeSpan? Duration => Ended.HasValue ? Ended - Started : null;
         public override string ToString() => $"{RunId} {DataStore} {Primary}->{Secondary} {Status}";
     }
@@ -114,25 +145,36 @@ namespace BackPak.Core.Procedures
                 new Step
                 {
                     Info = Info("wait-backups", $"Wait until no backup runs on the volumes of {ds}", p, StepKind.Wait, "CS p41 (step 1)"),
-                    Run = (c, j) => WaitFor(c, () => RunningBackups(c.Primary, ds) == 0,
-                        () => $"{RunningBackups(c.Primary, ds)} backup(s) still write volumes of {ds} on {p}") ?? "no backup runs",
+                    Run = (c, j) => WaitFor(c, () => RunningBackups(c.Primary, ds) == 0, () => BackupsStillRunning(c.Primary, ds)) ?? "no backup runs",
                     IsDone = (c, j) => RunningBackups(c.Primary, ds) == 0,
                 },
                 new Step
                 {
                     Info = Info("drain-exports", "Check the Export Status and wait for pending export updates to complete", p, StepKind.Wait, "seed (step 2)"),
-                    Run = (c, j) => WaitFor(c, () => Drained(c.Primary.GetExportStatus(ds)),
-                        () => { var st = c.Primary.GetExportStatus(ds); return $"{st.PendingCount} update(s) pending" + (st.Running ? ", an export running" : "") + (st.StagingReachable ? "" : ", staging area unreachable"); }) ?? "no export pending or running",
-                    IsDone = (c, j) => j.ContainsKey("fullExportAt") || Drained(c.Primary.GetExportStatus(ds)),
+                    Run = (c, j) =>
+                    {
+                        // Held updates go out now rather than at the next retry of the EMS Extractor: a manual export
+                        // update, as the Export Status page offers [CS p16]. One that cannot run now is waited for.
+                        var st = c.Primary.GetExportStatus(ds);
+                        if (st.PendingCount > 0 && st.StagingReachable && !st.Running && !st.Suspended)
+                            try { c.Primary.StartExport(ds, SyncType.Update, c.User); }
+                            catch (BackPakException e) when (e.ErrorId == ErrorIds.SyncInProgress || e.ErrorId == ErrorIds.StagingUnreachable) { }
+                        return WaitFor(c, () => Drained(c.Primary.GetExportStatus(ds), "drain-exports"),
+                            () => { var now = c.Primary.GetExportStatus(ds); return $"{now.PendingCount} update(s) pending" + (now.Running ? ", an export running" : ""); }) ?? "no export pending or running";
+                    },
+                    IsDone = (c, j) => j.ContainsKey("fullExportAt") || Drained(c.Primary.GetExportStatus(ds), null),
                 },
                 new Step
                 {
                     Info = Info("final-full-export", $"Last FULL export of {ds} to the staging area on {s}", p, StepKind.Action, "inferred (CS p8, p15)"),
                     Run = (c, j) =>
                     {
+                        // Done again after a change was found (see check-replication): exports this run suspended go on first.
+                        if (j.ContainsKey("exportSuspendedByRun") && c.Primary.GetExportStatus(ds).Suspended) c.Primary.SetExportSuspended(ds, false, c.User);
                         var run = c.Primary.StartExport(ds, SyncType.Full, c.User);
                         if (run.Result != SyncResult.Completed) throw Failed("final-full-export", run.Error ?? "the full export did not complete");
                         j["fullExportAt"] = Stamp(run.Started);
+                        j["fullExportVolumes"] = run.Volumes.ToString(CultureInfo.InvariantCulture);
                         return $"{run.Volumes} volume(s), {run.Entries} entr(y/ies) exported";
                     },
                     IsDone = (c, j) => j.TryGetValue("fullExportAt", out var at) && c.Primary.GetExportStatus(ds).LastFullExport is { Result: SyncResult.Completed } r && r.Started >= Parse(at),
@@ -140,7 +182,7 @@ namespace BackPak.Core.Procedures
                 new Step
                 {
                     Info = Info("stop-export", $"Stop all catalog export activities of {ds}", p, StepKind.Action, "seed (step 2)"),
-                    Run = (c, j) => { c.Primary.SetExportSuspended(ds, true, c.User); return "export suspended"; },
+                    Run = (c, j) => { c.Primary.SetExportSuspended(ds, true, c.User); j["exportSuspendedByRun"] = "1"; return "export suspended"; },
                     IsDone = (c, j) => c.Primary.GetExportStatus(ds).Suspended,
                 },
                 new Step
@@ -161,6 +203,7 @@ namespace BackPak.Core.Procedures
                     Info = Info("check-replication", "Check that storage and key replication have caught up", p + " " + s, StepKind.Check, "CS p41"),
                     Run = (c, j) =>
                     {
+                        VerifyUnchanged(c, j, "check-replication");
                         foreach (var link in new[] { c.StorageLink, c.KeyLink })
                             if (link != null && (!link.Healthy || !link.CaughtUp)) throw Failed("check-replication", $"{link.Kind} replication {link.Name} is {(link.Healthy ? "behind" : "not healthy")}");
                         if (c.StorageLink == null || c.KeyLink == null) throw new AwaitOperator("Confirm that storage replication and key replication have caught up with the last backups and keys.");
@@ -176,6 +219,11 @@ namespace BackPak.Core.Procedures
                     Info = Info("demote-primary", $"Change {ds} on {p} from PRIMARY to SECONDARY", p, StepKind.Action, "CS p14; demote before promote: inferred"),
                     Run = (c, j) =>
                     {
+                        // A SECONDARY store never takes a backup: one running now must end first (it was started
+                        // outside BackPak's control, since the fence refuses new ones), and nothing may have
+                        // changed since the last FULL export, or the new PRIMARY would not know it.
+                        WaitFor(c, () => RunningBackups(c.Primary, ds) == 0, () => BackupsStillRunning(c.Primary, ds));
+                        VerifyUnchanged(c, j, "demote-primary");
                         var st = c.Primary.GetExportStatus(ds);
                         j["checkDelay"] = ((long)st.ExportCheckDelay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                         j["fullFrequency"] = st.FullExportFrequency.HasValue ? ((long)st.FullExportFrequency.Value.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "0";
@@ -286,33 +334,25 @@ namespace BackPak.Core.Procedures
             IsDone = (c, j) => link(c) is { } l && c.SecondarySite != null && string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase),
         };
 
+        /// <summary>Every precondition of the switch, checked now (Test-BPRoleSwitch): the ones that block a start first.</summary>
         public static IReadOnlyList<RoleSwitchCheck> Test(RoleSwitchContext c)
         {
+            var checks = new List<RoleSwitchCheck>(StartChecks(c));
             string ds = c.DataStore, p = c.Primary.Node, s = c.Secondary.Node;
-            var checks = new List<RoleSwitchCheck>();
+            if (c.Primary.GetDataStores(ds).Count == 0 || c.Secondary.GetDataStores(ds).Count == 0) return checks;
             void Add(string name, string node, bool ok, string detail, string source) =>
                 checks.Add(new RoleSwitchCheck { Name = name, Node = node, Passed = ok, Detail = detail, Source = source });
 
-            var pStore = c.Primary.GetDataStores(ds).FirstOrDefault();
-            var sStore = c.Secondary.GetDataStores(ds).FirstOrDefault();
-            Add("roles", p + " " + s, pStore?.DomainAccess == DomainAccess.Primary && sStore?.DomainAccess == DomainAccess.Secondary,
-                $"{ds} is {pStore?.DomainAccess.ToString().ToUpperInvariant() ?? "missing"} on {p} and {sStore?.DomainAccess.ToString().ToUpperInvariant() ?? "missing"} on {s}", "CS p41");
-            if (pStore == null || sStore == null) return checks;
-
             int running = RunningBackups(c.Primary, ds);
-            Add("backups idle", p, running == 0, running == 0 ? "no backup writes a volume of " + ds : $"{running} backup(s) running (the switch waits for them)", "CS p41");
+            Add("backups idle", p, running == 0, running == 0 ? "no backup writes a volume of " + ds : BackupsStillRunning(c.Primary, ds) + " (the switch waits for them)", "CS p41");
             var ex = c.Primary.GetExportStatus(ds);
-            Add("exports drained", p, Drained(ex), Drained(ex) ? "nothing pending or running" : $"{ex.PendingCount} update(s) pending{(ex.Running ? ", an export running" : "")} (the switch waits for them)", "seed");
+            bool drained = Drained(ex, null);
+            Add("exports drained", p, drained, drained ? "nothing pending or running" : $"{ex.PendingCount} update(s) pending{(ex.Running ? ", an export running" : "")} (the switch waits for them)", "seed");
             Add("staging reachable", p, ex.StagingReachable, ex.StagingArea == null ? "no staging area set" : ex.StagingArea + (ex.StagingReachable ? " reachable" : " NOT reachable"), "CS p7");
             string newStaging = p + ".$BPSTAGE." + ds;
             long? free = c.Primary.GetStagingFreeBytes(newStaging);
             Add("staging space", p, free == null || free.Value >= MinStagingBytes,
                 free == null ? "free space unknown" : $"{free.Value / 1048576} MiB free for {newStaging} (at least {MinStagingBytes / 1048576} MiB wanted, inferred)", "CS p41");
-            var kp = c.Primary.GetKeyManagerIds();
-            var ks = c.Secondary.GetKeyManagerIds();
-            var common = kp.Intersect(ks, StringComparer.OrdinalIgnoreCase).ToList();
-            Add("key manager id", p + " " + s, common.Count > 0 || kp.Count == 0,
-                common.Count > 0 ? "same BackPak id on both sides: " + string.Join(", ", common) : $"{p}: {string.Join(", ", kp)}; {s}: {string.Join(", ", ks)}", "CS p6, R15");
             foreach (var link in new[] { ("storage replication", c.StorageLink), ("key replication", c.KeyLink) })
                 Add(link.Item1, p + " " + s, link.Item2 == null || (link.Item2.Healthy && link.Item2.CaughtUp),
                     link.Item2 == null ? "no facility connected: the operator checks and reverses it by hand"
@@ -324,15 +364,137 @@ namespace BackPak.Core.Procedures
             int heldP = sample.Count(l => c.Primary.GetCatalogEntries(l).Any(e => e.Catalog == CatalogKind.DsmTc));
             Add("both DSM/TC sides hold the store", p + " " + s, vs > 0 && held == heldP,
                 $"{vp} volume(s) on {p}, {vs} on {s}; of {sample.Count} sampled, {heldP} have DSM/TC entries on {p} and {held} on {s}", "CS p41");
-            Add("no shared search list", p + " " + s, c.Primary.DsmTcSearchList == null || c.Primary.DsmTcSearchList != c.Secondary.DsmTcSearchList,
-                $"{p}: {c.Primary.DsmTcSearchList ?? "?"}, {s}: {c.Secondary.DsmTcSearchList ?? "?"}", "R2");
-            var targets = c.Secondary.CheckImportTargets(ds);
-            Add("isolated catalogs", s, targets == null, targets?.Message ?? "dedicated VOLCAT/FILECAT exist and none is the MEDIADEFS default with node replacement", "R3, R4, R6");
             var shared = SharedLabels(c.Primary, c.Secondary, ds);
             Add("unique labels", p + " " + s, shared.Count == 0,
                 shared.Count == 0 ? "no label of " + ds + " is used elsewhere on either node" : $"{shared.Count} label(s) used twice, e.g. {string.Join(", ", shared.Take(5))}", "R1");
             return checks;
         }
+
+        /// <summary>
+        /// The preconditions nothing in a run can bring about, and that the fence keeps as they are once a run holds
+        /// the store: checked before a run is created, so a switch that cannot succeed leaves no run and no lock.
+        /// They are cheap (settings and counts), unlike the label and catalog samples of <see cref="Test"/>.
+        /// </summary>
+        public static IReadOnlyList<RoleSwitchCheck> StartChecks(RoleSwitchContext c)
+        {
+            string ds = c.DataStore, p = c.Primary.Node, s = c.Secondary.Node;
+            var checks = new List<RoleSwitchCheck>();
+            void Add(string name, string node, bool ok, string detail, string source) =>
+                checks.Add(new RoleSwitchCheck { Name = name, Node = node, Passed = ok, Detail = detail, Source = source, BlocksStart = true });
+
+            var pStore = c.Primary.GetDataStores(ds).FirstOrDefault();
+            var sStore = c.Secondary.GetDataStores(ds).FirstOrDefault();
+            Add("roles", p + " " + s, pStore?.DomainAccess == DomainAccess.Primary && sStore?.DomainAccess == DomainAccess.Secondary,
+                $"{ds} is {Describe(pStore)} on {p} and {Describe(sStore)} on {s}", "CS p41");
+            if (pStore == null || sStore == null) return checks;
+
+            var ex = c.Primary.GetExportStatus(ds);
+            Add("export settings", p, ex.StagingArea != null && !ex.Suspended,
+                ex.StagingArea == null ? $"{ds} on {p} has no staging area to export to"
+                : ex.Suspended ? $"catalog export of {ds} on {p} is suspended{(ex.PendingCount > 0 ? $" with {ex.PendingCount} update(s) held" : "")}: resume it first (Resume-BPCatalogExport {ds} -Domain '{p}')"
+                : $"{ds} on {p} exports to {ex.StagingArea}", "seed, CS p20");
+            var im = c.Secondary.GetImportStatus(ds);
+            Add("import settings", s, im.StagingArea != null, im.StagingArea == null ? $"{ds} on {s} has no staging area to import from" : $"{ds} on {s} imports from {im.StagingArea}", "CS p15");
+            var kp = c.Primary.GetKeyManagerIds();
+            var ks = c.Secondary.GetKeyManagerIds();
+            var common = kp.Intersect(ks, StringComparer.OrdinalIgnoreCase).ToList();
+            Add("key manager id", p + " " + s, common.Count > 0 || kp.Count == 0,
+                common.Count > 0 ? "same BackPak id on both sides: " + string.Join(", ", common) : $"{p}: {string.Join(", ", kp)}; {s}: {string.Join(", ", ks)}", "CS p6, R15");
+            Add("no shared search list", p + " " + s, c.Primary.DsmTcSearchList == null || c.Primary.DsmTcSearchList != c.Secondary.DsmTcSearchList,
+                $"{p}: {c.Primary.DsmTcSearchList ?? "?"}, {s}: {c.Secondary.DsmTcSearchList ?? "?"}", "R2");
+            var targets = c.Secondary.CheckImportTargets(ds);
+            Add("isolated catalogs", s, targets == null, targets?.Message ?? "dedicated VOLCAT/FILECAT exist and none is the MEDIADEFS default with node replacement", "R3, R4, R6");
+            var removing = c.Primary.GetRemovalsInProgress(ds).Select(l => (Node: p, Label: l)).Concat(c.Secondary.GetRemovalsInProgress(ds).Select(l => (Node: s, Label: l))).ToList();
+            Add("no removal in progress", p + " " + s, removing.Count == 0,
+                removing.Count == 0 ? "no volume of " + ds + " is claimed by a removal" : RemovalsText(ds, removing), "CS p41");
+            return checks;
+        }
+
+        /// <summary>
+        /// Refuses a new run whose start checks fail, before anything is written: the wrong direction names the right
+        /// one; a removal that is not finished says how to finish it; anything else lists what failed.
+        /// </summary>
+        public static void RequireStart(RoleSwitchContext c)
+        {
+            var checks = StartChecks(c);
+            string ds = c.DataStore, p = c.Primary.Node, s = c.Secondary.Node;
+            var pAccess = Access(c.Primary, ds);
+            var sAccess = Access(c.Secondary, ds);
+            if (pAccess == DomainAccess.Secondary && sAccess == DomainAccess.Primary)
+                throw new BackPakException(ErrorIds.SwitchWrongDirection, BackPakErrorCategory.InvalidArgument,
+                    $"{ds} is PRIMARY on {s} and SECONDARY on {p}: switch it with -Primary '{s}' -Secondary '{p}'. Nothing was started.", ds,
+                    $"Invoke-BPRoleSwitch -DataStore {ds} -Primary '{s}' -Secondary '{p}' (-Primary is the side that is PRIMARY now).", stopsInvocation: true);
+            var removal = checks.FirstOrDefault(x => x.Name == "no removal in progress" && !x.Passed);
+            if (removal != null)
+                throw new BackPakException(ErrorIds.RemovalUnfinished, BackPakErrorCategory.InvalidOperation,
+                    $"The switch of {ds} from {p} to {s} cannot start: {removal.Detail}. Nothing was started.", ds,
+                    "Wait for a running removal to end; run an interrupted one again (the same Remove-BPVolume takes it over and finishes it). Then start the switch.", stopsInvocation: true);
+            var failed = checks.Where(x => !x.Passed).ToList();
+            if (failed.Count > 0)
+                throw new BackPakException(ErrorIds.SwitchPreconditionFailed, BackPakErrorCategory.InvalidOperation,
+                    $"The switch of {ds} from {p} to {s} cannot start: {string.Join("; ", failed.Select(x => x.Name + ": " + x.Detail))}. Nothing was started.", ds,
+                    $"Fix these first (Test-BPRoleSwitch {ds} -Primary '{p}' -Secondary '{s}' lists every check), then start the switch.", stopsInvocation: true);
+        }
+
+        /// <summary>How a side of a switch stands now.</summary>
+        public static RoleSwitchSide Side(IBackPakDomain d, string ds)
+        {
+            try
+            {
+                var store = d.GetDataStores(ds).FirstOrDefault();
+                if (store == null) return new RoleSwitchSide { Node = d.Node, DataStore = ds, Problem = $"{ds} does not exist on {d.Node}" };
+                var ex = d.GetExportStatus(ds);
+                var im = d.GetImportStatus(ds);
+                return new RoleSwitchSide
+                {
+                    Node = d.Node, DataStore = ds, Known = true, DomainAccess = store.DomainAccess, ExportSuspended = ex.Suspended,
+                    PendingUpdates = ex.PendingCount, ExportStagingArea = ex.StagingArea, ImportStagingArea = im.StagingArea,
+                };
+            }
+            catch (BackPakException e) { return new RoleSwitchSide { Node = d.Node, DataStore = ds, Problem = e.Message }; }
+        }
+
+        /// <summary>
+        /// What an operator should do after abandoning a run, from how the sides stand: one PRIMARY side whose exports
+        /// run to the other side's staging area, and a SECONDARY side that imports from there.
+        /// </summary>
+        public static string NextSteps(string ds, string primary, string secondary, IReadOnlyList<RoleSwitchSide> sides)
+        {
+            var say = new List<string>();
+            var known = sides.Where(x => x.Known).ToList();
+            foreach (var x in sides.Where(x => !x.Known)) say.Add($"{x.Node} could not be read ({x.Problem}): check it before anything else.");
+            var primaries = known.Where(x => x.DomainAccess == DomainAccess.Primary).ToList();
+            if (primaries.Count == 0 && known.Count > 0)
+                say.Add($"No side is PRIMARY, so no backup can run. Make {primary} PRIMARY again (it was, and its catalog is complete): " +
+                        $"Set-BPDataStore {ds} -Domain '{primary}' -DomainAccess Primary.");
+            else if (primaries.Count > 1)
+                say.Add($"{ds} is PRIMARY on {string.Join(" and ", primaries.Select(x => x.Node))}: set the one that should not take backups SECONDARY (Set-BPDataStore {ds} -Domain '<node>' -DomainAccess Secondary).");
+            var main = primaries.Count == 1 ? primaries[0] : null;
+            string newPrimary = main?.Node ?? primary;
+            if (main != null)
+            {
+                say.Add($"{ds} is PRIMARY on {main.Node}: backups run there.");
+                var other = known.FirstOrDefault(x => x.Node != main.Node);
+                string staging = (other?.Node ?? (main.Node == primary ? secondary : primary)) + ".$BPSTAGE." + ds;
+                if (main.ExportStagingArea == null || main.ExportStagingArea.StartsWith(main.Node + ".", StringComparison.OrdinalIgnoreCase))
+                    say.Add($"Its exports do not go to the other side: Set-BPDataStore {ds} -Domain '{main.Node}' -StagingArea '{staging}'.");
+                if (main.ExportSuspended)
+                    say.Add($"Its catalog export is suspended{(main.PendingUpdates > 0 ? $" with {main.PendingUpdates} update(s) held" : "")}: Resume-BPCatalogExport {ds} -Domain '{main.Node}'.");
+                if (other != null && other.DomainAccess == DomainAccess.Secondary && !string.Equals(other.ImportStagingArea, main.ExportStagingArea, StringComparison.OrdinalIgnoreCase))
+                    say.Add($"{other.Node} imports from {other.ImportStagingArea ?? "no staging area"}, not from where {main.Node} exports: Set-BPDataStore {ds} -Domain '{other.Node}' -StagingArea '{main.ExportStagingArea ?? staging}'.");
+            }
+            foreach (var x in known.Where(x => x.DomainAccess != DomainAccess.Primary && x.ExportSuspended))
+                say.Add($"{x.Node} keeps a suspended export flag; it does nothing while {ds} is SECONDARY there (Resume-BPCatalogExport {ds} -Domain '{x.Node}' clears it).");
+            say.Add($"Storage and key replication must flow from {newPrimary}'s site: check their direction with their own tools.");
+            say.Add($"Then check the store (Test-BPRoleSwitch) and start a new switch when it is ready.");
+            return string.Join(" ", say);
+        }
+
+        internal static string RemovalsText(string ds, IReadOnlyList<(string Node, string Label)> removing) =>
+            string.Join("; ", removing.GroupBy(x => x.Node).Select(g =>
+                $"{g.Count()} volume(s) of {ds} on {g.Key} are claimed by a removal that is not finished ({string.Join(", ", g.Take(10).Select(x => x.Label))}{(g.Count() > 10 ? ", ..." : "")})"));
+
+        private static string Describe(DataStore? store) => store?.DomainAccess.ToString().ToUpperInvariant() ?? "missing";
 
         /// <summary>Labels of the store that another store on either node also uses (R1), found by one merge of sorted streams.</summary>
         private static List<string> SharedLabels(IBackPakDomain p, IBackPakDomain s, string ds)
@@ -346,7 +508,74 @@ namespace BackPak.Core.Procedures
         }
 
         private static int RunningBackups(IBackPakDomain d, string ds) => (int)d.CountVolumes(new VolumeQuery { DataStore = ds, BackupRunning = true });
-        private static bool Drained(ExportStatus st) => !st.Running && (st.PendingCount == 0 || st.State == ExportState.NotPrimary);
+
+        /// <summary>"backups still write 0AB1C2, 0AB1C3 of DS01 on \A": the volumes, named.</summary>
+        private static string BackupsStillRunning(IBackPakDomain d, string ds)
+        {
+            var labels = d.GetVolumes(new VolumeQuery { DataStore = ds, BackupRunning = true }).Select(v => v.Label).ToList();
+            return labels.Count == 0 ? "no backup runs"
+                : $"backups still write {labels.Count} volume(s) of {ds} on {d.Node}: {string.Join(", ", labels.Take(10))}{(labels.Count > 10 ? ", ..." : "")}";
+        }
+
+        /// <summary>
+        /// Whether nothing is left to export. With <paramref name="failFastStep"/>, a state nothing will drain stops the
+        /// wait at once with its cause instead of waiting out the timeout: the staging area cannot be reached, or
+        /// exports are suspended, while updates are held.
+        /// </summary>
+        private static bool Drained(ExportStatus st, string? failFastStep)
+        {
+            if (!st.Running && (st.PendingCount == 0 || st.State == ExportState.NotPrimary)) return true;
+            if (failFastStep != null && st.PendingCount > 0 && st.State != ExportState.NotPrimary)
+            {
+                if (!st.StagingReachable)
+                {
+                    string cause = st.Pending.Select(x => x.LastError).FirstOrDefault(e => e != null) ?? $"the staging area {st.StagingArea ?? "(none)"} cannot be reached";
+                    throw new BackPakException(ErrorIds.StagingUnreachable, BackPakErrorCategory.ConnectionError,
+                        $"{st.PendingCount} update(s) of {st.DataStore} on {st.Node} cannot reach the staging area {st.StagingArea}, so they cannot drain: {cause}", failFastStep,
+                        "Restore the link to the staging area, then resume the run.");
+                }
+                if (st.Suspended)
+                    throw new BackPakException(ErrorIds.ExportSuspended, BackPakErrorCategory.InvalidOperation,
+                        $"Catalog export of {st.DataStore} on {st.Node} is suspended with {st.PendingCount} update(s) held, so they cannot drain.", failFastStep,
+                        "Abandon the run (Stop-BPRoleSwitchRun), resume exports (Resume-BPCatalogExport), then start the switch again.");
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Nothing of the store may change on the PRIMARY side between its last FULL export and its demotion: the new
+        /// PRIMARY knows only what that export carried. The fence refuses every change made through BackPak; this
+        /// catches what the fence cannot see (a tape application writing a volume). A change found sends the run back
+        /// to the FULL export and import: the step fails, and resuming redoes them.
+        /// </summary>
+        private static void VerifyUnchanged(RoleSwitchContext c, Dictionary<string, string> j, string step)
+        {
+            if (!j.TryGetValue("fullExportAt", out var at)) return;
+            string ds = c.DataStore, p = c.Primary.Node;
+            var since = Parse(at);
+            var written = c.Primary.GetVolumes(new VolumeQuery { DataStore = ds, UpdatedSince = since }).Select(v => v.Label).ToList();
+            var raised = c.Primary.GetExportStatus(ds).Pending.Where(x => x.Raised >= since).Select(x => x.Label).ToList();
+            long now = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds });
+            long exported = j.TryGetValue("fullExportVolumes", out var n) ? long.Parse(n, CultureInfo.InvariantCulture) : now;
+            var changed = written.Union(raised, StringComparer.Ordinal).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            if (changed.Count == 0 && now == exported) return;
+            var what = new List<string>();
+            if (changed.Count > 0) what.Add($"{changed.Count} volume(s) written, loaded or claimed ({string.Join(", ", changed.Take(10))}{(changed.Count > 10 ? ", ..." : "")})");
+            if (now != exported) what.Add($"{now} volume(s) now against {exported} exported");
+            bool reversed = step == "demote-primary";
+            throw new Redo(new[] { "final-full-export", "stop-export", "final-full-import", "check-replication" }, new[] { "fullExportAt", "fullExportVolumes", "fullImportAt" },
+                $"{ds} changed on {p} since its last FULL export ({since:yyyy-MM-dd HH:mm:ss} UTC): {string.Join("; ", what)}. {c.Secondary.Node} would not know it." +
+                (reversed ? " Replication was already reversed: check that the images of these volumes reached the other site." : "") +
+                " Resuming the run exports and imports again; stop whatever writes the store first.");
+        }
+
+        /// <summary>Thrown by a step that found the work of earlier steps undone: the run fails, and a resume redoes those steps.</summary>
+        internal sealed class Redo : Exception
+        {
+            public Redo(IReadOnlyList<string> steps, IReadOnlyList<string> clear, string why) : base(why) { Steps = steps; Clear = clear; }
+            public IReadOnlyList<string> Steps { get; }
+            public IReadOnlyList<string> Clear { get; }
+        }
         private static DomainAccess Access(IBackPakDomain d, string ds) => d.GetDataStores(ds).FirstOrDefault()?.DomainAccess ?? DomainAccess.Unknown;
 
         private static DataStoreSettings ExportSettings(Dictionary<string, string> j) => new DataStoreSettings

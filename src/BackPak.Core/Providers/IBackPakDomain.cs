@@ -55,6 +55,12 @@ namespace BackPak.Core.Providers
         /// </summary>
         IEnumerable<VolumeRemovalResult> RemoveVolumes(IReadOnlyList<string> labels, VolumeRemovalOptions options);
 
+        /// <summary>
+        /// Labels of the store's volumes claimed by a removal that has not finished (running, or interrupted and
+        /// waiting to be taken over). Serialized with removal claims: a claim made before this call is seen by it.
+        /// </summary>
+        IReadOnlyList<string> GetRemovalsInProgress(string dataStore);
+
         /// <summary>Removes an empty volume group; refuses (VolumeGroupNotEmpty) while it has volumes.</summary>
         void RemoveVolumeGroup(string name, string user);
 

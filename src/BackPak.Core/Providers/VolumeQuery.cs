@@ -21,5 +21,7 @@ namespace BackPak.Core.Providers
         public bool? BackupRunning { get; init; }
         /// <summary>Only volumes whose encryption key has this Media Key Name.</summary>
         public string? MediaKeyName { get; init; }
+        /// <summary>Only volumes whose catalog entry changed at or after this time (written, loaded, claimed, status changed).</summary>
+        public System.DateTime? UpdatedSince { get; init; }
     }
 }

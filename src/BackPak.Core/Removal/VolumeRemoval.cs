@@ -96,10 +96,14 @@ namespace BackPak.Core.Removal
             _ => (false, CatalogKind.None),
         };
 
-        /// <summary>Why this volume may not be deleted now, or null. Nothing is changed by asking.</summary>
-        public static BackPakException? Refusal(Volume v, DateTime now, VolumeRemovalOptions options)
+        /// <summary>
+        /// Why this volume may not be deleted now, or null. Nothing is changed by asking. <paramref name="ownClaim"/>:
+        /// the volume is claimed by the interrupted removal this one takes over, so its DELETE operation is not
+        /// another operation; every other rule is judged as it stands now, not as it stood at the claim.
+        /// </summary>
+        public static BackPakException? Refusal(Volume v, DateTime now, VolumeRemovalOptions options, bool ownClaim = false)
         {
-            if (v.CurrentOperation != null)
+            if (v.CurrentOperation != null && !(ownClaim && string.Equals(v.CurrentOperation, DeleteOperation, StringComparison.OrdinalIgnoreCase)))
             {
                 bool deleting = string.Equals(v.CurrentOperation, DeleteOperation, StringComparison.OrdinalIgnoreCase);
                 return new BackPakException(ErrorIds.VolumeBusy, BackPakErrorCategory.ResourceBusy,

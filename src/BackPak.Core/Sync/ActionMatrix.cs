@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 
@@ -42,6 +44,19 @@ namespace BackPak.Core.Sync
                     $"{Describe(action)} is rejected on data store {dataStore} on {node}: the store is INACTIVE (R12).",
                     dataStore, "Set the store ACTIVE (Set-BPDataStore -Status Active); operator-started exports and imports work while it is INACTIVE.");
             return null;
+        }
+
+        /// <summary>
+        /// Why a store may not leave PRIMARY now, or null: a backup running on one of its volumes would write a store
+        /// that no longer takes backups. The volumes are named so the operator knows what to wait for.
+        /// </summary>
+        public static BackPakException? AccessChangeRefusal(string dataStore, string node, DomainAccess from, DomainAccess to, IReadOnlyCollection<string> runningBackups)
+        {
+            if (from != DomainAccess.Primary || to == DomainAccess.Primary || runningBackups.Count == 0) return null;
+            return new BackPakException(ErrorIds.BackupsRunning, BackPakErrorCategory.ResourceBusy,
+                $"Data store {dataStore} on {node} cannot become {to.ToString().ToUpperInvariant()} while backups write {runningBackups.Count} of its volumes: " +
+                $"{string.Join(", ", runningBackups.Take(10))}{(runningBackups.Count > 10 ? ", ..." : "")}. A {to.ToString().ToUpperInvariant()} store takes no backup.",
+                dataStore, "Wait for these backups to end (Get-BPVolume -DataStore " + dataStore + " | Where-Object IsBackupRunning), then change the domain access.");
         }
 
         private static string Describe(StoreAction a) => a switch

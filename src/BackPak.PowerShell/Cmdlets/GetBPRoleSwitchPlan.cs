@@ -1,0 +1,17 @@
+using System.Management.Automation;
+using BackPak.Core.Procedures;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>The plan of a switch of roles: every step, where it runs, what kind it is and where it comes from.</summary>
+    [Cmdlet(VerbsCommon.Get, "BPRoleSwitchPlan")]
+    [OutputType(typeof(RoleSwitchPlan))]
+    public sealed class GetBPRoleSwitchPlanCommand : BPSwitchCmdlet
+    {
+        protected override void ProcessBackPakRecord()
+        {
+            var c = Context(); // the same checks of the arguments as a run
+            WriteObject(RoleSwitch.Plan(c.DataStore, c.Primary.Node, c.Secondary.Node));
+        }
+    }
+}

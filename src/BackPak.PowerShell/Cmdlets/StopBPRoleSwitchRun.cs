@@ -1,0 +1,56 @@
+using System;
+using System.Management.Automation;
+using BackPak.Core.Errors;
+using BackPak.Core.Procedures;
+
+namespace BackPak.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Abandons an unfinished switch run: records why, releases the data store (the fence of the run), and says how each
+    /// side is left and what to do next. Refused while the process running it lives. Works on a damaged journal.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Stop, "BPRoleSwitchRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(RoleSwitchReport))]
+    public sealed class StopBPRoleSwitchRunCommand : BPDomainCmdlet
+    {
+        /// <summary>The run to abandon; binds from Get-BPRoleSwitchRun.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string RunId { get; set; } = "";
+
+        /// <summary>Why the run is abandoned: recorded in its journal and the audit trail.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string Reason { get; set; } = "";
+
+        protected override void ProcessBackPakRecord()
+        {
+            try
+            {
+                string id = ProcedureRunner.RequireRunId(RunId);
+                var journal = SwitchContexts.FindRun(id, Domain);
+                var run = ProcedureRunner.Report(journal, id)!;
+                string store = run.DataStore.Length > 0 ? run.DataStore : "its data store";
+                string target = $"run {id}: switch of {store}" + (run.Primary.Length > 0 ? $" from {run.Primary} to {run.Secondary}" : "") + $" ({run.Status}) in {journal.Location}";
+                if (!ShouldProcess(target, $"Abandon the run and release {store} (it cannot be resumed afterwards)")) return;
+                var report = ProcedureRunner.Abandon(journal, id, Reason, Environment.UserName,
+                    (ds, p, s) => SwitchContexts.Sides(journal.Location, ds, p, s));
+                foreach (var side in report.Sides ?? new System.Collections.Generic.List<RoleSwitchSide>())
+                {
+                    try
+                    {
+                        SwitchContexts.Connection(journal.Location, side.Node).Domain.Audit("AbandonRoleSwitch", report.DataStore, "Done", $"run {id}: {Reason}", Environment.UserName);
+                    }
+                    catch (BackPakException) { } // a side that is not connected keeps no record of it; the journal does
+                }
+                WriteWarning(report.Message);
+                WriteObject(report);
+            }
+            catch (BackPakException e) when (e.StopsInvocation && MyInvocation.ExpectingInput)
+            {
+                // One piped run that cannot be abandoned does not stop the others.
+                WriteBackPakError(new BackPakException(e.ErrorId, e.Category, e.Message, e.Target, e.RecommendedAction, false, e));
+            }
+        }
+    }
+}

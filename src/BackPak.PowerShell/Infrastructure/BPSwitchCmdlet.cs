@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Procedures;
+using BackPak.Core.Text;
+
+namespace BackPak.PowerShell
+{
+    /// <summary>What Test-BPRoleSwitch and Get-BPRoleSwitchPlan take: the data store and the two connected domains.</summary>
+    public abstract class BPSwitchCmdlet : BPCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DataStoreCompleter))]
+        public string DataStore { get; set; } = "";
+
+        /// <summary>The domain whose store is PRIMARY now (a connection or a node name).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [DomainTransformation]
+        [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
+        public DomainConnection Primary { get; set; } = null!;
+
+        /// <summary>The domain whose store is SECONDARY now (a connection or a node name).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [DomainTransformation]
+        [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
+        public DomainConnection Secondary { get; set; } = null!;
+
+        protected RoleSwitchContext Context() => SwitchContexts.Build(DataStore, Primary, Secondary, TimeSpan.Zero, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The switch cmdlets' one place for: the context of a run (both domains of one provider location, their
+    /// replication links and the run journal), finding the journal that holds a run among the connected domains,
+    /// the connection of a node where a run lives, and how each side of a run stands.
+    /// </summary>
+    internal static class SwitchContexts
+    {
+        public static RoleSwitchContext Build(string dataStore, DomainConnection primary, DomainConnection secondary, TimeSpan timeout, CancellationToken cancel)
+        {
+            string ds = Names.NormalizeDataStore(dataStore);
+            foreach (var c in new[] { primary, secondary })
+                if (!c.IsOpen)
+                    throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
+                        $"The connection to {c.Node} was closed by Disconnect-BPDomain.", c, "Connect again with Connect-BPDomain.", stopsInvocation: true);
+            if (primary.Node == secondary.Node && primary.Location == secondary.Location)
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"-Primary and -Secondary are the same domain ({primary.Node}).", secondary.Node, "Give the two sides of the switch, e.g. -Primary '\\A' -Secondary '\\B'.", stopsInvocation: true);
+            if (primary.Location != secondary.Location)
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"-Primary {primary.Node} is in {primary.Location} and -Secondary {secondary.Node} in {secondary.Location}: the two sides of a switch replicate to each other, so they are of one estate.",
+                    secondary, "Give two domains of the same lab (Get-BPDomain lists the connections and where they are).", stopsInvocation: true);
+            var p = LabDomains.Require(primary.Domain);
+            var s = LabDomains.Require(secondary.Domain);
+            var lab = p.Lab;
+            return new RoleSwitchContext
+            {
+                DataStore = ds, Primary = p, Secondary = s, Journal = lab.RunJournal,
+                StorageLink = lab.ReplicationLink("STORAGE", ds), KeyLink = lab.ReplicationLink("KEYS", null),
+                SecondarySite = lab.SiteOf(s.Node), Timeout = timeout, Cancel = cancel, User = Environment.UserName,
+            };
+        }
+
+        /// <summary>The run journals of the connected domains (one per lab), or of one domain's.</summary>
+        public static IReadOnlyList<IRunJournalStore> Journals(DomainConnection? only)
+        {
+            var connections = only != null ? new[] { only } : DomainSessions.All.Where(c => c.IsOpen).ToArray();
+            return connections.Select(c => c.Domain).OfType<BackPak.Lab.LabDomain>().GroupBy(d => d.Location).Select(g => g.First().Lab.RunJournal).ToList();
+        }
+
+        /// <summary>The journal store that holds a run: the one of <paramref name="only"/>, else the one connected lab that has it.</summary>
+        public static IRunJournalStore FindRun(string runId, DomainConnection? only)
+        {
+            string id = ProcedureRunner.RequireRunId(runId);
+            var journals = Journals(only);
+            if (journals.Count == 0)
+            {
+                if (only != null) LabDomains.Require(only.Domain);
+                throw new BackPakException(ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
+                    "No BackPak domain is connected in this session: the journal of a run is found through a connected domain.", "default domain",
+                    "Connect one first: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
+            }
+            var holding = journals.Where(j => ProcedureRunner.Has(j, id)).ToList();
+            if (holding.Count == 1) return holding[0];
+            if (holding.Count > 1)
+                throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
+                    $"Run {id} is in the journals of {string.Join(" and ", holding.Select(j => j.Location))}: say which with -Domain.", id,
+                    "Add -Domain with a connection of the lab the run belongs to.", stopsInvocation: true);
+            throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
+                $"No switch run {id} in the journals of {string.Join(", ", journals.Select(j => j.Location))}.", id,
+                "Get-BPRoleSwitchRun lists the runs; a new switch is started without -Resume.", stopsInvocation: true);
+        }
+
+        /// <summary>The open connection of a node at a location, or a DomainNotConnected error saying what to connect.</summary>
+        public static DomainConnection Connection(string location, string node) =>
+            DomainSessions.All.FirstOrDefault(c => c.IsOpen && c.Location == location && string.Equals(c.Node, node, StringComparison.OrdinalIgnoreCase))
+            ?? throw new BackPakException(ErrorIds.DomainNotConnected, BackPakErrorCategory.ResourceUnavailable,
+                $"The run needs the domain on {node} of {location}, and it is not connected in this session.", node,
+                $"Connect it first: Connect-BPDomain -Lab '{location}' -Node '{node}'.", stopsInvocation: true);
+
+        /// <summary>How each side of a run stands: read through the session's connections, else through the lab itself.</summary>
+        public static IReadOnlyList<RoleSwitchSide> Sides(string location, string dataStore, params string[] nodes)
+        {
+            var sides = new List<RoleSwitchSide>();
+            foreach (var node in nodes.Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var c = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location && string.Equals(x.Node, node, StringComparison.OrdinalIgnoreCase));
+                if (c != null) { sides.Add(RoleSwitch.Side(c.Domain, dataStore)); continue; }
+                try
+                {
+                    using var d = BackPak.Lab.Lab.Open(location).OpenDomain(node);
+                    sides.Add(RoleSwitch.Side(d, dataStore));
+                }
+                catch (BackPakException e) { sides.Add(new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = e.Message }); }
+            }
+            return sides;
+        }
+    }
+}
