@@ -11,6 +11,7 @@ namespace BackPak.PowerShell
     {
         /// <summary>The domain to work on: a connection from Connect-BPDomain or the node name of one (e.g. '\B').</summary>
         [Parameter]
+        [Selection]
         [DomainTransformation]
         [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
         public DomainConnection? Domain { get; set; }
@@ -35,14 +36,38 @@ namespace BackPak.PowerShell
         protected IBackPakDomain BackPak => Connection.Domain;
 
         /// <summary>
-        /// The domain for an object that came down the pipeline from a given node: -Domain wins, else the connected
-        /// domain of that node, so objects read from \B are acted on in \B even when \A is the default.
+        /// The connection a piped object is acted on: the one it came from, and never another. An object read by a
+        /// provider carries its domain's identity (<paramref name="origin"/>) and is acted on in the open connection
+        /// with that identity, or refused (DomainNotConnected) when that connection is not open; one that carries only
+        /// a node name (a CSV row) goes to that node's connection; one that says nothing (a plain label) goes to -Domain
+        /// or the default. An explicit -Domain that contradicts where the object came from stops the whole command
+        /// before it changes anything (DomainMismatch): it is a mistake, not a choice between two places.
         /// </summary>
-        protected IBackPakDomain DomainOf(string node)
+        /// <param name="what">The object in the operator's words, e.g. "volume AB1234".</param>
+        protected DomainConnection ConnectionFor(DomainIdentity? origin, string? node, string what)
         {
-            if (Domain != null) return Connection.Domain;
-            var c = DomainSessions.FindByNode(Names.NormalizeNode(node)) ?? throw DomainSessions.NotConnected(node);
-            return c.Domain;
+            string? n = string.IsNullOrWhiteSpace(node) ? null : Names.NormalizeNode(node);
+            if (origin != null && n != null && !string.Equals(origin.Node, n, System.StringComparison.OrdinalIgnoreCase))
+                throw Mismatch(what, $"its Node says {n} but it was read from {origin}");
+            if (Domain != null)
+            {
+                var c = Connection;
+                if (origin != null && !origin.Equals(c.Identity))
+                    throw Mismatch(what, $"it was read from {origin}, but -Domain names {c.Identity}");
+                if (origin == null && n != null && !string.Equals(n, c.Node, System.StringComparison.OrdinalIgnoreCase))
+                    throw Mismatch(what, $"it names node {n}, but -Domain names {c.Identity}");
+                return c;
+            }
+            if (origin != null) return DomainSessions.Find(origin) ?? throw DomainSessions.NotConnected(origin, what);
+            if (n != null) return DomainSessions.FindByNode(n) ?? throw DomainSessions.NotConnected(n);
+            return Connection;
         }
+
+        private static BackPakException Mismatch(string what, string why) => new BackPakException(
+            ErrorIds.DomainMismatch, BackPakErrorCategory.InvalidArgument,
+            $"The piped {what} does not belong where this command would act: {why}. A piped object is acted on only in " +
+            "the domain it came from, so the command stopped before changing anything.", what,
+            "Leave out -Domain to act on each piped object where it came from, or read the objects from the domain you mean " +
+            "(for example Get-BPVolume -Domain '\\B' ... | Remove-BPVolume).", stopsInvocation: true);
     }
 }
