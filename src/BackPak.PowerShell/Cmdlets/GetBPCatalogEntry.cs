@@ -48,12 +48,12 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var v in InputObject)
                 {
-                    try { Emit(ConnectionFor(v.Origin, v.Node, "volume " + v.Label).Domain, v.Label); }
+                    try { Emit(ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v.Label); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
-            var domain = ConnectionFor(Origin, Node, "volume " + string.Join(", ", Label!)).Domain;
+            var domain = ConnectionFor(Origin, Node, "volume", Label).Domain;
             foreach (var l in Label!)
             {
                 try

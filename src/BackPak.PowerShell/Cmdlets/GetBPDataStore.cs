@@ -31,7 +31,7 @@ namespace BackPak.PowerShell.Cmdlets
         protected override void ProcessBackPakRecord()
         {
             // A piped volume or status names its store by the DataStore property: read where it came from.
-            var domain = ConnectionFor(Origin, Node, "data store " + string.Join(", ", Name ?? new string[0])).Domain;
+            var domain = ConnectionFor(Origin, Node, "data store", Name).Domain;
             WriteNamed(domain.GetDataStores(), Name, s => s.Name, Names.NormalizeDataStore, n => new BackPakException(
                 ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
                 $"Data store '{n}' does not exist in the domain of {domain.Node}.", n,

@@ -63,7 +63,7 @@ namespace BackPak.PowerShell.Cmdlets
         protected override void ProcessBackPakRecord()
         {
             // A piped object (a data store, a volume group, a CSV row) is read where it came from.
-            var domain = ConnectionFor(Origin, Node, Label != null ? "label " + string.Join(", ", Label) : DataStore != null ? "data store " + DataStore : "object").Domain;
+            var domain = ConnectionFor(Origin, Node, Label != null ? "label" : "data store", (object?)Label ?? DataStore).Domain;
             var patterns = new List<LabelPattern>();
             foreach (var l in Label ?? new string[0])
             {

@@ -43,12 +43,12 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var s in InputObject)
                 {
-                    try { WriteObject(ConnectionFor(s.Origin, s.Node, "data store " + s.Name).Domain.GetVolumeGroups(s.Name), true); }
+                    try { WriteObject(ConnectionFor(s.Origin, s.Node, "data store", s.Name).Domain.GetVolumeGroups(s.Name), true); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
-            var domain = ConnectionFor(Origin, Node, "data store " + DataStore).Domain;
+            var domain = ConnectionFor(Origin, Node, "data store", DataStore).Domain;
             string? store = DataStore == null ? null : Names.NormalizeDataStore(DataStore);
             WriteNamed(domain.GetVolumeGroups(store), Name, g => g.Name, Names.NormalizeVolumeGroup, n => new BackPakException(
                 ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,

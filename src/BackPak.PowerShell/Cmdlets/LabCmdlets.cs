@@ -79,8 +79,8 @@ namespace BackPak.PowerShell.Cmdlets
         {
             // Every item's domain is settled (a contradiction stops the command) before any backup is ended.
             var items = ParameterSetName == "Label"
-                ? Label!.Select(l => (ConnectionFor(Origin, Node, "volume " + l).Domain, l)).ToList()
-                : InputObject.Select(v => (ConnectionFor(v.Origin, v.Node, "volume " + v.Label).Domain, v.Label)).ToList();
+                ? Label!.Select(l => (ConnectionFor(Origin, Node, "volume", l).Domain, l)).ToList()
+                : InputObject.Select(v => (ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v.Label)).ToList();
             foreach (var (d, l) in items)
             {
                 try

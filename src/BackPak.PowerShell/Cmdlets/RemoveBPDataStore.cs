@@ -39,7 +39,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var s in InputObject)
                 {
-                    try { _targets.Add((ConnectionFor(s.Origin, s.Node, "data store " + s.Name).Domain, s)); }
+                    try { _targets.Add((ConnectionFor(s.Origin, s.Node, "data store", s.Name).Domain, s)); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;

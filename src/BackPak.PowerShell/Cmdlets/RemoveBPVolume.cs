@@ -65,13 +65,13 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var v in InputObject)
                 {
-                    try { Add(ConnectionFor(v.Origin, v.Node, "volume " + v.Label).Domain, v); }
+                    try { Add(ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
             var labels = Label!;
-            var domain = ConnectionFor(Origin, Node, "volume " + string.Join(", ", labels)).Domain;
+            var domain = ConnectionFor(Origin, Node, "volume", labels).Domain;
             string? store = DataStore == null ? null : Names.NormalizeDataStore(DataStore);
             if (!_asked.TryGetValue((domain, store), out var patterns)) _asked[(domain, store)] = patterns = new List<LabelPattern>();
             foreach (var l in labels)

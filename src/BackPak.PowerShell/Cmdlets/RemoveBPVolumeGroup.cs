@@ -36,7 +36,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var g in InputObject)
                 {
-                    try { _targets.Add((ConnectionFor(g.Origin, g.Node, "volume group " + g.Name).Domain, g)); }
+                    try { _targets.Add((ConnectionFor(g.Origin, g.Node, "volume group", g.Name).Domain, g)); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
@@ -43,25 +44,46 @@ namespace BackPak.PowerShell
         /// or the default. An explicit -Domain that contradicts where the object came from stops the whole command
         /// before it changes anything (DomainMismatch): it is a mistake, not a choice between two places.
         /// </summary>
-        /// <param name="what">The object in the operator's words, e.g. "volume AB1234".</param>
-        protected DomainConnection ConnectionFor(DomainIdentity? origin, string? node, string what)
+        /// <param name="kind">What the object is, in the operator's words ("volume", "data store").</param>
+        /// <param name="name">Its name or names, for the messages (only built when one is needed).</param>
+        protected DomainConnection ConnectionFor(DomainIdentity? origin, string? node, string kind, object? name)
         {
+            // The stream case: a provider stamps one identity instance per domain, so the connection found for the
+            // previous object is the one for this one (cost: a reference comparison per object).
+            if (origin != null && node != null && ReferenceEquals(origin, _lastOrigin) && _lastConnection!.IsOpen
+                && string.Equals(origin.Node, node, System.StringComparison.Ordinal))
+                return _lastConnection;
             string? n = string.IsNullOrWhiteSpace(node) ? null : Names.NormalizeNode(node);
             if (origin != null && n != null && !string.Equals(origin.Node, n, System.StringComparison.OrdinalIgnoreCase))
-                throw Mismatch(what, $"its Node says {n} but it was read from {origin}");
+                throw Mismatch(What(kind, name), $"its Node says {n} but it was read from {origin}");
+            DomainConnection found;
             if (Domain != null)
             {
                 var c = Connection;
                 if (origin != null && !origin.Equals(c.Identity))
-                    throw Mismatch(what, $"it was read from {origin}, but -Domain names {c.Identity}");
+                    throw Mismatch(What(kind, name), $"it was read from {origin}, but -Domain names {c.Identity}");
                 if (origin == null && n != null && !string.Equals(n, c.Node, System.StringComparison.OrdinalIgnoreCase))
-                    throw Mismatch(what, $"it names node {n}, but -Domain names {c.Identity}");
-                return c;
+                    throw Mismatch(What(kind, name), $"it names node {n}, but -Domain names {c.Identity}");
+                found = c;
             }
-            if (origin != null) return DomainSessions.Find(origin) ?? throw DomainSessions.NotConnected(origin, what);
-            if (n != null) return DomainSessions.FindByNode(n) ?? throw DomainSessions.NotConnected(n);
-            return Connection;
+            else if (origin != null) found = DomainSessions.Find(origin) ?? throw DomainSessions.NotConnected(origin, What(kind, name));
+            else if (n != null) return DomainSessions.FindByNode(n) ?? throw DomainSessions.NotConnected(n);
+            else return Connection;
+            if (origin != null) { _lastOrigin = origin; _lastConnection = found; }
+            return found;
         }
+
+        private DomainIdentity? _lastOrigin;
+        private DomainConnection? _lastConnection;
+
+        private static string What(string kind, object? name) =>
+            name switch
+            {
+                null => kind,
+                string s => kind + " " + s,
+                System.Collections.IEnumerable list => kind + " " + string.Join(", ", list.Cast<object>()),
+                _ => kind + " " + name,
+            };
 
         private static BackPakException Mismatch(string what, string why) => new BackPakException(
             ErrorIds.DomainMismatch, BackPakErrorCategory.InvalidArgument,

@@ -33,7 +33,7 @@ namespace BackPak.PowerShell
         /// <summary>The domain and store names of this record; all stores of the domain when none is named and <paramref name="allWhenNone"/>.</summary>
         protected IEnumerable<(IBackPakDomain Domain, string Store)> Stores(bool allWhenNone)
         {
-            var domain = ConnectionFor(Origin, Node, "data store " + string.Join(", ", DataStore ?? new string[0])).Domain;
+            var domain = ConnectionFor(Origin, Node, "data store", DataStore).Domain;
             if (DataStore == null)
             {
                 if (!allWhenNone)
