@@ -182,7 +182,7 @@ namespace BackPak.Lab
             foreach (var i in intents)
             {
                 bool anything = i.Storage == PartOutcome.Removed || i.Tape == PartOutcome.Removed || i.BackPak == PartOutcome.Removed;
-                results[i.Label] = new VolumeRemovalResult
+                results[i.Label] = new VolumeRemovalResult(Identity)
                 {
                     Label = i.Label, Node = Node, DataStore = i.DataStore, VolumeGroup = i.VolumeGroup,
                     DomainAccess = LabNames.ParseAccess(i.Access),
@@ -248,7 +248,7 @@ namespace BackPak.Lab
                 {
                     if (!volumes.TryGetValue(label, out var v))
                     {
-                        results[label] = new VolumeRemovalResult
+                        results[label] = new VolumeRemovalResult(Identity)
                         {
                             Label = label, Node = Node, Status = RemovalStatus.AlreadyAbsent, RunId = runId,
                             Storage = PartOutcome.AlreadyAbsent, TapeCatalog = PartOutcome.AlreadyAbsent, BackPakCatalog = PartOutcome.AlreadyAbsent,
@@ -522,7 +522,7 @@ namespace BackPak.Lab
             using var r = cmd.ExecuteReader();
             var list = new List<AuditRecord>();
             while (r.Read())
-                list.Add(new AuditRecord
+                list.Add(new AuditRecord(Identity)
                 {
                     Id = r.GetInt64(0), At = LabDb.FromUnixMs(r.GetInt64(1)), Node = Node, User = r.GetString(2), Host = r.GetString(3),
                     Action = r.GetString(4), Target = r.GetString(5), Result = r.GetString(6), Detail = Str(r, 7),
@@ -610,7 +610,7 @@ namespace BackPak.Lab
                 v.Label, why.RecommendedAction, why.StopsInvocation, why);
         }
 
-        private VolumeRemovalResult Refused(Volume v, BackPakException why, string runId) => new VolumeRemovalResult
+        private VolumeRemovalResult Refused(Volume v, BackPakException why, string runId) => new VolumeRemovalResult(Identity)
         {
             Label = v.Label, Node = Node, DataStore = v.DataStore, VolumeGroup = v.VolumeGroup, DomainAccess = v.DomainAccess,
             Status = RemovalStatus.Refused, RunId = runId, Error = why,

@@ -80,7 +80,7 @@ namespace BackPak.Lab
             TimeSpan? lag = newestBackup.HasValue && newestExport.HasValue
                 ? TimeSpan.FromMilliseconds(Math.Max(0, newestBackup.Value - newestExport.Value))
                 : (TimeSpan?)null;
-            return new ExportStatus
+            return new ExportStatus(Identity)
             {
                 DataStore = s.Name, Node = Node,
                 State = s.Access != DomainAccess.Primary ? ExportState.NotPrimary : s.Suspended ? ExportState.Suspended : ExportState.Active,
@@ -104,7 +104,7 @@ namespace BackPak.Lab
             int waiting = 0;
             if (s.StagingArea != null && StagingProblem(s.StagingArea) == null)
                 waiting = StagingFiles(s.StagingArea).Count(f => f.Header.Seq > s.ImportSeq && IsFor(f.Header, s));
-            return new ImportStatus
+            return new ImportStatus(Identity)
             {
                 DataStore = s.Name, Node = Node, StagingArea = s.StagingArea,
                 StagingReachable = s.StagingArea != null && StagingProblem(s.StagingArea) == null,
@@ -113,7 +113,7 @@ namespace BackPak.Lab
             };
         });
 
-        private static SyncRun? LastRun(SqliteConnection c, string store, string direction, string type)
+        private SyncRun? LastRun(SqliteConnection c, string store, string direction, string type)
         {
             using var cmd = c.CreateCommand();
             cmd.CommandText = "SELECT id, type, started, ended, result, volumes, entries, failed, deleted, error FROM sync_run " +
@@ -137,9 +137,9 @@ namespace BackPak.Lab
             return RunFrom(r, r.GetString(10), r.GetString(11));
         }
 
-        private static SyncRun RunFrom(SqliteDataReader r, string store, string direction) => new SyncRun
+        private SyncRun RunFrom(SqliteDataReader r, string store, string direction) => new SyncRun(Identity)
         {
-            Id = r.GetInt64(0), DataStore = store, Direction = direction,
+            Id = r.GetInt64(0), DataStore = store, Node = Node, Direction = direction,
             Type = r.GetString(1) == "Full" ? SyncType.Full : r.GetString(1) == "Update" ? SyncType.Update : SyncType.Unknown,
             Started = LabDb.FromUnixMs(r.GetInt64(2)), Ended = r.IsDBNull(3) ? (DateTime?)null : LabDb.FromUnixMs(r.GetInt64(3)),
             Result = Enum.TryParse<SyncResult>(r.GetString(4), out var res) ? res : SyncResult.Unknown, ResultText = r.GetString(4),

@@ -30,6 +30,7 @@ namespace BackPak.Lab
             _backPakDb = LabLayout.BackPakDb(lab.Root, node);
             _dsmTcDb = LabLayout.DsmTcDb(lab.Root, node);
             _tmfDb = LabLayout.TmfDb(lab.Root, node);
+            Identity = new DomainIdentity(Provider, lab.Root, node);
             DomainId = Guard(() =>
             {
                 using var c = OpenBackPak();
@@ -42,6 +43,8 @@ namespace BackPak.Lab
         public string Provider => "Lab";
         public string Location => _lab.Root;
         public DateTime Now => _lab.Now;
+        /// <summary>One instance for the domain: stamped on every object read, a reference, not an allocation per object.</summary>
+        public DomainIdentity Identity { get; }
 
         /// <summary>The lab this domain belongs to (for the simulator's faults).</summary>
         public Lab Lab => _lab;
@@ -86,7 +89,7 @@ namespace BackPak.Lab
             using var r = cmd.ExecuteReader();
             var list = new List<DataStore>();
             while (r.Read())
-                list.Add(new DataStore
+                list.Add(new DataStore(Identity)
                 {
                     Name = r.GetString(0), Node = Node,
                     DomainAccess = LabNames.ParseAccess(r.GetString(1)),
@@ -113,7 +116,7 @@ namespace BackPak.Lab
             using var r = cmd.ExecuteReader();
             var list = new List<VolumeGroup>();
             while (r.Read())
-                list.Add(new VolumeGroup
+                list.Add(new VolumeGroup(Identity)
                 {
                     Name = r.GetString(0), DataStore = r.GetString(1), Node = Node,
                     CatalogKind = LabNames.ParseKind(r.GetString(2)),
@@ -135,7 +138,7 @@ namespace BackPak.Lab
                     cmd.Parameters.AddWithValue("@l", l);
                     using var r = cmd.ExecuteReader();
                     while (r.Read())
-                        list.Add(new CatalogEntry
+                        list.Add(new CatalogEntry(Identity)
                         {
                             Label = l, Node = Node, Catalog = CatalogKind.DsmTc, Kind = CatalogEntryKind.TapeVolume,
                             CatalogName = r.GetString(0), Pool = r.GetString(1), Name = l, Status = r.GetString(2),
@@ -152,7 +155,7 @@ namespace BackPak.Lab
                     {
                         int seq = r.GetInt32(0);
                         if (!disk.TryGetValue(seq, out var d)) disk[seq] = d = new List<CatalogEntry>();
-                        d.Add(new CatalogEntry
+                        d.Add(new CatalogEntry(Identity)
                         {
                             Label = l, Node = Node, Catalog = CatalogKind.DsmTc, Kind = CatalogEntryKind.DiskFile,
                             CatalogName = r.GetString(1), Sequence = seq, Name = r.GetString(2),
@@ -167,7 +170,7 @@ namespace BackPak.Lab
                     while (r.Read())
                     {
                         int seq = r.GetInt32(0);
-                        list.Add(new CatalogEntry
+                        list.Add(new CatalogEntry(Identity)
                         {
                             Label = l, Node = Node, Catalog = CatalogKind.DsmTc, Kind = CatalogEntryKind.TapeFile,
                             CatalogName = r.GetString(1), Sequence = seq, Name = r.GetString(2), Generation = r.GetInt32(3),
@@ -185,7 +188,7 @@ namespace BackPak.Lab
                     cmd.Parameters.AddWithValue("@l", l);
                     using var r = cmd.ExecuteReader();
                     while (r.Read())
-                        list.Add(new CatalogEntry
+                        list.Add(new CatalogEntry(Identity)
                         {
                             Label = l, Node = Node, Catalog = CatalogKind.Tmf, Kind = CatalogEntryKind.TmfVolume,
                             CatalogName = Node, Name = l, Status = r.GetString(0), Expiration = Time(r, 1), Created = Time(r, 2),
@@ -197,7 +200,7 @@ namespace BackPak.Lab
                     cmd.Parameters.AddWithValue("@l", l);
                     using var r = cmd.ExecuteReader();
                     while (r.Read())
-                        list.Add(new CatalogEntry
+                        list.Add(new CatalogEntry(Identity)
                         {
                             Label = l, Node = Node, Catalog = CatalogKind.Tmf, Kind = CatalogEntryKind.TmfDump,
                             CatalogName = Node, Sequence = r.GetInt32(0), Status = r.GetString(1), Name = r.GetString(2), Created = Time(r, 3),
@@ -248,7 +251,7 @@ namespace BackPak.Lab
         private Volume ReadVolume(SqliteDataReader r, long nowMs)
         {
             long? exp = r.IsDBNull(9) ? (long?)null : r.GetInt64(9);
-            return new Volume
+            return new Volume(Identity)
             {
                 Label = r.GetString(0), DataStore = r.GetString(1), VolumeGroup = r.GetString(2), Node = Node,
                 DomainAccess = LabNames.ParseAccess(r.GetString(3)), CatalogStatus = r.GetString(4),

@@ -55,6 +55,30 @@ namespace BackPak.Core.Tests
             var e = Assert.Throws<BackPakException>(() => Labels.ParsePattern(text));
             Assert.Equal(ErrorIds.InvalidLabel, e.ErrorId);
         }
+
+        [Theory]
+        [InlineData("*")]
+        [InlineData("??????")]
+        [InlineData("**")]
+        [InlineData("?*")]
+        [InlineData("*??????")]
+        [InlineData("[A-Z0-9]*")]
+        [InlineData("[0-9A-Z]?????")]
+        [InlineData("[A-M]*", "[N-Z]*", "[0-9]*")]
+        [InlineData("*A*", "[B-Z0-9]*", "?[B-Z0-9]*", "??[B-Z0-9]*", "???[B-Z0-9]*", "????[B-Z0-9]*", "?????[B-Z0-9]")]
+        public void Patterns_that_together_match_every_label_are_recognised(params string[] patterns) =>
+            Assert.True(Labels.MatchesEveryLabel(System.Linq.Enumerable.Select(patterns, Labels.ParsePattern)));
+
+        [Theory]
+        [InlineData("A*")]
+        [InlineData("[A-Z]*")]
+        [InlineData("?????[A-Y]")]
+        [InlineData("*A*")]
+        [InlineData("[A-M]*", "[N-Z]*")]
+        [InlineData("AB1234")]
+        [InlineData("AB1234", "*1*")]
+        public void Patterns_that_leave_a_label_out_are_not(params string[] patterns) =>
+            Assert.False(Labels.MatchesEveryLabel(System.Linq.Enumerable.Select(patterns, Labels.ParsePattern)));
     }
 
     public class WildcardTests

@@ -10,7 +10,9 @@ namespace BackPak.Core.Tests
     {
         private static readonly DateTime Now = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        private static Volume V(DateTime? expiration, string? op = null, string? mode = null) => new Volume
+        private static readonly DomainIdentity Lab = new DomainIdentity("Lab", "/labs/rules", @"\A");
+
+        private static Volume V(DateTime? expiration, string? op = null, string? mode = null) => new Volume(Lab)
         {
             Label = "AB1234", Node = @"\A", DataStore = "DS01", Expiration = expiration, CurrentOperation = op, CurrentOperationMode = mode,
         };

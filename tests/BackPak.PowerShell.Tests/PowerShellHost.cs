@@ -47,7 +47,40 @@ namespace BackPak.PowerShell.Tests
             return record!;
         }
 
+        /// <summary>How many objects a script writes.</summary>
+        public int Count(string script) => Convert.ToInt32(Run("@(" + script + ").Count").Output.Single().BaseObject);
+
+        /// <summary>
+        /// Defines the filter Idle in the runspace: volumes a removal takes, those with no current operation (the lab
+        /// leaves some volumes busy, R22).
+        /// </summary>
+        public PowerShellHost WithIdleFilter()
+        {
+            Run("filter global:Idle { if (-not $_.CurrentOperation) { $_ } }");
+            return this;
+        }
+
         public void Dispose() => _runspace.Dispose();
+    }
+
+    /// <summary>Labs of one test, for tests that change them and so cannot share a fixture; deleted with the test.</summary>
+    public sealed class TestLabs : IDisposable
+    {
+        public TestLabs(string purpose)
+        {
+            Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "backpak-" + purpose + "-" + Guid.NewGuid().ToString("N"));
+        }
+
+        public string Root { get; }
+
+        public string Create(string name, int seed, int volumeCount = 100) =>
+            LabBuilder.Create(new LabOptions { Path = System.IO.Path.Combine(Root, name), VolumeCount = volumeCount, Seed = seed }).Path;
+
+        public void Dispose()
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(Root, true); } catch (IOException) { }
+        }
     }
 
     /// <summary>One lab for a test class.</summary>

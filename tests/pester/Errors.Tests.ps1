@@ -102,6 +102,17 @@ BeforeDiscovery {
             Script = { Remove-BPDataStore DS01 -Force } }
         @{ Name = 'Remove-BPVolume when a storage file cannot be deleted'; Id = 'RemovalFailed'; Class = 'RemoveBPVolumeCommand'; Terminating = $false
             Script = { $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\A'; Remove-BPVolume -Label $script:StuckLabel -IgnoreRetention -Force -Domain $c } }
+        # Pipelines (issue 9): where a piped object is acted on, and selections given with nothing in them.
+        @{ Name = 'a volume read from \A piped to Remove-BPVolume -Domain \B'; Id = 'DomainMismatch'; Class = 'RemoveBPVolumeCommand'; Terminating = $true
+            Script = { Get-BPVolume -Label $script:Ds01Label -Domain $script:A | Remove-BPVolume -Domain $script:B -Confirm:$false } }
+        @{ Name = 'a Node column connected in two labs, the default in a third'; Id = 'DomainAmbiguous'; Class = 'GetBPCatalogEntryCommand'; Terminating = $true
+            Script = {
+                $null = Connect-BPDomain -Lab $script:SameNodesLab -Node '\A'; $null = Connect-BPDomain -Lab $script:SameNodesLab2 -Node '\B'
+                [pscustomobject]@{ Label = $script:Ds01Label; Node = '\A' } | Get-BPCatalogEntry } }
+        @{ Name = 'Remove-BPVolume -Label of an empty file'; Id = 'EmptySelection'; Class = 'RemoveBPVolumeCommand'; Terminating = $true
+            Script = { Remove-BPVolume -Label (Get-Content $script:EmptyFile) -Force } }
+        @{ Name = "Remove-BPVolume -Label '*' without -DataStore"; Id = 'WildcardSelectsEveryVolume'; Class = 'RemoveBPVolumeCommand'; Terminating = $true
+            Script = { Remove-BPVolume -Label '*' -Force -WhatIf } }
         # Catalog Sync (issue 5).
         @{ Name = 'Invoke-BPLabBackup on a SECONDARY store'; Id = 'ActionNotAllowed'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
             Script = { Invoke-BPLabBackup -DataStore DS01 -Domain $script:B -Confirm:$false } }
@@ -245,6 +256,7 @@ BeforeAll {
 
     # Folders that are not labs.
     $script:EmptyFolder = New-Item -ItemType Directory (Join-Path $TestDrive 'empty') | ForEach-Object FullName
+    $script:EmptyFile = New-Item -ItemType File (Join-Path $TestDrive 'empty.txt') | ForEach-Object FullName
     $script:GarbageLab = New-Item -ItemType Directory (Join-Path $TestDrive 'garbage') | ForEach-Object FullName
     Set-Content -LiteralPath (Join-Path $script:GarbageLab 'lab.db') -Value 'not a database'
     $script:OtherDbLab = New-Item -ItemType Directory (Join-Path $TestDrive 'other-db') | ForEach-Object FullName
@@ -291,6 +303,12 @@ BeforeAll {
     Invoke-BPLabBackup -DataStore DS01 -Count 1 -Domain $c -Confirm:$false | Out-Null   # stays pending: \B unreachable
     Remove-BPLabFault StagingUnreachable -Domain $c -Confirm:$false                     # the retry is five minutes away
     Disconnect-BPDomain -Domain $c
+
+    # Two more labs with the same node names as the main one, for a node name that alone does not say which lab.
+    $script:SameNodesLab = Join-Path $TestDrive 'same-nodes'
+    $null = New-BPLab -Path $script:SameNodesLab -VolumeCount 10 -Seed 12
+    $script:SameNodesLab2 = Join-Path $TestDrive 'same-nodes-2'
+    $null = New-BPLab -Path $script:SameNodesLab2 -VolumeCount 10 -Seed 13
 
     # Labs whose secondary cannot import: a full export cut short, a FILECAT missing (R6), the default FILECAT with node replacement (R4).
     $script:CutLab = Join-Path $TestDrive 'cut'
@@ -549,7 +567,8 @@ Describe 'Item errors are non-terminating: the good items still come back' {
             $r = Invoke-BPCaptured { $fromB, $fromA | Get-BPCatalogEntry -Kind TapeVolume }
             @($r.Output.Label) | Should -Be @($script:Ds02Label)
             @($r.Errors.FullyQualifiedErrorId) | Should -Be @('DomainNotConnected,BackPak.PowerShell.Cmdlets.GetBPCatalogEntryCommand')
-            $r.Errors[0].TargetObject | Should -Be '\B'
+            $r.Errors[0].TargetObject | Should -Be "volume $($fromB.Label)"
+            $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape("was read from \B (Lab: "))
         } finally {
             Reset-Connections
         }

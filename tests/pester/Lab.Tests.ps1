@@ -261,12 +261,21 @@ Describe 'Get-BPVolume filters give what Where-Object gives on the full list' {
         Get-Labels (Get-BPVolume -Domain $script:A -Encrypted:$false) | Should -Be (Get-Labels $script:VolA)
     }
 
-    It 'takes volumes from the pipeline by their Label: \A volumes piped to -Domain \B give their SECONDARY copies' {
+    It 'takes labels from the pipeline: the labels of \A volumes piped to -Domain \B give their SECONDARY copies' {
         $some = @($script:VolA | Where-Object DataStore -EQ DS01 | Select-Object -First 3)
-        $copies = @($some | Get-BPVolume -Domain $script:B)
+        $copies = @($some.Label | Get-BPVolume -Domain $script:B)
         Get-Labels $copies | Should -Be (Get-Labels $some)
         $copies.Node | Sort-Object -Unique | Should -Be '\B'
         $copies.DomainAccess | Sort-Object -Unique | Should -Be 'Secondary'
+    }
+
+    It 'refuses \A volumes themselves piped to -Domain \B (DomainMismatch): a piped volume is read where it came from' {
+        $some = @($script:VolA | Where-Object DataStore -EQ DS01 | Select-Object -First 3)
+        $r = Invoke-BPCaptured { $some | Get-BPVolume -Domain $script:B }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly 'DomainMismatch,BackPak.PowerShell.Cmdlets.GetBPVolumeCommand'
+        $r.Output | Should -BeNullOrEmpty
+        Get-Labels ($some | Get-BPVolume) | Should -Be (Get-Labels $some)
+        @($some | Get-BPVolume).Node | Sort-Object -Unique | Should -Be '\A'
     }
 
     Context 'on a lab made with -Encrypted' {

@@ -2,8 +2,8 @@
     Synopsis    = 'Lab simulation: ends running backups; the volumes are written and unloaded, which raises their export updates.'
     Description = 'Stop-BPLabBackup completes backups started by Start-BPLabBackup: each volume is written as Invoke-BPLabBackup writes it, its current operation is cleared, and its export update is raised and sent.'
     Parameters  = @{
-        Label       = 'Labels of the volumes whose backup ends.'
-        InputObject = 'Volumes from Start-BPLabBackup or Get-BPVolume.'
+        Label       = 'Labels of the volumes whose backup ends. Binds from strings and from the Label property of piped objects (CSV rows), with their Node.'
+        InputObject = 'Volumes from Start-BPLabBackup or Get-BPVolume; each is ended in the domain it came from.'
     }
     Outputs     = 'BackPak.Core.Model.Volume'
     Examples    = @(
@@ -11,6 +11,14 @@
             Title   = 'End every running backup of the primary node'
             Code    = "Get-BPVolume -Domain '\A' | Where-Object IsBackupRunning | Stop-BPLabBackup"
             Remarks = 'Each volume is written and exported.'
+        }
+        @{
+            Title   = 'End a backup by its label'
+            Code    = @'
+$running = Start-BPLabBackup -DataStore DS02
+$running.Label | Stop-BPLabBackup
+'@
+            Remarks = 'A label string (or an object with a Label property) is ended in -Domain or the default domain.'
         }
     )
     Links       = @('Start-BPLabBackup')

@@ -16,6 +16,8 @@ namespace BackPak.Core.Errors
         public const string NoDomainConnected = "NoDomainConnected";
         public const string DomainNotConnected = "DomainNotConnected";
         public const string DomainDisconnected = "DomainDisconnected";
+        public const string DomainMismatch = "DomainMismatch";
+        public const string DomainAmbiguous = "DomainAmbiguous";
 
         // Names and labels
         public const string InvalidLabel = "InvalidLabel";
@@ -23,6 +25,7 @@ namespace BackPak.Core.Errors
         public const string DataStoreNotFound = "DataStoreNotFound";
         public const string VolumeGroupNotFound = "VolumeGroupNotFound";
         public const string VolumeNotFound = "VolumeNotFound";
+        public const string EmptySelection = "EmptySelection";
 
         // Store access
         public const string CatalogStoreUnavailable = "CatalogStoreUnavailable";
@@ -34,6 +37,7 @@ namespace BackPak.Core.Errors
         public const string DataStoreNotEmpty = "DataStoreNotEmpty";
         public const string RemovalFailed = "RemovalFailed";
         public const string RemovalUnfinished = "RemovalUnfinished";
+        public const string WildcardSelectsEveryVolume = "WildcardSelectsEveryVolume";
 
         // Catalog Sync
         public const string ActionNotAllowed = "ActionNotAllowed";

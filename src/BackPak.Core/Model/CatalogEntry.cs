@@ -5,6 +5,9 @@ namespace BackPak.Core.Model
     /// <summary>One DSM/TC or TMF catalog entry linked to a volume.</summary>
     public sealed class CatalogEntry
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public CatalogEntry(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         public string Label { get; init; } = "";
         /// <summary>Node whose catalog holds the entry.</summary>
         public string Node { get; init; } = "";
@@ -22,6 +25,9 @@ namespace BackPak.Core.Model
         public string? Status { get; init; }
         public DateTime? Expiration { get; init; }
         public DateTime? Created { get; init; }
+
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
 
         public override string ToString() => Kind + " " + Name;
     }

@@ -16,6 +16,8 @@ namespace BackPak.Core.Model
         public string DomainId => Domain.DomainId;
         public string Provider => Domain.Provider;
         public string Location => Domain.Location;
+        /// <summary>Which domain this connection reaches: what piped objects are matched against.</summary>
+        public DomainIdentity Identity => Domain.Identity;
         public DateTime ConnectedAt { get; }
         /// <summary>Whether cmdlets use this connection when -Domain is not given.</summary>
         public bool IsDefault { get; set; }
@@ -33,6 +35,6 @@ namespace BackPak.Core.Model
             Domain.Dispose();
         }
 
-        public override string ToString() => Node + " (" + Provider + ": " + Location + ")";
+        public override string ToString() => Identity.ToString();
     }
 }

@@ -5,6 +5,9 @@ namespace BackPak.Core.Model
     /// <summary>A virtual tape volume in the BackPak catalog (Volume Detail page) [BB p174/172, p178/176].</summary>
     public sealed class Volume
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public Volume(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         /// <summary>Six-character label, unique in the enterprise (R1).</summary>
         public string Label { get; init; } = "";
         public string DataStore { get; init; } = "";
@@ -41,6 +44,9 @@ namespace BackPak.Core.Model
         public bool IsBackupRunning =>
             string.Equals(CurrentOperation, "LOAD", StringComparison.OrdinalIgnoreCase)
             && string.Equals(CurrentOperationMode, "OUTPUT", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
 
         public override string ToString() => Label;
     }

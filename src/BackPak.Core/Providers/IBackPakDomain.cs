@@ -22,6 +22,12 @@ namespace BackPak.Core.Providers
         /// <summary>Where the provider reaches the domain (a lab folder, a domain address).</summary>
         string Location { get; }
 
+        /// <summary>
+        /// Provider, location and node together: which domain this is among every connection of a session. The
+        /// provider stamps it (this very instance) on every object it returns.
+        /// </summary>
+        DomainIdentity Identity { get; }
+
         /// <summary>The domain's clock: expiration is judged against it.</summary>
         DateTime Now { get; }
 

@@ -32,6 +32,9 @@ namespace BackPak.Core.Removal
     /// <summary>What a removal of a volume group or data store did.</summary>
     public sealed class DecommissionResult
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public DecommissionResult(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         public string Node { get; init; } = "";
         public string DataStore { get; init; } = "";
         public string? VolumeGroup { get; init; }
@@ -43,6 +46,9 @@ namespace BackPak.Core.Removal
         public bool DataStoreRemoved { get; set; }
         /// <summary>True when the volume group (or, for a data store, the store) is gone.</summary>
         public bool Completed { get; set; }
+
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
 
         public override string ToString() => (VolumeGroup ?? DataStore) + (Completed ? " removed" : " not removed");
     }
@@ -78,7 +84,7 @@ namespace BackPak.Core.Removal
         /// </summary>
         public static DecommissionResult Run(IBackPakDomain domain, DecommissionPlan plan, VolumeRemovalOptions options, Action<VolumeRemovalResult> onVolume)
         {
-            var result = new DecommissionResult { Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup };
+            var result = new DecommissionResult(domain.Identity) { Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup };
             domain.Audit(plan.VolumeGroup == null ? "RemoveDataStore" : "RemoveVolumeGroup", Target(plan), "Started", plan.Describe(), options.User);
             // Asked again from the store, not from the plan: volumes claimed by an interrupted run are taken over.
             var labels = domain.GetVolumes(new VolumeQuery { DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup }).Select(v => v.Label).ToList();

@@ -43,6 +43,9 @@ namespace BackPak.Core.Removal
     /// <summary>The outcome of removing one volume, part by part.</summary>
     public sealed class VolumeRemovalResult
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public VolumeRemovalResult(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         public string Label { get; init; } = "";
         public string Node { get; init; } = "";
         public string DataStore { get; init; } = "";
@@ -60,6 +63,9 @@ namespace BackPak.Core.Removal
         public bool Resumed { get; init; }
         /// <summary>The error of a refused or failed removal.</summary>
         public BackPakException? Error { get; init; }
+
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
 
         public override string ToString() => Label + " " + Status;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using BackPak.Core.Model;
 
 namespace BackPak.Core.Sync
 {
@@ -50,6 +51,9 @@ namespace BackPak.Core.Sync
     /// <summary>One export or import run.</summary>
     public sealed class SyncRun
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public SyncRun(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         public long Id { get; init; }
         public string DataStore { get; init; } = "";
         public string Node { get; init; } = "";
@@ -69,6 +73,9 @@ namespace BackPak.Core.Sync
         public string? Error { get; init; }
         public TimeSpan? Duration => Ended.HasValue ? Ended.Value - Started : (TimeSpan?)null;
 
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
+
         public override string ToString() => $"{Direction} {Type} {DataStore} {Result}";
     }
 
@@ -87,6 +94,9 @@ namespace BackPak.Core.Sync
     /// <summary>The Export Status page of one data store (its real columns are not in the recovered manual: inferred).</summary>
     public sealed class ExportStatus
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public ExportStatus(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         public string DataStore { get; init; } = "";
         public string Node { get; init; } = "";
         public ExportState State { get; init; }
@@ -106,11 +116,17 @@ namespace BackPak.Core.Sync
         public TimeSpan? Lag { get; init; }
         public TimeSpan ExportCheckDelay { get; init; }
         public TimeSpan? FullExportFrequency { get; init; }
+
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
     }
 
     /// <summary>What a secondary store knows of its imports.</summary>
     public sealed class ImportStatus
     {
+        /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
+        public ImportStatus(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
+
         public string DataStore { get; init; } = "";
         public string Node { get; init; } = "";
         public string? StagingArea { get; init; }
@@ -121,6 +137,9 @@ namespace BackPak.Core.Sync
         public int WaitingFiles { get; init; }
         public IReadOnlyDictionary<string, string> NodeReplacements { get; init; } = new Dictionary<string, string>();
         public string PrimaryStoreId { get; init; } = "";
+
+        /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
+        public DomainIdentity Origin { get; }
     }
 
     /// <summary>Settings of a data store that Set-BPDataStore changes; null means unchanged.</summary>

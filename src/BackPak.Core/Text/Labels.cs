@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using BackPak.Core.Errors;
 
 namespace BackPak.Core.Text
@@ -77,6 +79,81 @@ namespace BackPak.Core.Text
                 throw Invalid(text, "the pattern can never match a six-character label");
             return new LabelPattern(up, true);
         }
+
+        private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+        /// <summary>
+        /// Whether the patterns together match every possible label (<c>*</c>, <c>??????</c>, <c>[A-Z0-9]*</c>, or
+        /// <c>[A-M]*</c> with <c>[N-Z0-9]*</c>...), decided exactly over the 36^6 labels, not by looking for a star:
+        /// a removal that selects that much must name its data store.
+        /// </summary>
+        public static bool MatchesEveryLabel(IEnumerable<LabelPattern> patterns)
+        {
+            // Each pattern as a list of steps: null is '*', else the set of label characters that position accepts.
+            var compiled = patterns.Where(p => p.IsWildcard).Select(p => Steps(p.Text)).ToList();
+            if (compiled.Count == 0) return false;
+            // Subset simulation of the patterns' automaton over all strings of six label characters: every set of
+            // states reached must stay non-empty, and after six characters each must hold an accepting state.
+            var level = new Dictionary<string, List<(int P, int K)>>();
+            var start = Close(compiled, Enumerable.Range(0, compiled.Count).Select(i => (i, 0)));
+            level[Key(start)] = start;
+            for (int depth = 0; depth < Length; depth++)
+            {
+                var next = new Dictionary<string, List<(int P, int K)>>();
+                foreach (var states in level.Values)
+                    foreach (char c in Alphabet)
+                    {
+                        var moved = new List<(int, int)>();
+                        foreach (var (pi, k) in states)
+                        {
+                            var steps = compiled[pi];
+                            if (k >= steps.Count) continue;
+                            if (steps[k] == null) moved.Add((pi, k));
+                            else if (steps[k]!.Contains(c)) moved.Add((pi, k + 1));
+                        }
+                        var closed = Close(compiled, moved);
+                        if (closed.Count == 0) return false; // some label falls outside every pattern
+                        next[Key(closed)] = closed;
+                    }
+                level = next;
+            }
+            return level.Values.All(states => states.Any(s => s.K == compiled[s.P].Count));
+        }
+
+        private static List<HashSet<char>?> Steps(string pattern)
+        {
+            var steps = new List<HashSet<char>?>();
+            for (int i = 0; i < pattern.Length; i++)
+            {
+                char c = pattern[i];
+                if (c == '*') steps.Add(null);
+                else if (c == '?') steps.Add(new HashSet<char>(Alphabet));
+                else if (c == '[')
+                {
+                    int close = pattern.IndexOf(']', i + 1);
+                    steps.Add(new HashSet<char>(Alphabet.Where(a => Wildcard.Matches(pattern.Substring(i, close - i + 1), a.ToString()))));
+                    i = close;
+                }
+                else steps.Add(new HashSet<char> { c });
+            }
+            return steps;
+        }
+
+        /// <summary>Adds the states reached by letting each '*' match nothing.</summary>
+        private static List<(int P, int K)> Close(List<List<HashSet<char>?>> compiled, IEnumerable<(int P, int K)> states)
+        {
+            var set = new HashSet<(int, int)>();
+            var todo = new Stack<(int P, int K)>(states);
+            while (todo.Count > 0)
+            {
+                var s = todo.Pop();
+                if (!set.Add(s)) continue;
+                if (s.K < compiled[s.P].Count && compiled[s.P][s.K] == null) todo.Push((s.P, s.K + 1));
+            }
+            return set.OrderBy(s => s.Item1).ThenBy(s => s.Item2).ToList();
+        }
+
+        private static string Key(List<(int P, int K)> states) => string.Join(";", states.Select(s => s.P + "," + s.K));
 
         private static BackPakException Invalid(string? text, string why) =>
             new BackPakException(ErrorIds.InvalidLabel, BackPakErrorCategory.InvalidArgument,

@@ -12,6 +12,7 @@ namespace BackPak.PowerShell.Cmdlets
     {
         /// <summary>The connection to close; the default connection when not given.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "Domain")]
+        [Selection]
         [DomainTransformation]
         [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
         public DomainConnection? Domain { get; set; }

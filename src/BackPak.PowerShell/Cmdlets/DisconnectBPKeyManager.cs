@@ -10,6 +10,7 @@ namespace BackPak.PowerShell.Cmdlets
     {
         /// <summary>The connection to close; the default one when not given.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "KeyManager")]
+        [Selection]
         public KeyManagerConnection? KeyManager { get; set; }
 
         /// <summary>Close every key manager connection of the session.</summary>

@@ -10,10 +10,12 @@ namespace BackPak.PowerShell.Cmdlets
     {
         /// <summary>Only records of this action, e.g. RemoveVolume, RemoveVolumeGroup, RemoveDataStore.</summary>
         [Parameter(Position = 0)]
+        [Selection]
         public string? Action { get; set; }
 
         /// <summary>Only records about this target, e.g. DS01/AB1234.</summary>
         [Parameter]
+        [Selection]
         public string? Target { get; set; }
 
         /// <summary>How many records at most (newest first). The default is 100.</summary>

@@ -8,16 +8,30 @@ using BackPak.Core.Text;
 namespace BackPak.PowerShell.Cmdlets
 {
     /// <summary>Lists the DSM/TC (TAPEVOLUME, TAPEFILE, DISKFILE) or TMF entries of volumes on a node.</summary>
+    /// <remarks>
+    /// InputObject is the default set so that piped Volume objects bind to it by value, keeping where they came from;
+    /// strings and objects with a Label property (CSV rows) bind to -Label, with Node and Origin, which belong to the
+    /// Label set only (see Remove-BPVolume).
+    /// </remarks>
     [Cmdlet(VerbsCommon.Get, "BPCatalogEntry", DefaultParameterSetName = "InputObject")]
-    // InputObject is the default set so that piped Volume objects bind to it (keeping their node) rather than
-    // to -Label by property name, which would look them up in the default domain.
     [OutputType(typeof(CatalogEntry))]
     public sealed class GetBPCatalogEntryCommand : BPDomainCmdlet
     {
         /// <summary>Volume labels; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
         [SupportsWildcards]
-        public string[] Label { get; set; } = new string[0];
+        [Selection]
+        [AllowNull, AllowEmptyCollection, AllowEmptyString]
+        public string[]? Label { get; set; }
+
+        /// <summary>The node a piped label came from (a Node column); not for typing (-Domain is).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
+        public string? Node { get; set; }
+
+        /// <summary>The domain a piped object was read from; not for typing.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
+        [OriginTransformation]
+        public DomainIdentity? Origin { get; set; }
 
         /// <summary>Volumes from Get-BPVolume; each is looked up on the node it was read from.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
@@ -25,6 +39,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         /// <summary>Only entries of these kinds (e.g. TapeVolume, TapeFile, DiskFile, TmfVolume, TmfDump).</summary>
         [Parameter]
+        [Selection]
         public CatalogEntryKind[]? Kind { get; set; }
 
         protected override void ProcessBackPakRecord()
@@ -33,27 +48,28 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var v in InputObject)
                 {
-                    try { Emit(DomainOf(v.Node), v.Label); }
+                    try { Emit(ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v.Label); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
-            foreach (var l in Label)
+            var domain = ConnectionFor(Origin, Node, "volume", Label).Domain;
+            foreach (var l in Label!)
             {
                 try
                 {
                     var pattern = Labels.ParsePattern(l);
                     if (!pattern.IsWildcard)
                     {
-                        if (!Emit(BackPak, pattern.Text) && BackPak.CountVolumes(new VolumeQuery { Labels = new[] { pattern } }) == 0)
+                        if (!Emit(domain, pattern.Text) && domain.CountVolumes(new VolumeQuery { Labels = new[] { pattern } }) == 0)
                             throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
-                                $"No volume labelled '{pattern.Text}' in the domain of {BackPak.Node}, and no catalog entry for it there.",
+                                $"No volume labelled '{pattern.Text}' in the domain of {domain.Node}, and no catalog entry for it there.",
                                 l, "Check the label and the node (-Domain).");
                         continue;
                     }
                     // Materialized first: entries are read with the volume stream closed.
-                    foreach (var label in BackPak.GetVolumes(new VolumeQuery { Labels = new[] { pattern } }).Select(v => v.Label).ToList())
-                        Emit(BackPak, label);
+                    foreach (var label in domain.GetVolumes(new VolumeQuery { Labels = new[] { pattern } }).Select(v => v.Label).ToList())
+                        Emit(domain, label);
                 }
                 catch (BackPakException e) { WriteBackPakError(e); }
             }

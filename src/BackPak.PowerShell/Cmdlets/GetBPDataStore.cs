@@ -16,12 +16,26 @@ namespace BackPak.PowerShell.Cmdlets
         [Alias("DataStore")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
         [SupportsWildcards]
+        [Selection]
         public string[]? Name { get; set; }
 
-        protected override void ProcessBackPakRecord() =>
-            WriteNamed(BackPak.GetDataStores(), Name, s => s.Name, Names.NormalizeDataStore, n => new BackPakException(
+        /// <summary>The node a piped object came from (a Node column); not for typing (-Domain is).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? Node { get; set; }
+
+        /// <summary>The domain a piped object was read from; not for typing.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [OriginTransformation]
+        public DomainIdentity? Origin { get; set; }
+
+        protected override void ProcessBackPakRecord()
+        {
+            // A piped volume or status names its store by the DataStore property: read where it came from.
+            var domain = ConnectionFor(Origin, Node, "data store", Name).Domain;
+            WriteNamed(domain.GetDataStores(), Name, s => s.Name, Names.NormalizeDataStore, n => new BackPakException(
                 ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
-                $"Data store '{n}' does not exist in the domain of {BackPak.Node}.", n,
+                $"Data store '{n}' does not exist in the domain of {domain.Node}.", n,
                 "Get-BPDataStore with no name lists the data stores of the domain."));
+        }
     }
 }

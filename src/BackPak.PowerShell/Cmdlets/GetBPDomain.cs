@@ -13,6 +13,7 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>Only the domains of these nodes.</summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
+        [Selection]
         public string[]? Node { get; set; }
 
         /// <summary>Only the default domain.</summary>

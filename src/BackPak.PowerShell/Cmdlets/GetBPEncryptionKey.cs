@@ -19,6 +19,7 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>Media Key Names; every key of the key manager when not given.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("MediaKeyName")]
+        [Selection]
         [AllowNull]
         public string[]? Name { get; set; }
 

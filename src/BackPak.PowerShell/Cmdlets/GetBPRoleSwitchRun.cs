@@ -10,6 +10,7 @@ namespace BackPak.PowerShell.Cmdlets
     public sealed class GetBPRoleSwitchRunCommand : BPDomainCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Selection]
         public string[]? RunId { get; set; }
 
         protected override void ProcessBackPakRecord()

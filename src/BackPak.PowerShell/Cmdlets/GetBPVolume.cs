@@ -21,15 +21,27 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>Labels; wildcards allowed (e.g. 'AB1*').</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [Selection]
         public string[]? Label { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
+        [Selection]
         public string? DataStore { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(VolumeGroupCompleter))]
+        [Selection]
         public string? VolumeGroup { get; set; }
+
+        /// <summary>The node a piped object came from (a Node column); not for typing (-Domain is).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? Node { get; set; }
+
+        /// <summary>The domain a piped object was read from; not for typing.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [OriginTransformation]
+        public DomainIdentity? Origin { get; set; }
 
         /// <summary>Only volumes whose data has expired (they may be deleted, R13).</summary>
         [Parameter(Mandatory = true, ParameterSetName = "Expired")]
@@ -45,10 +57,13 @@ namespace BackPak.PowerShell.Cmdlets
 
         /// <summary>Only volumes whose key has this Media Key Name.</summary>
         [Parameter]
+        [Selection]
         public string? MediaKeyName { get; set; }
 
         protected override void ProcessBackPakRecord()
         {
+            // A piped object (a data store, a volume group, a CSV row) is read where it came from.
+            var domain = ConnectionFor(Origin, Node, Label != null ? "label" : "data store", (object?)Label ?? DataStore).Domain;
             var patterns = new List<LabelPattern>();
             foreach (var l in Label ?? new string[0])
             {
@@ -63,11 +78,11 @@ namespace BackPak.PowerShell.Cmdlets
                 DataStore = DataStore == null ? null : Names.NormalizeDataStore(DataStore),
                 VolumeGroup = VolumeGroup == null ? null : Names.NormalizeVolumeGroup(VolumeGroup),
                 Expired = Expired ? true : NotExpired ? false : (bool?)null,
-                Encrypted = MyInvocation.BoundParameters.ContainsKey(nameof(Encrypted)) ? Encrypted.IsPresent : (bool?)null,
+                Encrypted = IsGiven(nameof(Encrypted)) ? Encrypted.IsPresent : (bool?)null,
                 MediaKeyName = MediaKeyName,
             };
             var exact = new HashSet<string>(patterns.Where(p => !p.IsWildcard).Select(p => p.Text), StringComparer.Ordinal);
-            foreach (var v in ReadAhead.Of(BackPak.GetVolumes(query)))
+            foreach (var v in ReadAhead.Of(domain.GetVolumes(query)))
             {
                 exact.Remove(v.Label);
                 WriteObject(v);
@@ -75,7 +90,7 @@ namespace BackPak.PowerShell.Cmdlets
             // Like Get-Process -Name: an exact name that matched nothing is an error, a wildcard is not.
             foreach (var missing in exact)
                 WriteBackPakError(new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
-                    $"No volume labelled '{missing}' in the domain of {BackPak.Node}" + Scope(query) + ".", missing,
+                    $"No volume labelled '{missing}' in the domain of {domain.Node}" + Scope(query) + ".", missing,
                     "Check the label; Get-BPVolume with a wildcard such as 'AB*' lists similar labels."));
         }
 

@@ -20,6 +20,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         /// <summary>Write these volumes instead.</summary>
         [Parameter]
+        [Selection]
         public string[]? Label { get; set; }
 
         protected override void ProcessBackPakRecord() =>
@@ -38,6 +39,7 @@ namespace BackPak.PowerShell.Cmdlets
     {
         /// <summary>The volume to load; the first idle one (expired first) when not given.</summary>
         [Parameter]
+        [Selection]
         public string? Label { get; set; }
 
         protected override void ProcessBackPakRecord() =>
@@ -54,8 +56,20 @@ namespace BackPak.PowerShell.Cmdlets
     [OutputType(typeof(Volume))]
     public sealed class StopBPLabBackupCommand : BPDomainCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Label")]
-        public string[] Label { get; set; } = new string[0];
+        /// <summary>Labels of the volumes whose backup ends; binds from strings and the Label property of piped objects.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
+        [Selection]
+        [AllowNull, AllowEmptyCollection, AllowEmptyString]
+        public string[]? Label { get; set; }
+
+        /// <summary>The node a piped label came from (a Node column); not for typing (-Domain is).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
+        public string? Node { get; set; }
+
+        /// <summary>The domain a piped object was read from; not for typing.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
+        [OriginTransformation]
+        public DomainIdentity? Origin { get; set; }
 
         /// <summary>Volumes from Get-BPVolume (or Start-BPLabBackup).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
@@ -63,8 +77,11 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void ProcessBackPakRecord()
         {
-            var items = ParameterSetName == "Label" ? Label.Select(l => (BackPak, l)) : InputObject.Select(v => (DomainOf(v.Node), v.Label));
-            foreach (var (d, l) in items.ToList())
+            // Every item's domain is settled (a contradiction stops the command) before any backup is ended.
+            var items = ParameterSetName == "Label"
+                ? Label!.Select(l => (ConnectionFor(Origin, Node, "volume", l).Domain, l)).ToList()
+                : InputObject.Select(v => (ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v.Label)).ToList();
+            foreach (var (d, l) in items)
             {
                 try
                 {
@@ -122,6 +139,7 @@ namespace BackPak.PowerShell.Cmdlets
         public LabFaultKind Kind { get; set; }
 
         [Parameter(Position = 1, ParameterSetName = "Kind")]
+        [Selection]
         public string? Target { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = "All")]

@@ -19,7 +19,9 @@ namespace BackPak.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
-        public string[] Name { get; set; } = new string[0];
+        [Selection]
+        [AllowNull, AllowEmptyCollection, AllowEmptyString] // so that an empty list is EmptySelection, not a binding error
+        public string[]? Name { get; set; }
 
         /// <summary>Data stores from Get-BPDataStore.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
@@ -37,12 +39,12 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var s in InputObject)
                 {
-                    try { _targets.Add((DomainOf(s.Node), s)); }
+                    try { _targets.Add((ConnectionFor(s.Origin, s.Node, "data store", s.Name).Domain, s)); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
-            foreach (var n in Name)
+            foreach (var n in Name!)
             {
                 string exact = Names.NormalizeDataStore(n);
                 var s = BackPak.GetDataStores(exact).FirstOrDefault();

@@ -31,6 +31,7 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>Media Key Names of the keys to delete.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("MediaKeyName")]
+        [Selection]
         [AllowNull]
         [AllowEmptyCollection]
         public string[]? Name { get; set; }

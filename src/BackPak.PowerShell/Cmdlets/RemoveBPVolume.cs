@@ -13,27 +13,51 @@ namespace BackPak.PowerShell.Cmdlets
     /// Deletes volumes as the BackPak GUI "Volume" page does [CS p41]: the backup data in storage, the DSM/TC or TMF
     /// entries, and the BackPak catalog entry, through an intent journal.
     /// </summary>
+    /// <remarks>
+    /// Two parameter sets, as Stop-Process has (InputObject / Id): Volume objects bind by value to -InputObject and
+    /// are removed where they were read; anything else that has a label — a string, a CSV row, an object with a Label
+    /// property — binds to -Label, with its DataStore, Node and Origin by property name. Node and Origin belong to the
+    /// Label set only, so an object with Label and Node never lands in the InputObject set.
+    /// </remarks>
     [Cmdlet(VerbsCommon.Remove, "BPVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "InputObject")]
     [OutputType(typeof(VolumeRemovalResult))]
     public sealed class RemoveBPVolumeCommand : BPRemovalCmdlet
     {
         /// <summary>Labels; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Label")]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
         [SupportsWildcards]
-        public string[] Label { get; set; } = new string[0];
+        [Selection]
+        [AllowNull, AllowEmptyCollection, AllowEmptyString] // so that an empty list is EmptySelection, not a binding error
+        public string[]? Label { get; set; }
 
         /// <summary>Only volumes of this data store (with -Label).</summary>
-        [Parameter(ParameterSetName = "Label")]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
+        [Selection]
         public string? DataStore { get; set; }
+
+        /// <summary>The node a piped label came from (a Node column); not for typing (-Domain is).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
+        public string? Node { get; set; }
+
+        /// <summary>The domain a piped object was read from; not for typing.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
+        [OriginTransformation]
+        public DomainIdentity? Origin { get; set; }
 
         /// <summary>Volumes from Get-BPVolume; each is removed in the domain it was read from.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
         public Volume[] InputObject { get; set; } = new Volume[0];
 
-        // Collected over the whole pipeline: one plan, one confirmation, batched removal.
+        // Collected over the whole pipeline: one plan, one confirmation, batched removal. Nothing is looked up or
+        // removed before EndProcessing, so a piped object that contradicts -Domain stops the command with nothing done.
         private readonly List<(IBackPakDomain Domain, Volume Volume)> _targets = new List<(IBackPakDomain, Volume)>();
-        private readonly HashSet<string> _seen = new HashSet<string>();
+        private readonly HashSet<(DomainIdentity, string)> _seen = new HashSet<(DomainIdentity, string)>();
+        private readonly Dictionary<(IBackPakDomain Domain, string? Store), List<LabelPattern>> _asked =
+            new Dictionary<(IBackPakDomain, string?), List<LabelPattern>>();
+
+        /// <summary>Labels asked in one query at most (an OR of equalities and globs in the provider's store).</summary>
+        private const int PatternsPerQuery = 200;
 
         protected override void ProcessBackPakRecord()
         {
@@ -41,39 +65,40 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var v in InputObject)
                 {
-                    try { Add(DomainOf(v.Node), v); }
+                    try { Add(ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
-            var patterns = new List<LabelPattern>();
-            foreach (var l in Label)
+            var labels = Label!;
+            var domain = ConnectionFor(Origin, Node, "volume", labels).Domain;
+            string? store = DataStore == null ? null : Names.NormalizeDataStore(DataStore);
+            if (!_asked.TryGetValue((domain, store), out var patterns)) _asked[(domain, store)] = patterns = new List<LabelPattern>();
+            foreach (var l in labels)
             {
                 try { patterns.Add(Labels.ParsePattern(l)); }
                 catch (BackPakException e) { WriteBackPakError(e); }
             }
-            if (patterns.Count == 0) return;
-            var query = new VolumeQuery { Labels = patterns, DataStore = DataStore == null ? null : Names.NormalizeDataStore(DataStore) };
-            var exact = new HashSet<string>(patterns.Where(p => !p.IsWildcard).Select(p => p.Text));
-            foreach (var v in BackPak.GetVolumes(query))
-            {
-                exact.Remove(v.Label);
-                Add(BackPak, v);
-            }
-            foreach (var missing in exact)
-                WriteBackPakError(new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
-                    $"No volume labelled '{missing}' in the domain of {BackPak.Node}" + (query.DataStore != null ? " in data store " + query.DataStore : "") + ".",
-                    missing, "Check the label and -Domain; a volume already removed is not an error when piped from Get-BPVolume."));
         }
 
         private void Add(IBackPakDomain domain, Volume v)
         {
-            if (_seen.Add(domain.Node + "|" + domain.Location + "|" + v.Label)) _targets.Add((domain, v));
+            if (_seen.Add((domain.Identity, v.Label))) _targets.Add((domain, v));
         }
 
         protected override void EndBackPak()
         {
+            // Refused as a whole before anything is read or removed: patterns that match every label of a domain
+            // remove every store's volumes at once, which only naming the store may ask for.
+            foreach (var asked in _asked.Where(a => a.Key.Store == null && Labels.MatchesEveryLabel(a.Value)))
+                throw new BackPakException(ErrorIds.WildcardSelectsEveryVolume, BackPakErrorCategory.InvalidArgument,
+                    $"-Label {string.Join(", ", asked.Value.Where(p => p.IsWildcard))} matches every label on {asked.Key.Domain.Node}, " +
+                    "across all of its data stores. Removing a whole store's volumes needs that store to be named: nothing was removed.",
+                    string.Join(",", asked.Value), "Add -DataStore <store> (every volume of that store is then meant), or give narrower labels.",
+                    stopsInvocation: true);
+            foreach (var asked in _asked) Resolve(asked.Key.Domain, asked.Key.Store, asked.Value);
             if (_targets.Count == 0) return;
+
             var options = Options();
             var plans = new List<(IBackPakDomain Domain, VolumeRemovalPlan Plan)>();
             foreach (var group in _targets.GroupBy(t => t.Domain))
@@ -93,6 +118,31 @@ namespace BackPak.PowerShell.Cmdlets
 
             foreach (var group in plans.GroupBy(x => x.Domain))
                 RunVolumeRemoval(group.Key, group.Select(x => x.Plan.Volume.Label).ToList(), "Remove-BPVolume");
+        }
+
+        /// <summary>The volumes the labels asked of one domain (and store) name, read in a few queries; exact labels not found are errors.</summary>
+        private void Resolve(IBackPakDomain domain, string? store, List<LabelPattern> patterns)
+        {
+            var distinct = patterns.GroupBy(p => p.Text).Select(g => g.First()).ToList();
+            var exact = new HashSet<string>(distinct.Where(p => !p.IsWildcard).Select(p => p.Text));
+            try
+            {
+                for (int i = 0; i < distinct.Count; i += PatternsPerQuery)
+                    foreach (var v in domain.GetVolumes(new VolumeQuery { Labels = distinct.Skip(i).Take(PatternsPerQuery).ToList(), DataStore = store }))
+                    {
+                        exact.Remove(v.Label);
+                        Add(domain, v);
+                    }
+            }
+            catch (BackPakException e)
+            {
+                WriteBackPakError(e);
+                return;
+            }
+            foreach (var missing in exact)
+                WriteBackPakError(new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"No volume labelled '{missing}' in the domain of {domain.Node}" + (store != null ? " in data store " + store : "") + ".",
+                    missing, "Check the label and -Domain; a volume already removed is not an error when piped from Get-BPVolume."));
         }
     }
 }

@@ -16,7 +16,9 @@ namespace BackPak.PowerShell.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
         [ArgumentCompleter(typeof(VolumeGroupCompleter))]
-        public string[] Name { get; set; } = new string[0];
+        [Selection]
+        [AllowNull, AllowEmptyCollection, AllowEmptyString] // so that an empty list is EmptySelection, not a binding error
+        public string[]? Name { get; set; }
 
         /// <summary>Volume groups from Get-BPVolumeGroup.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
@@ -34,13 +36,13 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var g in InputObject)
                 {
-                    try { _targets.Add((DomainOf(g.Node), g)); }
+                    try { _targets.Add((ConnectionFor(g.Origin, g.Node, "volume group", g.Name).Domain, g)); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
             }
             var groups = BackPak.GetVolumeGroups();
-            foreach (var n in Name)
+            foreach (var n in Name!)
             {
                 string exact = Names.NormalizeVolumeGroup(n);
                 var g = groups.FirstOrDefault(x => string.Equals(x.Name, exact, System.StringComparison.OrdinalIgnoreCase));

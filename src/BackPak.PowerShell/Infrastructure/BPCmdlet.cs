@@ -1,6 +1,10 @@
 using System;
+using System.Collections;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using System.Reflection;
 using BackPak.Core.Errors;
 using Text = BackPak.Core.Text;
 
@@ -13,13 +17,102 @@ namespace BackPak.PowerShell
     /// </summary>
     public abstract class BPCmdlet : PSCmdlet
     {
-        protected sealed override void BeginProcessing() => Guard(BeginBackPak);
-        protected sealed override void ProcessRecord() => Guard(ProcessBackPakRecord);
-        protected sealed override void EndProcessing() => Guard(EndBackPak);
+        protected sealed override void BeginProcessing()
+        {
+            _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            Guard(() =>
+            {
+                if (SelectionsHold(piped: false)) BeginBackPak();
+                else _selectsNothing = true;
+            });
+        }
+
+        protected sealed override void ProcessRecord()
+        {
+            if (_selectsNothing) return;
+            try
+            {
+                Guard(() => { if (SelectionsHold(piped: true)) ProcessBackPakRecord(); });
+            }
+            finally
+            {
+                ForgetPipedParameters();
+            }
+        }
+
+        protected sealed override void EndProcessing()
+        {
+            if (!_selectsNothing) Guard(EndBackPak);
+        }
 
         protected virtual void BeginBackPak() { }
         protected virtual void ProcessBackPakRecord() { }
         protected virtual void EndBackPak() { }
+
+        private HashSet<string>? _givenOnCommandLine;
+        private bool _selectsNothing;
+        private readonly List<string> _piped = new List<string>();
+
+        /// <summary>
+        /// Whether a parameter was given: on the command line, or by the object now in the pipeline. (PowerShell keeps
+        /// the names of parameters an earlier piped object bound; BPCmdlet forgets them after each object.)
+        /// </summary>
+        protected bool IsGiven(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+
+        /// <summary>Whether the current value of a parameter came down the pipeline rather than from the command line.</summary>
+        protected bool IsPiped(string parameter) => IsGiven(parameter) && _givenOnCommandLine?.Contains(parameter) == false;
+
+        private void ForgetPipedParameters()
+        {
+            _piped.Clear();
+            foreach (var k in MyInvocation.BoundParameters.Keys) if (_givenOnCommandLine?.Contains(k) == false) _piped.Add(k);
+            foreach (var k in _piped) MyInvocation.BoundParameters.Remove(k);
+        }
+
+        /// <summary>
+        /// The one place that keeps an empty selection from meaning "everything" (see <see cref="SelectionAttribute"/>).
+        /// Blank items of a list are dropped. A selection given on the command line with nothing left in it stops a
+        /// cmdlet that changes things (EmptySelection, before anything changes) and makes a read select nothing, with a
+        /// warning; a piped object that gives one no value selects nothing itself (said with -Verbose).
+        /// </summary>
+        private bool SelectionsHold(bool piped)
+        {
+            foreach (var p in Selections.GetOrAdd(GetType(), FindSelections))
+            {
+                if (!IsGiven(p.Name) || IsPiped(p.Name) != piped) continue;
+                object? value = p.GetValue(this);
+                if (!SelectionAttribute.Clean(value, out var kept, out int blanks))
+                {
+                    string name = MyInvocation.MyCommand.Name;
+                    if (piped)
+                    {
+                        WriteVerbose($"A piped object gives -{p.Name} no value: it selects nothing, so {name} skips it.");
+                        return false;
+                    }
+                    if (ChangesState.GetOrAdd(GetType(), t => t.GetCustomAttribute<CmdletAttribute>()?.SupportsShouldProcess == true))
+                        throw new BackPakException(ErrorIds.EmptySelection, BackPakErrorCategory.InvalidArgument,
+                            $"-{p.Name} was given with nothing in it ($null, an empty list or only blank text, as an empty file or an unset " +
+                            $"variable gives). {name} does not guess what was meant: nothing was changed.", p.Name,
+                            $"Check the variable, file or command that fills -{p.Name}.", stopsInvocation: true);
+                    WriteWarning($"-{p.Name} was given with nothing in it ($null, an empty list or only blank text): {name} selects nothing.");
+                    return false;
+                }
+                if (blanks > 0)
+                {
+                    WriteVerbose($"-{p.Name}: {blanks} blank item(s) ignored.");
+                    p.SetValue(this, kept);
+                }
+            }
+            return true;
+        }
+
+        private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Selections = new ConcurrentDictionary<Type, PropertyInfo[]>();
+        private static readonly ConcurrentDictionary<Type, bool> ChangesState = new ConcurrentDictionary<Type, bool>();
+
+        private static PropertyInfo[] FindSelections(Type t) =>
+            t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.GetCustomAttribute<SelectionAttribute>() != null && p.GetCustomAttributes<ParameterAttribute>().Any())
+                .ToArray();
 
         private void Guard(Action step)
         {

@@ -10,6 +10,7 @@ namespace BackPak.PowerShell
     {
         /// <summary>The key manager to use: a connection from Connect-BPKeyManager. The default connection when not given.</summary>
         [Parameter]
+        [Selection]
         public KeyManagerConnection? KeyManager { get; set; }
 
         /// <summary>The key manager this invocation uses.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using BackPak.Core.Errors;
+using BackPak.Core.Model;
 using BackPak.Core.Providers;
 using BackPak.Core.Text;
 
@@ -17,17 +18,23 @@ namespace BackPak.PowerShell
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Name")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
+        [Selection]
         public virtual string[]? DataStore { get; set; }
 
-        /// <summary>The node a piped object came from; not for typing (-Domain is).</summary>
+        /// <summary>The node a piped object came from (a Node column); not for typing (-Domain is).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
         public string? Node { get; set; }
+
+        /// <summary>The domain a piped object was read from; not for typing.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [OriginTransformation]
+        public DomainIdentity? Origin { get; set; }
 
         /// <summary>The domain and store names of this record; all stores of the domain when none is named and <paramref name="allWhenNone"/>.</summary>
         protected IEnumerable<(IBackPakDomain Domain, string Store)> Stores(bool allWhenNone)
         {
-            var domain = Node != null ? DomainOf(Node) : BackPak;
-            if (DataStore == null || DataStore.Length == 0)
+            var domain = ConnectionFor(Origin, Node, "data store", DataStore).Domain;
+            if (DataStore == null)
             {
                 if (!allWhenNone)
                     throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.InvalidArgument,

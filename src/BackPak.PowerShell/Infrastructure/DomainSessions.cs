@@ -70,25 +70,53 @@ namespace BackPak.PowerShell
             }
         }
 
-        /// <summary>The connected domain of a node, preferring the default's location when several labs are open.</summary>
+        /// <summary>The open connection to exactly this domain (provider, location and node), or null.</summary>
+        public static DomainConnection? Find(DomainIdentity identity)
+        {
+            var s = Current();
+            lock (s) return s.Connections.LastOrDefault(c => c.IsOpen && c.Identity.Equals(identity));
+        }
+
+        /// <summary>
+        /// The connected domain of a node, for a node name typed or read from a file (which says nothing of the lab or
+        /// site): the one in the default connection's location; else the only one; several in other locations are
+        /// ambiguous (DomainAmbiguous) rather than a guess.
+        /// </summary>
         public static DomainConnection? FindByNode(string node)
         {
             var s = Current();
+            List<DomainConnection> matches;
+            DomainConnection? def;
             lock (s)
             {
-                var matches = s.Connections.Where(c => string.Equals(c.Node, node, StringComparison.OrdinalIgnoreCase)).ToList();
-                var def = s.Connections.FirstOrDefault(c => c.IsDefault);
-                return matches.FirstOrDefault(c => def != null && c.Location == def.Location) ?? matches.LastOrDefault();
+                matches = s.Connections.Where(c => string.Equals(c.Node, node, StringComparison.OrdinalIgnoreCase)).ToList();
+                def = s.Connections.FirstOrDefault(c => c.IsDefault);
             }
+            var inDefault = matches.FirstOrDefault(c => def != null && c.Location == def.Location && c.Provider == def.Provider);
+            if (inDefault != null || matches.Count <= 1) return inDefault ?? matches.FirstOrDefault();
+            throw new BackPakException(ErrorIds.DomainAmbiguous, BackPakErrorCategory.InvalidArgument,
+                $"Node '{node}' is connected in {matches.Count} places: {string.Join(", ", matches.Select(c => c.Identity))}, and the default " +
+                "connection is in none of them, so the node name alone does not say which one is meant.", node,
+                "Give -Domain a connection object (from Connect-BPDomain or Get-BPDomain) instead of a node name, or disconnect the one not meant.",
+                stopsInvocation: true);
         }
+
+        /// <summary>A piped object's domain is not connected: it is not acted on anywhere else.</summary>
+        public static BackPakException NotConnected(DomainIdentity origin, string what) => new BackPakException(
+            ErrorIds.DomainNotConnected, BackPakErrorCategory.ResourceUnavailable,
+            $"{Capital(what)} was read from {origin}, which is not connected in this session" +
+            (All.Count > 0 ? " (connected: " + string.Join(", ", All.Select(c => c.Identity)) + ")" : "") +
+            ". It is acted on only where it came from: nothing was done with it.",
+            what, $"Connect that domain again (Connect-BPDomain -Lab '{origin.Location}' -Node '{origin.Node}'), then run the command again.");
+
+        private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 
         public static BackPakException NotConnected(string node) => new BackPakException(
             ErrorIds.DomainNotConnected, BackPakErrorCategory.ResourceUnavailable,
             $"No BackPak domain on node '{node}' is connected in this session." +
-            (All.Count > 0 ? " Connected: " + string.Join(", ", All.Select(c => c.Node)) + "." : ""),
+            (All.Count > 0 ? " Connected: " + string.Join(", ", All.Select(c => c.Identity)) + "." : ""),
             node, $"Connect it first: Connect-BPDomain -Lab <folder> -Node '{node}'.");
 
-        private static bool Same(DomainConnection a, DomainConnection b) =>
-            string.Equals(a.Node, b.Node, StringComparison.OrdinalIgnoreCase) && a.Location == b.Location && a.Provider == b.Provider;
+        private static bool Same(DomainConnection a, DomainConnection b) => a.Identity.Equals(b.Identity);
     }
 }
