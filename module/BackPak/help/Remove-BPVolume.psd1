@@ -52,8 +52,8 @@ Import-Csv todel.csv | Remove-BPVolume -WhatIf
         }
         @{
             Title   = 'Every volume of one data store'
-            Code    = "Remove-BPVolume -Label '*' -DataStore DS02 -WhatIf"
-            Remarks = "-Label '*' without -DataStore is refused (WildcardSelectsEveryVolume): it would take every store of the domain."
+            Code    = "Remove-BPVolume -Label '*' -DataStore DS02 -IgnoreRetention -WhatIf"
+            Remarks = "Lists every volume of DS02, including those that still hold data (-IgnoreRetention), and changes nothing. -Label '*' without -DataStore is refused (WildcardSelectsEveryVolume): it would take every store of the domain."
         }
         @{
             Title   = 'After an interruption, run the same command again'
