@@ -230,6 +230,11 @@ namespace BackPak.KeyManagers
                         $"Could not {what} {endpoint}: the server is not trusted. {a.Message}", endpoint,
                         "Give -TrustedRootCertificate the root CA certificate that issued the key server's certificate, and an endpoint name the certificate carries. Validation cannot be turned off.",
                         stopsInvocation: true, inner: e);
+                case KmipAuthenticationException a when a.Failure == KmipAuthenticationFailure.ClientCertificateInvalid:
+                    return new BackPakException(ErrorIds.ClientCertificateInvalid, BackPakErrorCategory.InvalidArgument,
+                        $"Could not {what} {endpoint}: the client certificate cannot be used, so nothing was sent to the key server. {a.Message}", endpoint,
+                        "Give the .pfx file's password (-CertificatePassword (Read-Host -AsSecureString)), or a certificate that holds its private key.",
+                        stopsInvocation: true, inner: e);
                 case KmipAuthenticationException a:
                     return new BackPakException(ErrorIds.KeyManagerAuthenticationFailed, BackPakErrorCategory.SecurityError,
                         $"Could not {what} {endpoint}: the key server did not accept this client ({a.Failure}). {a.Message}", endpoint,

@@ -195,7 +195,7 @@ namespace BackPak.KeyManagers.Tests
         }
 
         [Fact]
-        public void A_pfx_with_a_wrong_password_fails_authentication_and_the_message_holds_no_password()
+        public void A_pfx_with_a_wrong_password_says_so_before_connecting_and_the_message_holds_no_password()
         {
             var path = Path.Combine(_server.Directory, "keytest-client.pfx");
             File.WriteAllBytes(path, _server.ClientCertificate.Export(X509ContentType.Pkcs12, "right-secret"));
@@ -207,7 +207,10 @@ namespace BackPak.KeyManagers.Tests
                 o.ClientCertificatePath = path;
                 o.ClientCertificatePassword = wrong;
             }));
-            Assert.Equal(ErrorIds.KeyManagerAuthenticationFailed, e.ErrorId);
+            Assert.Equal(ErrorIds.ClientCertificateInvalid, e.ErrorId);
+            Assert.Equal(BackPakErrorCategory.InvalidArgument, e.Category);
+            Assert.Contains("the password is wrong", e.Message);
+            Assert.DoesNotContain("did not accept", e.Message);
             Assert.DoesNotContain("secret", e.Message);
 
             using var right = new SecureString();

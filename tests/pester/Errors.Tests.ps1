@@ -152,6 +152,8 @@ BeforeDiscovery {
             Script = { Connect-BPKeyManager -Endpoint 'kms.example.com:99999' -Certificate $script:SelfSigned -TrustedRootCertificate $script:SelfSigned } }
         @{ Name = 'Connect-BPKeyManager to a port where nothing listens'; Id = 'KeyManagerUnreachable'; Class = 'ConnectBPKeyManagerCommand'; Terminating = $true
             Script = { Connect-BPKeyManager -Endpoint "127.0.0.1:$($script:ClosedPort)" -Certificate $script:SelfSigned -TrustedRootCertificate $script:SelfSigned -TimeoutSeconds 5 } }
+        @{ Name = 'Connect-BPKeyManager with a .pfx file and a wrong password'; Id = 'ClientCertificateInvalid'; Class = 'ConnectBPKeyManagerCommand'; Terminating = $true
+            Script = { Connect-BPKeyManager -Endpoint "127.0.0.1:$($script:ClosedPort)" -CertificatePath $script:SelfSignedPfx -CertificatePassword (ConvertTo-SecureString 'not-it' -AsPlainText -Force) -TrustedRootCertificate $script:SelfSigned } }
         @{ Name = 'Get-BPEncryptionKey of an unknown Media Key Name'; Id = 'KeyNotFound'; Class = 'GetBPEncryptionKeyCommand'; Terminating = $false
             Script = { Use-KeyLab; Get-BPEncryptionKey -Name 'BPK-NO-SUCH-KEY' } }
         @{ Name = 'Remove-BPEncryptionKey -Force of a key a catalogued volume uses'; Id = 'KeyStillReferenced'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $false
@@ -319,6 +321,8 @@ BeforeAll {
     $rsa = [System.Security.Cryptography.RSA]::Create(2048)
     $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=backpak-errors-test', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
     $script:SelfSigned = $req.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+    $script:SelfSignedPfx = Join-Path $script:KeyWork 'client.pfx'
+    [System.IO.File]::WriteAllBytes($script:SelfSignedPfx, $script:SelfSigned.Export('Pkcs12', 'the-password'))
     $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $script:ClosedPort = $l.LocalEndpoint.Port; $l.Stop()
     Reset-Connections
 }

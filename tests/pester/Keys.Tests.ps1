@@ -426,11 +426,32 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
         "$($r.Terminating.CategoryInfo.Category)" | Should -Be 'SecurityError'
     }
 
-    It 'fails with KeyManagerAuthenticationFailed for a wrong .pfx password, without the password in the message' {
+    It 'fails with ClientCertificateInvalid for a wrong .pfx password, says so, and keeps the password out of the message' {
         $wrong = ConvertTo-SecureString 'wrong-password-123' -AsPlainText -Force
         $r = Invoke-BPCaptured { Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $wrong -TrustedRootCertificate $script:Root }
-        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'KeyManagerAuthenticationFailed')
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'ClientCertificateInvalid')
+        $r.Terminating.Exception.Message | Should -Match 'the password is wrong'
+        $r.Terminating.Exception.Message | Should -Not -Match 'did not accept this client'
         $r.Terminating.Exception.Message | Should -Not -Match 'wrong-password-123'
+    }
+
+    It 'fails with KeyManagerAuthenticationFailed for a .pfx client certificate issued by another CA' {
+        # A CA of its own and a client certificate (clientAuth) from it, as a .pfx file: the server must refuse it.
+        $caKey = [System.Security.Cryptography.RSA]::Create(2048)
+        $caReq = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=Another CA', $caKey, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $caReq.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $ca = $caReq.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(2))
+        $key = [System.Security.Cryptography.RSA]::Create(2048)
+        $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=backpak-stranger', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $eku = [System.Security.Cryptography.OidCollection]::new(); $null = $eku.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.2'))
+        $req.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($eku, $false))
+        $cert = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($req.Create($ca, [DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1), [byte[]](1, 2, 3, 4)), $key)
+        $pfx = Join-Path $script:KmipDir 'stranger.pfx'
+        [System.IO.File]::WriteAllBytes($pfx, $cert.Export('Pkcs12', 'stranger-pw'))
+        $pw = ConvertTo-SecureString 'stranger-pw' -AsPlainText -Force
+        $r = Invoke-BPCaptured { Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $pfx -CertificatePassword $pw -TrustedRootCertificate $script:Root -TimeoutSeconds 10 }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'KeyManagerAuthenticationFailed')
+        "$($r.Terminating.CategoryInfo.Category)" | Should -Be 'SecurityError'
     }
 
     It 'says KeyManagerUnreachable when nothing listens at the endpoint' {

@@ -7,7 +7,7 @@ A real key server is reached over KMIP 1.x with mutual TLS: the module presents 
 
 With -Lab and -Node, the connection is to the key store of the site the node sits in, in a lab made by New-BPLab; it follows the same rules as a KMIP server (an Active key must be revoked before it is destroyed).
 
-A server that is not trusted raises KeyManagerUntrusted; a client certificate the server refuses (or none) raises KeyManagerAuthenticationFailed; a server that does not answer raises KeyManagerUnreachable. All are terminating and leave the existing connections as they were.
+A server that is not trusted raises KeyManagerUntrusted; a client certificate the server refuses (or none, or one from another CA) raises KeyManagerAuthenticationFailed; a .pfx file that cannot be opened (wrong password, not a PKCS#12 file) raises ClientCertificateInvalid before anything is sent; a server that does not answer in time raises KeyManagerUnreachable. All are terminating and leave the existing connections as they were.
 '@
     Parameters  = @{
         Endpoint               = 'The KMIP server as host:port, such as eskm01.example.com:5696. The port is 5696 when left out; an IPv6 address is written [::1]:5696.'
@@ -16,7 +16,7 @@ A server that is not trusted raises KeyManagerUntrusted; a client certificate th
         CertificatePassword    = 'The password of the .pfx file, as a SecureString (Read-Host -AsSecureString). It is never written to output, logs or the audit trail.'
         TrustedRootCertificate = 'The root CA certificate the key server''s certificate must chain to. Only this root is trusted for this connection, not the system store. A file path is converted to a certificate; give a full path.'
         ServerName             = 'The name the server certificate must carry when it differs from the endpoint''s host (for example when connecting by IP address). It changes the name checked; it never disables the check.'
-        TimeoutSeconds         = 'Seconds to wait for the connection and for each answer of the key server (default 15).'
+        TimeoutSeconds         = 'Seconds the connection may take in all (TCP connect and TLS handshake), and then each request in full, from sending it to the last byte of the answer (default 15). These are overall deadlines: a key server that answers a byte at a time is stopped too, with KeyManagerUnreachable, and the connection is closed.'
         Lab                    = 'Folder of a lab made by New-BPLab: connect to its key store instead of a KMIP server.'
         Node                   = 'The lab node whose site''s key store to use, such as \A. Tab completion offers the nodes of the lab.'
         BackPakId              = 'The Key Manager id BackPak knows this key server by (both sides of a replicated data store use the same id, rule R15). For the lab, the node''s configured id (KM01) when not given.'
