@@ -74,7 +74,7 @@ namespace BackPak.KeyManagers.Tests
 
             using (var keys = Connect())
             {
-                var removal = new KeyRemoval(keys, lab.Domains, lab.A);
+                var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains, lab.A);
                 foreach (var name in names.Concat(new[] { preActive }))
                 {
                     var plan = Assert.Single(removal.Plan(name));
@@ -118,7 +118,7 @@ namespace BackPak.KeyManagers.Tests
             var id = CreateKey(v.MediaKeyName!);
             using (var keys = Connect())
             {
-                var removal = new KeyRemoval(keys, lab.Domains);
+                var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
                 var plan = removal.Plan(v.MediaKeyName!).Single(p => p.Key?.UniqueId == id);
                 removal.Remove(plan, out var failure);
                 Assert.Equal(ErrorIds.KeyStillReferenced, failure?.ErrorId);
@@ -129,7 +129,7 @@ namespace BackPak.KeyManagers.Tests
             lab.DeleteVolume(@"\A", v.Label);
             using (var keys = Connect())
             {
-                var removal = new KeyRemoval(keys, lab.Domains);
+                var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
                 var result = removal.Remove(removal.Plan(v.MediaKeyName!).Single(p => p.Key?.UniqueId == id), out var failure);
                 Assert.Null(failure);
                 Assert.True(result.Destroyed);
@@ -142,7 +142,7 @@ namespace BackPak.KeyManagers.Tests
         {
             using var lab = new TestLab();
             using var keys = Connect();
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var plan = Assert.Single(removal.Plan(UniqueName()));
             var result = removal.Remove(plan, out var failure);
             Assert.Null(failure);

@@ -160,6 +160,10 @@ BeforeDiscovery {
             Script = { Use-KeyLab; Remove-BPEncryptionKey -Name $script:KeyInUse -Force } }
         @{ Name = 'Remove-BPEncryptionKey of a key in a state the key server will not destroy'; Id = 'KeyOperationFailed'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $false
             Script = { Use-KeyLab; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Remove-BPEncryptionKey through a key manager whose BackPak id no connected domain defines'; Id = 'KeyManagerIdUnknown'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
+            Script = { Use-KeyLab; $null = Connect-BPKeyManager -Lab $script:KeyLab -Node '\A' -BackPakId KM99; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Remove-BPEncryptionKey with one side of the replicated data store not connected'; Id = 'KeyDomainsNotConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
+            Script = { Use-KeyLab; Disconnect-BPDomain -Domain '\B'; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
         @{ Name = 'Remove-BPEncryptionKey with no domain to check the key against'; Id = 'NoDomainConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
             Script = { Use-KeyLab; Disconnect-BPDomain -All; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
     ) | ForEach-Object {

@@ -62,6 +62,8 @@ namespace BackPak.Core.Errors
         public const string ClientCertificateInvalid = "ClientCertificateInvalid";
         public const string KeyNotFound = "KeyNotFound";
         public const string KeyStillReferenced = "KeyStillReferenced";
+        public const string KeyManagerIdUnknown = "KeyManagerIdUnknown";
+        public const string KeyDomainsNotConnected = "KeyDomainsNotConnected";
         public const string KeyOperationFailed = "KeyOperationFailed";
     }
 }
