@@ -107,6 +107,12 @@ namespace BackPak.KeyManagers
             return ToKey(info);
         }
 
+        /// <summary>Ids of every object the server lets this client see, at most <paramref name="maximumItems"/>.</summary>
+        public IReadOnlyList<string> LocateAll(int maximumItems) => Call("list the keys of", () => _client.LocateAll(maximumItems));
+
+        /// <summary>A lookup for one operation that reads the server's key list once when that is cheaper than asking name by name.</summary>
+        public IKeyLookup BeginLookup() => new KmipKeyLookup(this);
+
         /// <summary>One Locate batch item per name in one message: a round trip (and a server message) per chunk, not per key.</summary>
         public IReadOnlyList<IReadOnlyList<string>> LocateMany(IReadOnlyList<string> names) =>
             Batch("locate keys on", names.Select(n => KmipRequests.LocateByName(n)).ToList(),

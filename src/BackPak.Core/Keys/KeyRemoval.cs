@@ -63,6 +63,7 @@ namespace BackPak.Core.Keys
         private readonly IReadOnlyList<IBackPakDomain> _domains;
         private readonly IBackPakDomain? _audit;
         private readonly KeyReferences _references;
+        private IKeyLookup? _lookup;
 
         /// <param name="keys">The key manager holding the keys.</param>
         /// <param name="keyManagerId">The BackPak id the key manager was connected with: the Key Manager definition it serves.</param>
@@ -106,29 +107,10 @@ namespace BackPak.Core.Keys
                         "A Media Key Name cannot be empty.", name ?? "", "Give the Media Key Name of the key, as Get-BPVolume shows it.");
             var nodes = _domains.Select(d => d.Node).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
 
-            IReadOnlyList<IReadOnlyList<EncryptionKey>> found;
-            if (_keys is IKeyManagerBatch batch && mediaKeyNames.Count > 1)
-            {
-                var ids = batch.LocateMany(mediaKeyNames);
-                var keys = batch.GetMany(ids.SelectMany(x => x).ToList());
-                var perName = new List<IReadOnlyList<EncryptionKey>>();
-                int k = 0;
-                foreach (var list in ids)
-                {
-                    var mine = new List<EncryptionKey>();
-                    foreach (var _ in list)
-                    {
-                        var key = keys[k++];
-                        if (key != null) mine.Add(key);
-                    }
-                    perName.Add(mine);
-                }
-                found = perName;
-            }
-            else
-            {
-                found = mediaKeyNames.Select(n => KeyReferences.Find(_keys, n)).ToList();
-            }
+            // One lookup for the whole invocation: it may keep what it read (the key list of a small server) for the next names.
+            IReadOnlyList<IReadOnlyList<EncryptionKey>> found = _keys is IKeyManagerBatch batch
+                ? (_lookup ??= batch.BeginLookup()).Find(mediaKeyNames)
+                : mediaKeyNames.Select(n => KeyReferences.Find(_keys, n)).ToList();
 
             var plans = new List<KeyRemovalPlan>();
             for (int i = 0; i < mediaKeyNames.Count; i++)
