@@ -548,3 +548,49 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
         @($names | Where-Object { $_ -match 'Skip|Insecure|NoValidat|Trust(All|Any)|Ignore' }) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The examples of <_>''s help run as written' -ForEach @('Connect-BPKeyManager', 'Get-BPKeyManager', 'Disconnect-BPKeyManager', 'Get-BPEncryptionKey', 'Remove-BPEncryptionKey') {
+    BeforeAll {
+        # The folder the examples say they run in: a lab made by New-BPLab -Path ./lab -Encrypted (made again for
+        # each example, as they change it) and the repository's tests/kmip scripts.
+        $script:ExampleDir = Join-Path $script:Work ('examples-' + $_)
+        New-Item -ItemType Directory -Path (Join-Path $script:ExampleDir 'tests/kmip') -Force | Out-Null
+        Copy-Item (Join-Path (Get-BPTestRepoRoot) 'tests/kmip/*.sh') (Join-Path $script:ExampleDir 'tests/kmip')
+        $text = Get-Content (Join-Path $script:Module.ModuleBase 'en-US/about_BackPak_Errors.help.txt') -Raw
+        $script:Documented = @([regex]::Matches($text, '(?m)^    (\w+) \(') | ForEach-Object { $_.Groups[1].Value })
+    }
+
+    It 'runs every example, and any error it raises is a documented BackPak ErrorId' {
+        $examples = @((Get-Help $_ -Full).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 1
+        foreach ($ex in $examples) {
+            Push-Location $script:ExampleDir
+            try {
+                $null = New-BPLab -Path ./lab -Encrypted -Force
+                Disconnect-BPKeyManager -All
+                Disconnect-BPDomain -All
+                $null = Connect-BPDomain -Lab ./lab -Node '\B'
+                $null = Connect-BPDomain -Lab ./lab -Node '\A'
+                $null = Connect-BPKeyManager -Lab ./lab -Node '\A'
+                # The only change to the code: the test PyKMIP's port 5696 becomes a free one, so that parallel runs
+                # on this machine cannot meet.
+                $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+                $code = ([string]$ex.code).Replace('5696', "$port")
+                $r = Invoke-BPCaptured ([scriptblock]::Create($code))
+                foreach ($e in $r.All) {
+                    ($e.FullyQualifiedErrorId -split ',')[0] | Should -BeIn $script:Documented -Because "$($ex.title): $($e.Exception.Message)"
+                }
+            } finally {
+                if (Test-Path ./kmip/pykmip.pid) { & bash ./tests/kmip/stop-pykmip.sh ./kmip | Out-Null }
+                if (Test-Path ./kmip) { Remove-Item ./kmip -Recurse -Force }
+                Pop-Location
+            }
+        }
+    }
+
+    AfterAll {
+        Disconnect-BPKeyManager -All
+        Disconnect-BPDomain -All
+        Reset-Session
+    }
+}
