@@ -92,16 +92,7 @@ namespace BackPak.KeyManagers
                 _msPerName = locate / Math.Max(1, names.Count);
                 if (all.Count > 0) _msPerKey = get / all.Count;
             }
-            var perName = new List<IReadOnlyList<EncryptionKey>>(names.Count);
-            int k = 0;
-            foreach (var list in ids)
-            {
-                var mine = new List<EncryptionKey>();
-                foreach (var _ in list)
-                    if (keys[k++] is { } key) mine.Add(key);
-                perName.Add(mine);
-            }
-            return perName;
+            return BatchKeyLookup.PerName(ids, keys);
         }
 
         /// <summary>Reads the server's whole list when that costs less than the names seen so far did by name.</summary>

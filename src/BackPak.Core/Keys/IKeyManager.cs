@@ -70,17 +70,19 @@ namespace BackPak.Core.Keys
         public IReadOnlyList<IReadOnlyList<EncryptionKey>> Find(IReadOnlyList<string> names)
         {
             var ids = _batch.LocateMany(names);
-            var keys = _batch.GetMany(ids.SelectMany(x => x).ToList());
-            var perName = new List<IReadOnlyList<EncryptionKey>>(names.Count);
+            return PerName(ids, _batch.GetMany(ids.SelectMany(x => x).ToList()));
+        }
+
+        /// <summary>The keys of each name from the ids located per name and the keys read for those ids, in that order.</summary>
+        public static IReadOnlyList<IReadOnlyList<EncryptionKey>> PerName(IReadOnlyList<IReadOnlyList<string>> ids, IReadOnlyList<EncryptionKey?> keys)
+        {
+            var perName = new List<IReadOnlyList<EncryptionKey>>(ids.Count);
             int k = 0;
             foreach (var list in ids)
             {
                 var mine = new List<EncryptionKey>();
                 foreach (var _ in list)
-                {
-                    var key = keys[k++];
-                    if (key != null) mine.Add(key);
-                }
+                    if (keys[k++] is { } key) mine.Add(key);
                 perName.Add(mine);
             }
             return perName;
