@@ -10,7 +10,8 @@
     Test    packages, then runs every xunit project and the Pester suites on the built module in a fresh pwsh.
             Its last line is "N passed, N failed"; the exit code is non-zero on any failure.
     Demo    builds, creates a lab and prints a readable summary of both domains.
-    Bench   builds and runs the benchmarks in bench/, each printing its figure as a ratio to a baseline.
+    Bench   builds and runs the benchmarks in bench/, each printing its figure as a ratio to a baseline
+            (-BenchFilter Keys runs bench/Keys.Bench.ps1 only).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -23,7 +24,9 @@ param(
     # Pester only: run just the files whose name matches (e.g. 'Lab*').
     [string] $PesterFilter = '*',
     # Skip the xunit projects (for quick Pester iterations).
-    [switch] $NoXunit
+    [switch] $NoXunit,
+    # Bench only: run just the benchmarks whose name matches (e.g. 'Keys').
+    [string] $BenchFilter = '*'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -177,7 +180,7 @@ function Invoke-Bench {
     Invoke-Build
     if (Test-Path (Join-Path $root 'tests/nonstop')) { Install-BPOpenSsh }
     $failed = 0
-    foreach ($b in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
+    foreach ($b in Get-ChildItem (Join-Path $root 'bench') -Filter "$BenchFilter.Bench.ps1" | Sort-Object Name) {
         Write-Host "== $($b.Name)"
         $rc = Invoke-FreshPwsh -Command "& '$($b.FullName)' -ModulePath '$(Join-Path $moduleOut 'BackPak.psd1')' -WorkPath '$(Join-Path $out 'bench')'"
         if ($rc -ne 0) { $failed++ }

@@ -107,6 +107,12 @@ namespace BackPak.KeyManagers
             return ToKey(info);
         }
 
+        /// <summary>Ids of every object the server lets this client see, at most <paramref name="maximumItems"/>.</summary>
+        public IReadOnlyList<string> LocateAll(int maximumItems) => Call("list the keys of", () => _client.LocateAll(maximumItems));
+
+        /// <summary>A lookup for one operation that reads the server's key list once when that is cheaper than asking name by name.</summary>
+        public IKeyLookup BeginLookup() => new KmipKeyLookup(this);
+
         /// <summary>One Locate batch item per name in one message: a round trip (and a server message) per chunk, not per key.</summary>
         public IReadOnlyList<IReadOnlyList<string>> LocateMany(IReadOnlyList<string> names) =>
             Batch("locate keys on", names.Select(n => KmipRequests.LocateByName(n)).ToList(),
@@ -229,6 +235,11 @@ namespace BackPak.KeyManagers
                     return new BackPakException(ErrorIds.KeyManagerUntrusted, BackPakErrorCategory.SecurityError,
                         $"Could not {what} {endpoint}: the server is not trusted. {a.Message}", endpoint,
                         "Give -TrustedRootCertificate the root CA certificate that issued the key server's certificate, and an endpoint name the certificate carries. Validation cannot be turned off.",
+                        stopsInvocation: true, inner: e);
+                case KmipAuthenticationException a when a.Failure == KmipAuthenticationFailure.ClientCertificateInvalid:
+                    return new BackPakException(ErrorIds.ClientCertificateInvalid, BackPakErrorCategory.InvalidArgument,
+                        $"Could not {what} {endpoint}: the client certificate cannot be used, so nothing was sent to the key server. {a.Message}", endpoint,
+                        "Give the .pfx file's password (-CertificatePassword (Read-Host -AsSecureString)), or a certificate that holds its private key.",
                         stopsInvocation: true, inner: e);
                 case KmipAuthenticationException a:
                     return new BackPakException(ErrorIds.KeyManagerAuthenticationFailed, BackPakErrorCategory.SecurityError,

@@ -102,6 +102,10 @@ namespace BackPak.Kmip
         public IReadOnlyList<string> Locate(string name, int? maximumItems = null) =>
             KmipResponses.Locate(ExecuteOne(KmipRequests.LocateByName(name, maximumItems)));
 
+        /// <summary>Unique identifiers of every object the client may see, up to <paramref name="maximumItems"/> when given.</summary>
+        public IReadOnlyList<string> LocateAll(int? maximumItems = null) =>
+            KmipResponses.Locate(ExecuteOne(KmipRequests.LocateAll(maximumItems)));
+
         public KmipKeyInfo GetAttributes(string uniqueIdentifier) => GetAttributes(uniqueIdentifier, null);
 
         public KmipKeyInfo GetAttributes(string uniqueIdentifier, IEnumerable<string>? attributeNames) =>

@@ -35,8 +35,15 @@ namespace BackPak.Kmip
         /// <summary>Name the server certificate must be issued to, when it differs from <see cref="Host"/> (e.g. connecting by IP).</summary>
         public string? ExpectedServerName { get; set; }
 
+        /// <summary>The longest the TCP connect and the TLS handshake may take together (an overall deadline, not per read).</summary>
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>
+        /// The longest one request may take, from sending it to the last byte of its answer (an overall deadline: a
+        /// server answering a byte at a time is stopped too). When it passes the connection is closed. Also bounds
+        /// each single read of the handshake.
+        /// </summary>
         public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>The longest a single write may block.</summary>
         public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>Largest response accepted, in bytes; larger ones are refused before they are read.</summary>

@@ -114,6 +114,7 @@ namespace BackPak.KeyManagers.Tests
             Inner.Calls.Add("GetMany " + uniqueIds.Count);
             return System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(uniqueIds, id => Inner.Get(id)));
         }
+        public BackPak.Core.Keys.IKeyLookup BeginLookup() => new BackPak.Core.Keys.BatchKeyLookup(this);
         public void Dispose() { }
     }
 }

@@ -17,7 +17,7 @@ namespace BackPak.KeyManagers.Tests
             var v = lab.Volume(lab.A, "DS02");
             var keys = new FakeKeyManager();
             var id = keys.Add(v.MediaKeyName!);
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
 
             var plan = Assert.Single(removal.Plan(v.MediaKeyName!));
             Assert.True(plan.IsReferenced);
@@ -45,10 +45,10 @@ namespace BackPak.KeyManagers.Tests
             var keys = new FakeKeyManager();
             keys.Add(v.MediaKeyName!);
 
-            var plan = Assert.Single(new KeyRemoval(keys, lab.Domains).Plan(v.MediaKeyName!));
+            var plan = Assert.Single(new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains).Plan(v.MediaKeyName!));
             Assert.Equal(1, plan.ReferencingVolumes);
             Assert.Equal(@"\B", Assert.Single(plan.ReferencingVolumeSample).Node);
-            new KeyRemoval(keys, lab.Domains).Remove(plan, out var failure);
+            new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains).Remove(plan, out var failure);
             Assert.Equal(ErrorIds.KeyStillReferenced, failure?.ErrorId);
             Assert.Empty(keys.Changes);
         }
@@ -59,7 +59,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-RETIRED-01");
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
 
             var plan = Assert.Single(removal.Plan("BPK-RETIRED-01"));
             Assert.True(plan.WillRevoke);
@@ -81,7 +81,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-RETIRED-02");
-            var removal = new KeyRemoval(keys, lab.Domains) { Reason = KeyRevocationReason.Superseded };
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains) { Reason = KeyRevocationReason.Superseded };
             removal.Remove(removal.Plan("BPK-RETIRED-02").Single(), out _);
             Assert.Equal($"Revoke {id} Superseded", keys.Changes.First());
         }
@@ -95,7 +95,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-OLD", state);
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var result = removal.Remove(removal.Plan("BPK-OLD").Single(), out var failure);
             Assert.Null(failure);
             Assert.Equal(new[] { "Destroy " + id }, keys.Changes);
@@ -109,7 +109,7 @@ namespace BackPak.KeyManagers.Tests
         {
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var plan = Assert.Single(removal.Plan("BPK-NEVER-EXISTED"));
             Assert.True(plan.AlreadyAbsent);
             var result = removal.Remove(plan, out var failure);
@@ -130,7 +130,7 @@ namespace BackPak.KeyManagers.Tests
             keys.Add(referenced);
             keys.Add("BPK-FREE-1");
             keys.Add("BPK-FREE-2", KeyState.Deactivated);
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
 
             var plans = new[] { referenced, "BPK-FREE-1", "BPK-FREE-2", "BPK-ABSENT" }.SelectMany(removal.Plan).ToList();
             // A dry run (-WhatIf) also reports refusals and absent keys without changing or recording anything.
@@ -149,7 +149,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-TARGET");
-            var plan = new KeyRemoval(keys, lab.Domains).Plan("BPK-TARGET").Single();
+            var plan = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains).Plan("BPK-TARGET").Single();
             Assert.Contains("'BPK-TARGET'", plan.Target);
             Assert.Contains("unique id " + id, plan.Target);
             Assert.Contains("fake:5696", plan.Target);
@@ -162,14 +162,13 @@ namespace BackPak.KeyManagers.Tests
         {
             using var lab = new TestLab();
             var v = lab.Volume(lab.A, "DS02");
-            lab.SetVolumeKey(@"\A", v.Label, null);
             var keys = new FakeKeyManager();
-            keys.Add(v.MediaKeyName!);
-            var removal = new KeyRemoval(keys, lab.Domains);
-            var plan = removal.Plan(v.MediaKeyName!).Single();
+            keys.Add("BPK-CATALOGUED-LATER");
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
+            var plan = removal.Plan("BPK-CATALOGUED-LATER").Single();
             Assert.False(plan.IsReferenced);
 
-            lab.SetVolumeKey(@"\A", v.Label, v.MediaKeyName); // catalogued again while the operator read the prompt
+            lab.SetVolumeKey(@"\A", v.Label, "BPK-CATALOGUED-LATER"); // catalogued while the operator read the prompt
             var result = removal.Remove(plan, out var failure);
             Assert.Equal(ErrorIds.KeyStillReferenced, failure?.ErrorId);
             Assert.Equal(1, result.ReferencingVolumes);
@@ -182,7 +181,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-RACE");
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var plan = removal.Plan("BPK-RACE").Single();
             keys.Delete(id);
             var result = removal.Remove(plan, out var failure);
@@ -197,7 +196,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-RACE2");
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var plan = removal.Plan("BPK-RACE2").Single();
             keys.Set(id, KeyState.Deactivated);
             var result = removal.Remove(plan, out var failure);
@@ -214,7 +213,7 @@ namespace BackPak.KeyManagers.Tests
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-STUCK");
             keys.BeforeChange = op => { if (op == "Destroy") keys.Set(id, KeyState.Active); }; // the server re-activates it
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var result = removal.Remove(removal.Plan("BPK-STUCK").Single(), out var failure);
             Assert.Equal(ErrorIds.KeyOperationFailed, failure?.ErrorId);
             Assert.Equal(ErrorIds.KeyOperationFailed, result.Error);
@@ -229,7 +228,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             keys.Add("BPK-DOWN");
-            var removal = new KeyRemoval(keys, lab.Domains, lab.A);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains, lab.A);
             var plan = removal.Plan("BPK-DOWN").Single();
             keys.Down = new BackPakException(ErrorIds.KeyManagerUnreachable, BackPakErrorCategory.ConnectionError, "gone", "fake", "reconnect", stopsInvocation: true);
             var e = Assert.Throws<BackPakException>(() => removal.Remove(plan, out _));
@@ -240,7 +239,7 @@ namespace BackPak.KeyManagers.Tests
         [Fact]
         public void Without_any_domain_no_key_can_be_checked_so_nothing_is_removed()
         {
-            var e = Assert.Throws<BackPakException>(() => new KeyRemoval(new FakeKeyManager(), new IBackPakDomain[0]));
+            var e = Assert.Throws<BackPakException>(() => new KeyRemoval(new FakeKeyManager(), TestLab.KeyManagerId, new IBackPakDomain[0]));
             Assert.Equal(ErrorIds.NoDomainConnected, e.ErrorId);
             Assert.True(e.StopsInvocation);
         }
@@ -253,7 +252,7 @@ namespace BackPak.KeyManagers.Tests
             var referenced = lab.Volume(lab.A, "DS02").MediaKeyName!;
             keys.Add(referenced);
             keys.Add("BPK-AUDIT-1");
-            var removal = new KeyRemoval(keys, lab.Domains, lab.A);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains, lab.A);
 
             foreach (var p in removal.Plan(referenced)) removal.Remove(p, out _, record: false);
             Assert.Empty(lab.AuditResults(@"\A"));
@@ -276,7 +275,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-BATCH");
-            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), TestLab.KeyManagerId, lab.Domains);
             var result = removal.Remove(removal.Plan("BPK-BATCH").Single(), out var failure);
             Assert.Null(failure);
             Assert.Equal(new[] { "Batch " + id }, keys.Calls.Where(c => c.StartsWith("Batch")));
@@ -290,7 +289,7 @@ namespace BackPak.KeyManagers.Tests
             using var lab = new TestLab();
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-BATCH2");
-            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), TestLab.KeyManagerId, lab.Domains);
             var plan = removal.Plan("BPK-BATCH2").Single();
             keys.Set(id, KeyState.Deactivated);
             var result = removal.Remove(plan, out var failure);
@@ -306,7 +305,7 @@ namespace BackPak.KeyManagers.Tests
             var keys = new FakeKeyManager();
             var id = keys.Add("BPK-BATCH3");
             keys.BeforeChange = op => { if (op == "Revoke") keys.Set(id, KeyState.PreActive); }; // revoke will be refused
-            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), TestLab.KeyManagerId, lab.Domains);
             var plan = removal.Plan("BPK-BATCH3").Single();
             keys.BeforeChange = op => { if (op == "Revoke") throw new BackPakException(ErrorIds.KeyOperationFailed, BackPakErrorCategory.InvalidOperation, "refused", id, "none"); };
             var result = removal.Remove(plan, out var failure);
@@ -325,7 +324,7 @@ namespace BackPak.KeyManagers.Tests
             keys.Add(referenced);
             keys.Add("BPK-M3", KeyState.Deactivated);
             keys.Add("BPK-M3"); // two keys of one name: two plans
-            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), lab.Domains);
+            var removal = new KeyRemoval(new FakeBatchKeyManager(keys), TestLab.KeyManagerId, lab.Domains);
             var plans = removal.Plan(new[] { "BPK-M1", "BPK-ABSENT", referenced, "BPK-M3" });
             Assert.Equal(new[] { "BPK-M1", "BPK-ABSENT", referenced, "BPK-M3", "BPK-M3" }, plans.Select(p => p.Name));
             Assert.Equal(new[] { false, true, false, false, false }, plans.Select(p => p.AlreadyAbsent));

@@ -71,7 +71,7 @@ namespace BackPak.KeyManagers.Tests
             var gone = volumes.Take(2).ToList();
             var kept = volumes[2];
             foreach (var v in gone) lab.DeleteVolume(@"\A", v.Label);
-            var removal = new KeyRemoval(lab.KeysA, lab.Domains, lab.A);
+            var removal = new KeyRemoval(lab.KeysA, TestLab.KeyManagerId, lab.Domains, lab.A);
 
             foreach (var v in gone.Concat(new[] { kept }))
                 foreach (var plan in removal.Plan(v.MediaKeyName!))

@@ -74,7 +74,7 @@ namespace BackPak.KeyManagers.Tests
 
             using (var keys = Connect())
             {
-                var removal = new KeyRemoval(keys, lab.Domains, lab.A);
+                var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains, lab.A);
                 foreach (var name in names.Concat(new[] { preActive }))
                 {
                     var plan = Assert.Single(removal.Plan(name));
@@ -118,7 +118,7 @@ namespace BackPak.KeyManagers.Tests
             var id = CreateKey(v.MediaKeyName!);
             using (var keys = Connect())
             {
-                var removal = new KeyRemoval(keys, lab.Domains);
+                var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
                 var plan = removal.Plan(v.MediaKeyName!).Single(p => p.Key?.UniqueId == id);
                 removal.Remove(plan, out var failure);
                 Assert.Equal(ErrorIds.KeyStillReferenced, failure?.ErrorId);
@@ -129,7 +129,7 @@ namespace BackPak.KeyManagers.Tests
             lab.DeleteVolume(@"\A", v.Label);
             using (var keys = Connect())
             {
-                var removal = new KeyRemoval(keys, lab.Domains);
+                var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
                 var result = removal.Remove(removal.Plan(v.MediaKeyName!).Single(p => p.Key?.UniqueId == id), out var failure);
                 Assert.Null(failure);
                 Assert.True(result.Destroyed);
@@ -142,7 +142,7 @@ namespace BackPak.KeyManagers.Tests
         {
             using var lab = new TestLab();
             using var keys = Connect();
-            var removal = new KeyRemoval(keys, lab.Domains);
+            var removal = new KeyRemoval(keys, TestLab.KeyManagerId, lab.Domains);
             var plan = Assert.Single(removal.Plan(UniqueName()));
             var result = removal.Remove(plan, out var failure);
             Assert.Null(failure);
@@ -195,7 +195,7 @@ namespace BackPak.KeyManagers.Tests
         }
 
         [Fact]
-        public void A_pfx_with_a_wrong_password_fails_authentication_and_the_message_holds_no_password()
+        public void A_pfx_with_a_wrong_password_says_so_before_connecting_and_the_message_holds_no_password()
         {
             var path = Path.Combine(_server.Directory, "keytest-client.pfx");
             File.WriteAllBytes(path, _server.ClientCertificate.Export(X509ContentType.Pkcs12, "right-secret"));
@@ -207,7 +207,10 @@ namespace BackPak.KeyManagers.Tests
                 o.ClientCertificatePath = path;
                 o.ClientCertificatePassword = wrong;
             }));
-            Assert.Equal(ErrorIds.KeyManagerAuthenticationFailed, e.ErrorId);
+            Assert.Equal(ErrorIds.ClientCertificateInvalid, e.ErrorId);
+            Assert.Equal(BackPakErrorCategory.InvalidArgument, e.Category);
+            Assert.Contains("the password is wrong", e.Message);
+            Assert.DoesNotContain("did not accept", e.Message);
             Assert.DoesNotContain("secret", e.Message);
 
             using var right = new SecureString();

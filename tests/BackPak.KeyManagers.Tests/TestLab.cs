@@ -29,6 +29,9 @@ namespace BackPak.KeyManagers.Tests
         public LabKeyStore KeysA { get; }
         public IBackPakDomain[] Domains => new IBackPakDomain[] { A, B };
 
+        /// <summary>The BackPak id of the Key Manager both nodes of a lab define (R15).</summary>
+        public const string KeyManagerId = "KM01";
+
         /// <summary>An encrypted volume of a data store on a node.</summary>
         public Volume Volume(IBackPakDomain domain, string dataStore, int index = 0) =>
             domain.GetVolumes(new VolumeQuery { DataStore = dataStore, Encrypted = true }).Skip(index).First();

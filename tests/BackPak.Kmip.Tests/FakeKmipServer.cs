@@ -35,6 +35,13 @@ namespace BackPak.Kmip.Tests
 
         public int Port { get; }
 
+        /// <summary>When set, the TLS handshake's bytes are written one at a time with this pause between them.</summary>
+        public TimeSpan? TrickleHandshake { get; set; }
+        /// <summary>When set, each response is written one byte at a time with this pause between them.</summary>
+        public TimeSpan? TrickleResponses { get; set; }
+        /// <summary>When set, the server asks for a client certificate, runs only these TLS versions and refuses every client certificate.</summary>
+        public SslProtocols? RejectClientCertificates { get; set; }
+
         /// <summary>Every request received, decoded.</summary>
         public ConcurrentQueue<TtlvItem> Requests { get; } = new ConcurrentQueue<TtlvItem>();
 
@@ -61,8 +68,13 @@ namespace BackPak.Kmip.Tests
         {
             try
             {
-                using var ssl = new SslStream(client.GetStream(), false);
-                ssl.AuthenticateAsServer(_certificate, clientCertificateRequired: false, SslProtocols.Tls12, checkCertificateRevocation: false);
+                var trickle = new TrickleStream(client.GetStream()) { Pause = TrickleHandshake };
+                using var ssl = RejectClientCertificates is { } versions
+                    ? new SslStream(trickle, false, (sender, certificate, chain, errors) => false)
+                    : new SslStream(trickle, false);
+                ssl.AuthenticateAsServer(_certificate, clientCertificateRequired: RejectClientCertificates != null,
+                    RejectClientCertificates ?? SslProtocols.Tls12, checkCertificateRevocation: false);
+                trickle.Pause = TrickleResponses;
                 while (true)
                 {
                     var request = TtlvDecoder.Decode(TtlvFraming.ReadMessage(ssl, KmipTag.RequestMessage, 1 << 20));
@@ -81,6 +93,42 @@ namespace BackPak.Kmip.Tests
             finally
             {
                 client.Dispose();
+            }
+        }
+
+        /// <summary>Passes reads through; writes one byte at a time with a pause between bytes when <see cref="Pause"/> is set.</summary>
+        private sealed class TrickleStream : System.IO.Stream
+        {
+            private readonly System.IO.Stream _inner;
+            public TrickleStream(System.IO.Stream inner) => _inner = inner;
+            public TimeSpan? Pause { get; set; }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() => _inner.Flush();
+            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+            public override long Seek(long offset, System.IO.SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                if (Pause is not { } pause)
+                {
+                    _inner.Write(buffer, offset, count);
+                    return;
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    _inner.Write(buffer, offset + i, 1);
+                    _inner.Flush();
+                    System.Threading.Thread.Sleep(pause);
+                }
+            }
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) _inner.Dispose();
+                base.Dispose(disposing);
             }
         }
 

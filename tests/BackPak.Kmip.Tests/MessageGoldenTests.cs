@@ -17,7 +17,7 @@ namespace BackPak.Kmip.Tests
         public static TheoryData<string> RequestCases() => new TheoryData<string>
         {
             "request_discover_versions", "request_query", "request_locate_by_name", "request_locate_by_name_max_10",
-            "request_get_attributes", "request_revoke_cessation", "request_revoke_key_compromise", "request_destroy",
+            "request_locate_all_max_500", "request_get_attributes", "request_revoke_cessation", "request_revoke_key_compromise", "request_destroy",
             "request_activate", "request_create_aes_256", "request_revoke_and_destroy_batch",
         };
 
@@ -28,6 +28,7 @@ namespace BackPak.Kmip.Tests
                 KmipQueryFunction.QueryOperations, KmipQueryFunction.QueryObjects, KmipQueryFunction.QueryServerInformation)),
             "request_locate_by_name" => Request(KmipRequests.LocateByName(KeyName)),
             "request_locate_by_name_max_10" => Request(KmipRequests.LocateByName(KeyName, 10)),
+            "request_locate_all_max_500" => Request(KmipRequests.LocateAll(500)),
             "request_get_attributes" => Request(KmipRequests.GetAttributes(Uid)),
             "request_revoke_cessation" => Request(KmipRequests.Revoke(Uid, KmipRevocationReasonCode.CessationOfOperation, "rotated")),
             "request_revoke_key_compromise" => Request(KmipRequests.Revoke(Uid, KmipRevocationReasonCode.KeyCompromise, null,

@@ -168,6 +168,119 @@ namespace BackPak.Kmip.Tests
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"took {stopwatch.Elapsed}");
         }
 
+        /// <summary>Runs a connect on another thread so that a client without a deadline fails the test instead of hanging it.</summary>
+        private static Exception? ConnectWithin(TimeSpan limit, KmipClientOptions options, out TimeSpan took)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var attempt = System.Threading.Tasks.Task.Run(() => KmipClient.Connect(options).Dispose());
+            try { attempt.Wait(limit + TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            took = stopwatch.Elapsed;
+            Assert.True(took < limit, $"the connect took {took}, more than {limit}: no overall deadline");
+            return attempt.Exception?.InnerException;
+        }
+
+        [Fact]
+        public void A_server_that_trickles_its_answer_is_stopped_at_the_request_deadline()
+        {
+            // One byte every 100 ms: no single read ever waits a whole second, but the answer would take over ten.
+            using var server = Server(_ => VersionsResponse(KmipVersion.V1_4));
+            server.TrickleResponses = TimeSpan.FromMilliseconds(100);
+            var e = ConnectWithin(TimeSpan.FromSeconds(6), Options(server.Port, o => o.ReadTimeout = TimeSpan.FromSeconds(1)), out var took);
+            var timeout = Assert.IsType<KmipTimeoutException>(e);
+            Assert.Contains("within 1 s", timeout.Message);
+            Assert.True(took >= TimeSpan.FromSeconds(0.9), $"gave up after {took}, before the deadline");
+        }
+
+        [Fact]
+        public void A_server_that_trickles_its_tls_handshake_is_stopped_at_the_connect_deadline()
+        {
+            using var server = Server(_ => VersionsResponse(KmipVersion.V1_4));
+            server.TrickleHandshake = TimeSpan.FromMilliseconds(100);
+            var e = ConnectWithin(TimeSpan.FromSeconds(6), Options(server.Port, o =>
+            {
+                o.ConnectTimeout = TimeSpan.FromSeconds(1);
+                o.ReadTimeout = TimeSpan.FromSeconds(20);
+            }), out _);
+            var timeout = Assert.IsType<KmipTimeoutException>(e);
+            Assert.Contains("handshake", timeout.Message);
+        }
+
+        [Fact]
+        public void Answers_inside_their_deadline_leave_the_connection_usable_and_one_past_it_closes_it()
+        {
+            int n = 0;
+            using var server = Server(request => System.Threading.Interlocked.Increment(ref n) switch
+            {
+                3 => SlowVersions(1500),
+                _ => SlowVersions(300),
+            });
+            using var client = KmipClient.Connect(Options(server.Port, o => o.ReadTimeout = TimeSpan.FromSeconds(1)));
+            Assert.NotEmpty(client.DiscoverVersions()); // 0.3 s each: the deadline is per request, not per connection
+            Assert.True(client.IsConnected);
+            Assert.Throws<KmipTimeoutException>(() => client.DiscoverVersions());
+            Assert.False(client.IsConnected);
+            Assert.Throws<KmipConnectionException>(() => client.DiscoverVersions());
+        }
+
+        private static byte[] SlowVersions(int milliseconds)
+        {
+            System.Threading.Thread.Sleep(milliseconds);
+            return VersionsResponse(KmipVersion.V1_4);
+        }
+
+        [Fact]
+        public void A_server_that_refuses_the_client_certificate_after_a_tls13_handshake_is_an_authentication_failure()
+        {
+            // With TLS 1.3 the client has finished its handshake before the server checks the client certificate:
+            // the refusal arrives as an alert on the first read, not during the handshake.
+            using var server = Server(_ => VersionsResponse(KmipVersion.V1_4));
+            server.RejectClientCertificates = System.Security.Authentication.SslProtocols.Tls13;
+            var e = Assert.Throws<KmipAuthenticationException>(() => KmipClient.Connect(Options(server.Port)));
+            Assert.Equal(KmipAuthenticationFailure.HandshakeFailed, e.Failure);
+        }
+
+        [Theory]
+        [InlineData("wrong", "the password is wrong")]
+        [InlineData(null, "protected by a password and none was given")]
+        public void A_pfx_that_cannot_be_opened_is_named_with_the_reason_and_nothing_is_sent(string? password, string reason)
+        {
+            var path = Path.Combine(Path.GetTempPath(), "backpak-pfx-" + Guid.NewGuid().ToString("N") + ".pfx");
+            File.WriteAllBytes(path, _pki.Client.Export(X509ContentType.Pkcs12, "right"));
+            try
+            {
+                using var server = Server(_ => VersionsResponse(KmipVersion.V1_4));
+                var e = Assert.Throws<KmipAuthenticationException>(() => KmipClient.Connect(Options(server.Port, o =>
+                {
+                    o.ClientCertificate = null;
+                    o.ClientCertificatePath = path;
+                    o.ClientCertificatePasswordText = password;
+                })));
+                Assert.Equal(KmipAuthenticationFailure.ClientCertificateInvalid, e.Failure);
+                Assert.Contains(reason, e.Message);
+                Assert.DoesNotContain("right", e.Message);
+                Assert.Empty(server.Requests);
+            }
+            finally { File.Delete(path); }
+        }
+
+        [Fact]
+        public void A_file_that_is_not_a_pfx_is_named_as_such()
+        {
+            var path = Path.Combine(Path.GetTempPath(), "backpak-pfx-" + Guid.NewGuid().ToString("N") + ".pfx");
+            File.WriteAllText(path, "not a certificate");
+            try
+            {
+                var e = Assert.Throws<KmipAuthenticationException>(() => KmipClient.Connect(Options(1, o =>
+                {
+                    o.ClientCertificate = null;
+                    o.ClientCertificatePath = path;
+                    o.ClientCertificatePasswordText = "x";
+                })));
+                Assert.Contains("not a PKCS#12", e.Message);
+            }
+            finally { File.Delete(path); }
+        }
+
         [Fact]
         public void Handshake_with_a_peer_that_never_answers_times_out()
         {

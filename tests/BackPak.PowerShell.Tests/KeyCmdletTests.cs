@@ -55,6 +55,43 @@ namespace BackPak.PowerShell.Tests
         }
 
         [Fact]
+        public void Removing_with_one_side_of_the_replicated_store_missing_is_refused_before_anything_and_names_the_node()
+        {
+            using var h = new PowerShellHost();
+            h.Run($"Connect-BPDomain -Lab '{_lab.Path}' -Node '\\A' | Out-Null; Connect-BPKeyManager -Lab '{_lab.Path}' -Node '\\A' | Out-Null");
+            var r = h.Terminating("Remove-BPEncryptionKey -Name 'BPK-NOT-USED' -Force");
+            Assert.Equal("KeyDomainsNotConnected,BackPak.PowerShell.Cmdlets.RemoveBPEncryptionKeyCommand", r.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ResourceUnavailable, r.CategoryInfo.Category);
+            Assert.Contains("\\B", r.Exception.Message);
+            Assert.Contains("-Node '\\B'", r.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
+        public void A_key_manager_with_an_id_no_domain_defines_cannot_remove()
+        {
+            using var h = new PowerShellHost();
+            h.Run($"Connect-BPDomain -Lab '{_lab.Path}' -Node '\\B' | Out-Null; Connect-BPDomain -Lab '{_lab.Path}' -Node '\\A' | Out-Null; Connect-BPKeyManager -Lab '{_lab.Path}' -Node '\\A' -BackPakId KM99 | Out-Null");
+            var r = h.Terminating("Remove-BPEncryptionKey -Name 'BPK-NOT-USED' -WhatIf");
+            Assert.Equal("KeyManagerIdUnknown,BackPak.PowerShell.Cmdlets.RemoveBPEncryptionKeyCommand", r.FullyQualifiedErrorId);
+        }
+
+        [Fact]
+        public void A_key_in_use_that_the_key_server_lacks_is_a_warning_and_a_MissingOnServer_result()
+        {
+            using var h = Connected();
+            // DS03 lives on \B, its keys at site B: the key store of site A has none of them.
+            var (output, errors) = h.Run("$w = @(); $r = Get-BPVolume -Domain '\\B' -DataStore DS03 -Encrypted | Select-Object -First 1 | " +
+                "Remove-BPEncryptionKey -Force -PassThru -WarningVariable w -WarningAction SilentlyContinue; $r; $w");
+            Assert.Empty(errors);
+            var result = Assert.IsType<KeyRemovalResult>(output[0].BaseObject);
+            Assert.Equal(KeyRemovalStatus.MissingOnServer, result.Status);
+            Assert.False(result.AlreadyAbsent);
+            Assert.Equal(1, result.ReferencingVolumes);
+            var warning = Assert.IsType<WarningRecord>(output[1].BaseObject);
+            Assert.Contains("cannot be read", warning.Message);
+        }
+
+        [Fact]
         public void Remove_asks_before_destroying_and_Force_is_not_a_switch_for_safety()
         {
             var attr = (CmdletAttribute)typeof(RemoveBPEncryptionKeyCommand).GetCustomAttributes(typeof(CmdletAttribute), false)[0];

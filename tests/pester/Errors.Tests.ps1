@@ -179,12 +179,18 @@ BeforeDiscovery {
             Script = { Connect-BPKeyManager -Endpoint 'kms.example.com:99999' -Certificate $script:SelfSigned -TrustedRootCertificate $script:SelfSigned } }
         @{ Name = 'Connect-BPKeyManager to a port where nothing listens'; Id = 'KeyManagerUnreachable'; Class = 'ConnectBPKeyManagerCommand'; Terminating = $true
             Script = { Connect-BPKeyManager -Endpoint "127.0.0.1:$($script:ClosedPort)" -Certificate $script:SelfSigned -TrustedRootCertificate $script:SelfSigned -TimeoutSeconds 5 } }
+        @{ Name = 'Connect-BPKeyManager with a .pfx file and a wrong password'; Id = 'ClientCertificateInvalid'; Class = 'ConnectBPKeyManagerCommand'; Terminating = $true
+            Script = { Connect-BPKeyManager -Endpoint "127.0.0.1:$($script:ClosedPort)" -CertificatePath $script:SelfSignedPfx -CertificatePassword (ConvertTo-SecureString 'not-it' -AsPlainText -Force) -TrustedRootCertificate $script:SelfSigned } }
         @{ Name = 'Get-BPEncryptionKey of an unknown Media Key Name'; Id = 'KeyNotFound'; Class = 'GetBPEncryptionKeyCommand'; Terminating = $false
             Script = { Use-KeyLab; Get-BPEncryptionKey -Name 'BPK-NO-SUCH-KEY' } }
         @{ Name = 'Remove-BPEncryptionKey -Force of a key a catalogued volume uses'; Id = 'KeyStillReferenced'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $false
             Script = { Use-KeyLab; Remove-BPEncryptionKey -Name $script:KeyInUse -Force } }
         @{ Name = 'Remove-BPEncryptionKey of a key in a state the key server will not destroy'; Id = 'KeyOperationFailed'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $false
             Script = { Use-KeyLab; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Remove-BPEncryptionKey through a key manager whose BackPak id no connected domain defines'; Id = 'KeyManagerIdUnknown'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
+            Script = { Use-KeyLab; $null = Connect-BPKeyManager -Lab $script:KeyLab -Node '\A' -BackPakId KM99; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Remove-BPEncryptionKey with one side of the replicated data store not connected'; Id = 'KeyDomainsNotConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
+            Script = { Use-KeyLab; Disconnect-BPDomain -Domain '\B'; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
         @{ Name = 'Remove-BPEncryptionKey with no domain to check the key against'; Id = 'NoDomainConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
             Script = { Use-KeyLab; Disconnect-BPDomain -All; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
     ) | ForEach-Object {
@@ -382,6 +388,8 @@ BeforeAll {
     $rsa = [System.Security.Cryptography.RSA]::Create(2048)
     $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=backpak-errors-test', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
     $script:SelfSigned = $req.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+    $script:SelfSignedPfx = Join-Path $script:KeyWork 'client.pfx'
+    [System.IO.File]::WriteAllBytes($script:SelfSignedPfx, $script:SelfSigned.Export('Pkcs12', 'the-password'))
     $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $script:ClosedPort = $l.LocalEndpoint.Port; $l.Stop()
     Reset-Connections
 }

@@ -155,6 +155,7 @@ Describe 'Decommission: deleting the keys of a data store after its volumes (lab
             $r.Revoked | Should -BeTrue
             "$($r.RevocationReason)" | Should -Be 'CessationOfOperation'
             $r.Destroyed | Should -BeTrue
+            "$($r.Status)" | Should -Be 'Destroyed'
             $r.AlreadyAbsent | Should -BeFalse
             $r.ReferencingVolumes | Should -Be 0
             $r.Error | Should -BeNullOrEmpty
@@ -187,6 +188,7 @@ Describe 'Decommission: deleting the keys of a data store after its volumes (lab
         $verbose = @($r.Output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
         $results.Count | Should -Be $script:Ds02Keys.Count
         $results.AlreadyAbsent | Sort-Object -Unique | Should -Be $true
+        $results.Status | ForEach-Object { "$_" } | Sort-Object -Unique | Should -Be 'AlreadyAbsent' 
         $results.Destroyed | Sort-Object -Unique | Should -Be $false
         @($verbose | Where-Object Message -Match 'already absent').Count | Should -Be $script:Ds02Keys.Count
     }
@@ -279,7 +281,7 @@ exit 0
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
         $r.StdOut | Should -Match 'REFUSED=1'
         $text = $r.StdOut -replace '\s+', ' '
-        $text | Should -Match ([regex]::Escape("What if: Performing the operation `"Revoke (CessationOfOperation) and destroy; its volumes can never be read again`" on target `"encryption key '$key' (unique id $id, Active) on lab:SITEA, referenced by 0 catalogued volumes of the connected domains \A, \B`""))
+        $text | Should -Match ([regex]::Escape("What if: Performing the operation `"Revoke (CessationOfOperation) and destroy; its volumes can never be read again`" on target `"encryption key '$key' (unique id $id, Active) on lab:SITEA (Key Manager KM01), referenced by 0 catalogued volumes of the connected domains \A, \B`""))
         # The key in use is refused, not offered: no What if line for it.
         $text | Should -Not -Match ([regex]::Escape("encryption key '$inUse'"))
         Get-KeyRow $key | Should -Be 'Active'
@@ -290,6 +292,19 @@ exit 0
         "$($r.RevocationReason)" | Should -Be 'Superseded'
         $r.Destroyed | Should -BeTrue
         @(Get-AuditRows)[-1] | Should -Match 'revoked \(Superseded\)'
+    }
+
+    It 'refuses to remove anything while only \B is connected: KeyDomainsNotConnected names \A, and the key stays' {
+        $key = $script:Free[1].MediaKeyName
+        Disconnect-BPDomain -All
+        try {
+            $null = Connect-BPDomain -Lab $script:LabPath -Node '\B'
+            $r = Invoke-BPCaptured { Remove-BPEncryptionKey -Name $key -Force }
+            $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:RemoveFq 'KeyDomainsNotConnected')
+            "$($r.Terminating.TargetObject)" | Should -Be '\A'
+            $r.Terminating.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Connect-BPDomain -Lab <folder> -Node '\A'"))
+            Get-KeyRow $key | Should -Be 'Active'
+        } finally { Reset-Session }
     }
 
     It 'refuses to remove anything when no domain is connected: NoDomainConnected, terminating' {
@@ -374,7 +389,7 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
     }
 
     It 'destroys the keys of deleted volumes on the server, proven by a separate KMIP connection; a key in use survives' {
-        $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root
+        $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root -BackPakId KM01
         $vols = @(Get-BPVolume -Domain $script:B -DataStore DS03 -Encrypted | Select-Object -First 4)
         foreach ($v in $vols) { $null = New-KmipKey $v.MediaKeyName }
         $gone = $vols[0..2]; $kept = $vols[3]
@@ -392,6 +407,74 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
         $rows.Count | Should -Be 4
         ($rows -join "`n") | Should -Not -Match ([regex]::Escape($script:PfxPasswordText.Trim()))
         ($rows -join "`n") | Should -Match ([regex]::Escape("on $($script:Endpoint)"))
+    }
+
+    It 'destroys nothing through a KMIP connection made without -BackPakId, and says how to give it' {
+        # A key no catalogued volume of \A or \B names: on main it was destroyed ("referenced by 0 ... \A, \B").
+        $name = 'BPK-UNTIED-' + [guid]::NewGuid().ToString('N').Substring(0, 8).ToUpperInvariant()
+        $null = New-KmipKey $name
+        $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root
+        $r = Invoke-BPCaptured { Remove-BPEncryptionKey -Name $name -Force -PassThru }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:RemoveFq 'KeyManagerIdUnknown')
+        $r.Terminating.ErrorDetails.RecommendedAction | Should -Match '-BackPakId KM01'
+        @($r.Output).Count | Should -Be 0
+        Get-KmipState $name | Should -Be 'Active'
+    }
+
+    It 'destroys nothing while one side of the replicated store is not connected, and names the node' {
+        $name = 'BPK-ONESIDE-' + [guid]::NewGuid().ToString('N').Substring(0, 8).ToUpperInvariant()
+        $null = New-KmipKey $name
+        Disconnect-BPDomain -All
+        try {
+            $null = Connect-BPDomain -Lab $script:LabPath -Node '\A'
+            $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root -BackPakId KM01
+            $r = Invoke-BPCaptured { Remove-BPEncryptionKey -Name $name -Force }
+            $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:RemoveFq 'KeyDomainsNotConnected')
+            $r.Terminating.Exception.Message | Should -Match ([regex]::Escape('node \B is not connected'))
+            $r.Terminating.Exception.Message | Should -Match 'DS01'
+            $r.Terminating.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("-Node '\B'"))
+            Get-KmipState $name | Should -Be 'Active'
+        } finally { Reset-Session }
+        # With both sides connected the same key goes.
+        $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root -BackPakId KM01
+        (Remove-BPEncryptionKey -Name $name -Force -PassThru).Status | Should -Be 'Destroyed'
+        Get-KmipState $name | Should -Be 'absent'
+    }
+
+    It 'reports a key catalogued volumes use that the server lacks as a warning and MissingOnServer, not as done' {
+        $v = Get-BPVolume -Domain $script:A -DataStore DS01 -Encrypted | Select-Object -Last 1   # catalogued on \A and \B, no key on PyKMIP
+        $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root -BackPakId KM01
+        $audit = @(Get-AuditRows).Count
+        $r = Invoke-BPCaptured { Remove-BPEncryptionKey -Name $v.MediaKeyName -Force -PassThru -WarningVariable w -WarningAction SilentlyContinue; $w }
+        @($r.Errors).Count | Should -Be 0
+        $result = @($r.Output | Where-Object { $_ -is [BackPak.Core.Keys.KeyRemovalResult] })
+        $result.Count | Should -Be 1
+        "$($result[0].Status)" | Should -Be 'MissingOnServer'
+        $result[0].AlreadyAbsent | Should -BeFalse
+        $result[0].ReferencingVolumes | Should -Be 2
+        $warning = @($r.Output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $warning.Count | Should -Be 1
+        $warning[0].Message | Should -Match 'cannot be read'
+        $warning[0].Message | Should -Match ([regex]::Escape("\A $($v.Label)"))
+        @(Get-AuditRows | Select-Object -Skip $audit) | Should -BeLike "Remove-BPEncryptionKey|MissingOnServer|*"
+    }
+
+    It 'refuses a key named only in a volume''s current storage image (the catalog names an older key)' {
+        # A backup writes a new key into DS01's images at both sites; then an older catalog entry comes back on both
+        # nodes (an import of an export taken before the backup, during a switch).
+        $v = Get-BPVolume -Domain $script:A -DataStore DS01 -Encrypted | Select-Object -Skip 10 -First 1
+        $written = Invoke-BPLabBackup -Domain $script:A -DataStore DS01 -Label $v.Label -Confirm:$false
+        $written.MediaKeyName | Should -Not -Be $v.MediaKeyName
+        foreach ($n in 'A', 'B') { Invoke-BPSqlite -Database (Join-Path $script:LabPath "nodes/$n/backpak.db") -Sql "UPDATE volume SET media_key_name = '$($v.MediaKeyName)' WHERE label = '$($v.Label)'" }
+        $null = New-KmipKey $written.MediaKeyName
+        $null = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root -BackPakId KM01
+        $r = Invoke-BPCaptured { Remove-BPEncryptionKey -Name $written.MediaKeyName -Force -PassThru }
+        @($r.Errors).FullyQualifiedErrorId | Should -BeExactly (& $script:RemoveFq 'KeyStillReferenced')
+        $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape("\A $($v.Label) (its storage image)"))
+        "$($r.Output[0].Status)" | Should -Be 'Refused'
+        Get-KmipState $written.MediaKeyName | Should -Be 'Active'
+        # Get-BPEncryptionKey shows the same uses.
+        (Get-BPEncryptionKey -Name $written.MediaKeyName).ReferencingVolumeCount | Should -Be 2
     }
 
     It 'Get-BPEncryptionKey reads a key''s state and dates from the server' {
@@ -426,11 +509,32 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
         "$($r.Terminating.CategoryInfo.Category)" | Should -Be 'SecurityError'
     }
 
-    It 'fails with KeyManagerAuthenticationFailed for a wrong .pfx password, without the password in the message' {
+    It 'fails with ClientCertificateInvalid for a wrong .pfx password, says so, and keeps the password out of the message' {
         $wrong = ConvertTo-SecureString 'wrong-password-123' -AsPlainText -Force
         $r = Invoke-BPCaptured { Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $wrong -TrustedRootCertificate $script:Root }
-        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'KeyManagerAuthenticationFailed')
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'ClientCertificateInvalid')
+        $r.Terminating.Exception.Message | Should -Match 'the password is wrong'
+        $r.Terminating.Exception.Message | Should -Not -Match 'did not accept this client'
         $r.Terminating.Exception.Message | Should -Not -Match 'wrong-password-123'
+    }
+
+    It 'fails with KeyManagerAuthenticationFailed for a .pfx client certificate issued by another CA' {
+        # A CA of its own and a client certificate (clientAuth) from it, as a .pfx file: the server must refuse it.
+        $caKey = [System.Security.Cryptography.RSA]::Create(2048)
+        $caReq = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=Another CA', $caKey, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $caReq.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $ca = $caReq.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(2))
+        $key = [System.Security.Cryptography.RSA]::Create(2048)
+        $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=backpak-stranger', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $eku = [System.Security.Cryptography.OidCollection]::new(); $null = $eku.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.2'))
+        $req.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($eku, $false))
+        $cert = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($req.Create($ca, [DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1), [byte[]](1, 2, 3, 4)), $key)
+        $pfx = Join-Path $script:KmipDir 'stranger.pfx'
+        [System.IO.File]::WriteAllBytes($pfx, $cert.Export('Pkcs12', 'stranger-pw'))
+        $pw = ConvertTo-SecureString 'stranger-pw' -AsPlainText -Force
+        $r = Invoke-BPCaptured { Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $pfx -CertificatePassword $pw -TrustedRootCertificate $script:Root -TimeoutSeconds 10 }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'KeyManagerAuthenticationFailed')
+        "$($r.Terminating.CategoryInfo.Category)" | Should -Be 'SecurityError'
     }
 
     It 'says KeyManagerUnreachable when nothing listens at the endpoint' {
@@ -442,5 +546,51 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
     It 'has no parameter that turns server validation off' {
         $names = (Get-Command Connect-BPKeyManager).Parameters.Keys
         @($names | Where-Object { $_ -match 'Skip|Insecure|NoValidat|Trust(All|Any)|Ignore' }) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The examples of <_>''s help run as written' -ForEach @('Connect-BPKeyManager', 'Get-BPKeyManager', 'Disconnect-BPKeyManager', 'Get-BPEncryptionKey', 'Remove-BPEncryptionKey') {
+    BeforeAll {
+        # The folder the examples say they run in: a lab made by New-BPLab -Path ./lab -Encrypted (made again for
+        # each example, as they change it) and the repository's tests/kmip scripts.
+        $script:ExampleDir = Join-Path $script:Work ('examples-' + $_)
+        New-Item -ItemType Directory -Path (Join-Path $script:ExampleDir 'tests/kmip') -Force | Out-Null
+        Copy-Item (Join-Path (Get-BPTestRepoRoot) 'tests/kmip/*.sh') (Join-Path $script:ExampleDir 'tests/kmip')
+        $text = Get-Content (Join-Path $script:Module.ModuleBase 'en-US/about_BackPak_Errors.help.txt') -Raw
+        $script:Documented = @([regex]::Matches($text, '(?m)^    (\w+) \(') | ForEach-Object { $_.Groups[1].Value })
+    }
+
+    It 'runs every example, and any error it raises is a documented BackPak ErrorId' {
+        $examples = @((Get-Help $_ -Full).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 1
+        foreach ($ex in $examples) {
+            Push-Location $script:ExampleDir
+            try {
+                $null = New-BPLab -Path ./lab -Encrypted -Force
+                Disconnect-BPKeyManager -All
+                Disconnect-BPDomain -All
+                $null = Connect-BPDomain -Lab ./lab -Node '\B'
+                $null = Connect-BPDomain -Lab ./lab -Node '\A'
+                $null = Connect-BPKeyManager -Lab ./lab -Node '\A'
+                # The only change to the code: the test PyKMIP's port 5696 becomes a free one, so that parallel runs
+                # on this machine cannot meet.
+                $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+                $code = ([string]$ex.code).Replace('5696', "$port")
+                $r = Invoke-BPCaptured ([scriptblock]::Create($code))
+                foreach ($e in $r.All) {
+                    ($e.FullyQualifiedErrorId -split ',')[0] | Should -BeIn $script:Documented -Because "$($ex.title): $($e.Exception.Message)"
+                }
+            } finally {
+                if (Test-Path ./kmip/pykmip.pid) { & bash ./tests/kmip/stop-pykmip.sh ./kmip | Out-Null }
+                if (Test-Path ./kmip) { Remove-Item ./kmip -Recurse -Force }
+                Pop-Location
+            }
+        }
+    }
+
+    AfterAll {
+        Disconnect-BPKeyManager -All
+        Disconnect-BPDomain -All
+        Reset-Session
     }
 }

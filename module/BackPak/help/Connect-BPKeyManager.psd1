@@ -7,7 +7,13 @@ A real key server is reached over KMIP 1.x with mutual TLS: the module presents 
 
 With -Lab and -Node, the connection is to the key store of the site the node sits in, in a lab made by New-BPLab; it follows the same rules as a KMIP server (an Active key must be revoked before it is destroyed).
 
-A server that is not trusted raises KeyManagerUntrusted; a client certificate the server refuses (or none) raises KeyManagerAuthenticationFailed; a server that does not answer raises KeyManagerUnreachable. All are terminating and leave the existing connections as they were.
+-BackPakId ties the connection to the domains it serves: the domains whose Key Manager definition has that id (both sides of a replicated data store define the same id, CS p6). Reading keys works without it, but Remove-BPEncryptionKey destroys nothing through a connection without an id (KeyManagerIdUnknown), nor while a side of a replicated store of those domains is not connected (KeyDomainsNotConnected). The lab's key store takes the id its node defines (KM01) when -BackPakId is not given.
+
+-TimeoutSeconds bounds the connection as a whole (TCP connect and TLS handshake) and then each request as a whole, from sending it to the last byte of the answer: a key server that stalls or answers a byte at a time is stopped at the deadline.
+
+The examples run in a folder that holds a lab made with New-BPLab -Path ./lab -Encrypted and the repository's tests/kmip scripts, which start a throwaway PyKMIP server on 127.0.0.1 with its own CA and client certificate; connect to HP ESKM the same way with its endpoint, your client certificate and its root CA.
+
+A server that is not trusted raises KeyManagerUntrusted; a client certificate the server refuses (or none, or one from another CA) raises KeyManagerAuthenticationFailed; a .pfx file that cannot be opened (wrong password, not a PKCS#12 file) raises ClientCertificateInvalid before anything is sent; a server that does not answer in time raises KeyManagerUnreachable. All are terminating and leave the existing connections as they were.
 '@
     Parameters  = @{
         Endpoint               = 'The KMIP server as host:port, such as eskm01.example.com:5696. The port is 5696 when left out; an IPv6 address is written [::1]:5696.'
@@ -16,7 +22,7 @@ A server that is not trusted raises KeyManagerUntrusted; a client certificate th
         CertificatePassword    = 'The password of the .pfx file, as a SecureString (Read-Host -AsSecureString). It is never written to output, logs or the audit trail.'
         TrustedRootCertificate = 'The root CA certificate the key server''s certificate must chain to. Only this root is trusted for this connection, not the system store. A file path is converted to a certificate; give a full path.'
         ServerName             = 'The name the server certificate must carry when it differs from the endpoint''s host (for example when connecting by IP address). It changes the name checked; it never disables the check.'
-        TimeoutSeconds         = 'Seconds to wait for the connection and for each answer of the key server (default 15).'
+        TimeoutSeconds         = 'Seconds the connection may take in all (TCP connect and TLS handshake), and then each request in full, from sending it to the last byte of the answer (default 15). These are overall deadlines: a key server that answers a byte at a time is stopped too, with KeyManagerUnreachable, and the connection is closed.'
         Lab                    = 'Folder of a lab made by New-BPLab: connect to its key store instead of a KMIP server.'
         Node                   = 'The lab node whose site''s key store to use, such as \A. Tab completion offers the nodes of the lab.'
         BackPakId              = 'The Key Manager id BackPak knows this key server by (both sides of a replicated data store use the same id, rule R15). For the lab, the node''s configured id (KM01) when not given.'
@@ -24,27 +30,32 @@ A server that is not trusted raises KeyManagerUntrusted; a client certificate th
     Outputs     = 'BackPak.Core.Keys.KeyManagerConnection: endpoint, BackPak id, provider, protocol version, when it was made, and whether it is the default.'
     Examples    = @(
         @{
-            Title   = 'Connect to an HP ESKM server with a client certificate file'
+            Title   = 'Connect to a KMIP server with a client certificate file and the Key Manager id of its domains'
             Code    = @'
-$root = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new('/etc/backpak/eskm-root-ca.crt')
-Connect-BPKeyManager -Endpoint 'eskm01.example.com:5696' -CertificatePath ./backpak-client.pfx `
-    -CertificatePassword (Read-Host -AsSecureString 'PFX password') -TrustedRootCertificate $root -BackPakId KM01
+bash ./tests/kmip/start-pykmip.sh ./kmip 5696
+$root = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$PWD/kmip/ca.crt")
+$password = ConvertTo-SecureString (Get-Content ./kmip/client.pfx.password -Raw) -AsPlainText -Force
+Connect-BPKeyManager -Endpoint 127.0.0.1:5696 -CertificatePath ./kmip/client.pfx -CertificatePassword $password -TrustedRootCertificate $root -BackPakId KM01
+bash ./tests/kmip/stop-pykmip.sh ./kmip
 '@
-            Remarks = 'The server must present a certificate issued (directly or through intermediates) by that root for eskm01.example.com.'
+            Remarks = 'The server must present a certificate issued by that root for 127.0.0.1; the connection negotiates KMIP 1.4. For HP ESKM: -Endpoint eskm01.example.com:5696, its root CA, and -CertificatePassword (Read-Host -AsSecureString).'
         }
         @{
-            Title   = 'Connect with a certificate from the store'
+            Title   = 'Connect with a certificate object, by IP address with the name the server certificate carries'
             Code    = @'
-$client = Get-Item Cert:\CurrentUser\My\0123456789ABCDEF0123456789ABCDEF01234567
-$root = Get-Item Cert:\CurrentUser\Root\89ABCDEF0123456789ABCDEF0123456789ABCDEF
-Connect-BPKeyManager -Endpoint '10.1.2.3:5696' -Certificate $client -TrustedRootCertificate $root -ServerName eskm01.example.com
+bash ./tests/kmip/start-pykmip.sh ./kmip 5696
+$password = ConvertTo-SecureString (Get-Content ./kmip/client.pfx.password -Raw) -AsPlainText -Force
+$client = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$PWD/kmip/client.pfx", $password)
+$root = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$PWD/kmip/ca.crt")
+Connect-BPKeyManager -Endpoint 127.0.0.1:5696 -Certificate $client -TrustedRootCertificate $root -ServerName localhost -BackPakId KM01 -TimeoutSeconds 10
+bash ./tests/kmip/stop-pykmip.sh ./kmip
 '@
-            Remarks = 'Connecting by IP address: -ServerName says which name the server certificate must carry.'
+            Remarks = '-ServerName says which name the server certificate must carry (the test server''s carries 127.0.0.1 and localhost); it never turns the check off. A certificate from the store (Get-Item Cert:\CurrentUser\My\<thumbprint>, on Windows) is given the same way.'
         }
         @{
             Title   = 'Connect to the key store of a lab'
             Code    = "Connect-BPKeyManager -Lab ./lab -Node '\A'"
-            Remarks = 'The key store of SITEA, where \A sits. Rehearse key deletion here before doing it on the real key server.'
+            Remarks = 'The key store of SITEA, where \A sits, with the Key Manager id \A defines (KM01), which \B defines too. Rehearse key deletion here before doing it on the real key server.'
         }
     )
     Links       = @('Get-BPKeyManager', 'Disconnect-BPKeyManager', 'Get-BPEncryptionKey', 'Remove-BPEncryptionKey')

@@ -69,8 +69,11 @@ namespace BackPak.Core.Errors
         public const string KeyManagerUnreachable = "KeyManagerUnreachable";
         public const string KeyManagerUntrusted = "KeyManagerUntrusted";
         public const string KeyManagerAuthenticationFailed = "KeyManagerAuthenticationFailed";
+        public const string ClientCertificateInvalid = "ClientCertificateInvalid";
         public const string KeyNotFound = "KeyNotFound";
         public const string KeyStillReferenced = "KeyStillReferenced";
+        public const string KeyManagerIdUnknown = "KeyManagerIdUnknown";
+        public const string KeyDomainsNotConnected = "KeyDomainsNotConnected";
         public const string KeyOperationFailed = "KeyOperationFailed";
 
         // NonStop nodes over SSH (transport, command arguments, reports, site description)

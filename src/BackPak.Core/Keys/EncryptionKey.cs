@@ -37,21 +37,32 @@ namespace BackPak.Core.Keys
         PrivilegeWithdrawn,
     }
 
-    /// <summary>A catalogued volume that uses a key: its node and label.</summary>
+    /// <summary>Where a volume's use of a key was found.</summary>
+    public enum KeyReferenceSource
+    {
+        /// <summary>The volume's catalog entry names the key (its Media Key Name).</summary>
+        Catalog,
+        /// <summary>The volume's storage image names the key, and its catalog entry another one (or none).</summary>
+        StorageImage,
+    }
+
+    /// <summary>A catalogued volume that uses a key: its node and label, and where the use was found.</summary>
     public sealed class KeyReference
     {
-        public KeyReference(string node, string label, string dataStore)
+        public KeyReference(string node, string label, string dataStore, KeyReferenceSource source = KeyReferenceSource.Catalog)
         {
             Node = node;
             Label = label;
             DataStore = dataStore;
+            Source = source;
         }
 
         public string Node { get; }
         public string Label { get; }
         public string DataStore { get; }
+        public KeyReferenceSource Source { get; }
 
-        public override string ToString() => Node + " " + Label;
+        public override string ToString() => Node + " " + Label + (Source == KeyReferenceSource.StorageImage ? " (its storage image)" : "");
     }
 
     /// <summary>
@@ -76,9 +87,9 @@ namespace BackPak.Core.Keys
         public DateTime? Destroyed { get; init; }
         /// <summary>The key manager that holds the key (endpoint description).</summary>
         public string KeyManager { get; init; } = "";
-        /// <summary>How many catalogued volumes of the connected domains use this key (null: not looked up).</summary>
+        /// <summary>How many catalogued volumes of the connected domains use this key, by catalog entry or storage image (null: not looked up).</summary>
         public long? ReferencingVolumeCount { get; set; }
-        /// <summary>The catalogued volumes of the connected domains that use this key.</summary>
+        /// <summary>The catalogued volumes of the connected domains that use this key (catalog entry or storage image).</summary>
         public IReadOnlyList<KeyReference> Volumes { get; set; } = new KeyReference[0];
 
         public bool IsDestroyed => State == KeyState.Destroyed || State == KeyState.DestroyedCompromised;

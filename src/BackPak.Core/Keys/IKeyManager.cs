@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace BackPak.Core.Keys
 {
@@ -44,5 +45,47 @@ namespace BackPak.Core.Keys
 
         /// <summary>Get for several ids in one exchange, in the order of the ids (null where there is no such key).</summary>
         IReadOnlyList<EncryptionKey?> GetMany(IReadOnlyList<string> uniqueIds);
+
+        /// <summary>
+        /// A finder of keys by name for one operation (one cmdlet invocation), which may keep what it read for the
+        /// rest of that operation and choose the cheapest way to ask this key manager. Never keep it longer.
+        /// </summary>
+        IKeyLookup BeginLookup();
+    }
+
+    /// <summary>Finds the keys of many Media Key Names, for one operation.</summary>
+    public interface IKeyLookup
+    {
+        /// <summary>The keys of each name, in the order of the names (empty where the key manager has none).</summary>
+        IReadOnlyList<IReadOnlyList<EncryptionKey>> Find(IReadOnlyList<string> names);
+    }
+
+    /// <summary>The plain lookup: a Locate for every name and a Get for every key found, each batch in one exchange.</summary>
+    public sealed class BatchKeyLookup : IKeyLookup
+    {
+        private readonly IKeyManagerBatch _batch;
+
+        public BatchKeyLookup(IKeyManagerBatch batch) => _batch = batch ?? throw new ArgumentNullException(nameof(batch));
+
+        public IReadOnlyList<IReadOnlyList<EncryptionKey>> Find(IReadOnlyList<string> names)
+        {
+            var ids = _batch.LocateMany(names);
+            return PerName(ids, _batch.GetMany(ids.SelectMany(x => x).ToList()));
+        }
+
+        /// <summary>The keys of each name from the ids located per name and the keys read for those ids, in that order.</summary>
+        public static IReadOnlyList<IReadOnlyList<EncryptionKey>> PerName(IReadOnlyList<IReadOnlyList<string>> ids, IReadOnlyList<EncryptionKey?> keys)
+        {
+            var perName = new List<IReadOnlyList<EncryptionKey>>(ids.Count);
+            int k = 0;
+            foreach (var list in ids)
+            {
+                var mine = new List<EncryptionKey>();
+                foreach (var _ in list)
+                    if (keys[k++] is { } key) mine.Add(key);
+                perName.Add(mine);
+            }
+            return perName;
+        }
     }
 }

@@ -31,6 +31,18 @@ namespace BackPak.Kmip
             return Item(KmipOperation.Locate, fields);
         }
 
+        /// <summary>Locate with no attribute: every object the client may see, up to <paramref name="maximumItems"/> when given.</summary>
+        public static RequestBatchItem LocateAll(int? maximumItems = null)
+        {
+            var fields = new List<TtlvItem>();
+            if (maximumItems.HasValue)
+            {
+                if (maximumItems.Value < 1) throw new ArgumentOutOfRangeException(nameof(maximumItems), "Maximum Items must be positive.");
+                fields.Add(TtlvItem.Integer(KmipTag.MaximumItems, maximumItems.Value));
+            }
+            return Item(KmipOperation.Locate, fields);
+        }
+
         /// <summary>Get Attributes; null <paramref name="attributeNames"/> asks for <see cref="KmipAttributeNames.KeyInfo"/>.</summary>
         public static RequestBatchItem GetAttributes(string uniqueIdentifier, IEnumerable<string>? attributeNames = null)
         {

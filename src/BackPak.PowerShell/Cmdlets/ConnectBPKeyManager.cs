@@ -52,7 +52,7 @@ namespace BackPak.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? ServerName { get; set; }
 
-        /// <summary>Seconds to wait for the connection and for each answer.</summary>
+        /// <summary>Seconds the connection (TCP and TLS handshake) may take in all, and each request to the key server in full.</summary>
         [Parameter(ParameterSetName = CertificateSet)]
         [Parameter(ParameterSetName = PfxSet)]
         [ValidateRange(1, 600)]

@@ -8,13 +8,14 @@ namespace BackPak.PowerShell.Cmdlets
 {
     /// <summary>
     /// Reads encryption keys from the key manager by Media Key Name: unique id, state, dates, and the catalogued
-    /// volumes of the connected domains that use each key.
+    /// volumes of the connected domains that use each key (by catalog entry or storage image).
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "BPEncryptionKey")]
     [OutputType(typeof(EncryptionKey))]
     public sealed class GetBPEncryptionKeyCommand : BPKeyManagerCmdlet
     {
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+        private KeyReferences? _references;
 
         /// <summary>Media Key Names; every key of the key manager when not given.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,6 +28,8 @@ namespace BackPak.PowerShell.Cmdlets
         {
             var keys = Keys; // resolves the connection first: no key manager is a terminating error
             var domains = ConnectedDomains;
+            // One per invocation: the storage images are read once for all keys.
+            _references ??= domains.Count > 0 ? new KeyReferences(domains) : null;
             if (Name == null)
             {
                 // A clear volume from the pipeline has no key: nothing to show for it.
@@ -34,7 +37,7 @@ namespace BackPak.PowerShell.Cmdlets
                 foreach (var id in keys.Locate(null))
                 {
                     var k = keys.Get(id);
-                    if (k != null) WriteObject(WithReferences(k, domains));
+                    if (k != null) WriteObject(WithReferences(k));
                 }
                 return;
             }
@@ -49,14 +52,14 @@ namespace BackPak.PowerShell.Cmdlets
                         "Check the Media Key Name (Get-BPVolume shows each volume's); a key already destroyed on a KMIP server is no longer listed."));
                     continue;
                 }
-                foreach (var k in found) WriteObject(WithReferences(k, domains));
+                foreach (var k in found) WriteObject(WithReferences(k));
             }
         }
 
-        private static EncryptionKey WithReferences(EncryptionKey key, IReadOnlyList<BackPak.Core.Providers.IBackPakDomain> domains)
+        private EncryptionKey WithReferences(EncryptionKey key)
         {
-            if (domains.Count == 0) return key; // nothing connected: unknown, not zero
-            key.Volumes = KeyReferences.List(domains, key.Name);
+            if (_references == null) return key; // nothing connected: unknown, not zero
+            key.Volumes = _references.List(key.Name);
             key.ReferencingVolumeCount = key.Volumes.Count;
             return key;
         }

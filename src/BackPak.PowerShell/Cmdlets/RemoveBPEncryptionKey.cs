@@ -10,9 +10,10 @@ using BackPak.Core.Providers;
 namespace BackPak.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Deletes encryption keys in the key manager, the last and optional step of a decommission (R14): locates
-    /// each key by Media Key Name, reads its state, refuses it while a catalogued volume of a connected domain uses
-    /// it, revokes it when Active, then destroys it.
+    /// Deletes encryption keys in the key manager, the last and optional step of a decommission (R14): refuses
+    /// everything unless every domain that could use the key manager is connected, locates each key by Media Key
+    /// Name, reads its state, refuses it while a catalogued volume of a connected domain uses it (catalog entry or
+    /// storage image), revokes it when Active, then destroys it.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "BPEncryptionKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(KeyRemovalResult))]
@@ -50,10 +51,12 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void BeginBackPak()
         {
-            var keys = Keys;
+            var connection = KeyManagerConnection;
             _domains = ConnectedDomains;
             var audit = DomainSessions.Default is { IsOpen: true } d ? d.Domain : null;
-            _removal = new KeyRemoval(keys, _domains, audit) { Reason = Reason };
+            _removal = new KeyRemoval(connection.KeyManager, connection.BackPakId, _domains, audit) { Reason = Reason };
+            WriteVerbose($"Key manager {connection.Endpoint} (Key Manager {connection.BackPakId}) serves the domains of {string.Join(", ", _removal.Scope.ServedNodes)}; " +
+                $"catalogs and storage images of {string.Join(", ", _domains.Select(x => x.Node))} are checked for every key.");
         }
 
         protected override void ProcessBackPakRecord()
@@ -103,7 +106,8 @@ namespace BackPak.PowerShell.Cmdlets
             BackPakException? failure;
             if (plan.AlreadyAbsent || plan.IsReferenced)
             {
-                // Nothing to change either way, so nothing to confirm: report it (a dry run records no audit).
+                // Nothing to change either way (absent, missing on the server, or refused), so nothing to confirm:
+                // report it (a dry run records no audit).
                 result = _removal!.Remove(plan, out failure, record: !whatIf);
             }
             else
@@ -114,6 +118,7 @@ namespace BackPak.PowerShell.Cmdlets
 
             Progress(plan.Name);
             if (failure != null) WriteBackPakError(failure);
+            else if (result.Warning != null) WriteWarning(result.Warning);
             else if (result.AlreadyAbsent)
                 WriteVerbose($"Encryption key '{plan.Name}' is already absent from {plan.KeyManager}" +
                     (plan.Key != null ? $" (unique id {plan.Key.UniqueId}, {plan.Key.State})." : "."));

@@ -124,6 +124,8 @@ cases["request_locate_by_name"] = encode(request(
     enums.Operation.LOCATE, payloads.LocateRequestPayload(attributes=[name_attribute(KEY_NAME)])))
 cases["request_locate_by_name_max_10"] = encode(request(
     enums.Operation.LOCATE, payloads.LocateRequestPayload(maximum_items=10, attributes=[name_attribute(KEY_NAME)])))
+cases["request_locate_all_max_500"] = encode(request(
+    enums.Operation.LOCATE, payloads.LocateRequestPayload(maximum_items=500)))
 cases["request_get_attributes"] = encode(request(
     enums.Operation.GET_ATTRIBUTES,
     payloads.GetAttributesRequestPayload(unique_identifier=UID, attribute_names=GET_ATTRIBUTE_NAMES)))
