@@ -36,10 +36,6 @@ BeforeAll {
     #>
     $script:KnownFailures = [ordered]@{
         'Add-BPLabFault example 1'         = 'Timeout: Wait-BPCatalogExport waits for the export check delay (5 minutes of lab clock, real time)'
-        'Connect-BPKeyManager example 1'   = 'no such file /etc/backpak/eskm-root-ca.crt: the example does not use the Eskm setup''s values'
-        'Connect-BPKeyManager example 2'   = 'DriveNotFound: the Cert: drive exists on Windows only'
-        'Get-BPEncryptionKey example 2'    = 'KeyNotFound: the lab has no key BPK-DS01-AB1234-01'
-        'Remove-BPEncryptionKey example 1' = 'KeyStillReferenced: the example does not delete the volumes (a comment stands for it)'
         'Remove-BPEncryptionKey example 3' = 'PathNotFound: ./retired-keys.txt does not exist'
         'Remove-BPVolume example 2'        = 'VolumeNotExpired for every volume that is not expired, under -WhatIf'
         'Remove-BPVolumeGroup example 1'   = 'VolumeGroupNotEmpty: MONTHLY holds 40 volumes'

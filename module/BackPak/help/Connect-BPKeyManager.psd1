@@ -32,23 +32,15 @@ A server that is not trusted raises KeyManagerUntrusted; a client certificate th
         @{
             Title   = 'Connect to a KMIP server with a client certificate file and the Key Manager id of its domains'
             Code    = @'
-bash ./tests/kmip/start-pykmip.sh ./kmip 5696
-$root = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$PWD/kmip/ca.crt")
-$password = ConvertTo-SecureString (Get-Content ./kmip/client.pfx.password -Raw) -AsPlainText -Force
-Connect-BPKeyManager -Endpoint 127.0.0.1:5696 -CertificatePath ./kmip/client.pfx -CertificatePassword $password -TrustedRootCertificate $root -BackPakId KM01
-bash ./tests/kmip/stop-pykmip.sh ./kmip
+Connect-BPKeyManager -Endpoint $eskm.Endpoint -CertificatePath $eskm.ClientCertificate -CertificatePassword $eskmPassword -TrustedRootCertificate $eskmRoot -BackPakId KM01
 '@
-            Remarks = 'The server must present a certificate issued by that root for 127.0.0.1; the connection negotiates KMIP 1.4. For HP ESKM: -Endpoint eskm01.example.com:5696, its root CA, and -CertificatePassword (Read-Host -AsSecureString).'
+            Remarks = 'The server must present a certificate issued by that root for the endpoint''s host; the connection negotiates the newest KMIP version both sides speak. For HP ESKM, ./eskm.psd1 holds for example Endpoint = ''eskm01.example.com:5696'', ClientCertificate = ''./backpak-client.pfx'' and TrustedRoot = ''./eskm-root-ca.crt''.'
         }
         @{
             Title   = 'Connect with a certificate object, by IP address with the name the server certificate carries'
             Code    = @'
-bash ./tests/kmip/start-pykmip.sh ./kmip 5696
-$password = ConvertTo-SecureString (Get-Content ./kmip/client.pfx.password -Raw) -AsPlainText -Force
-$client = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$PWD/kmip/client.pfx", $password)
-$root = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new("$PWD/kmip/ca.crt")
-Connect-BPKeyManager -Endpoint 127.0.0.1:5696 -Certificate $client -TrustedRootCertificate $root -ServerName localhost -BackPakId KM01 -TimeoutSeconds 10
-bash ./tests/kmip/stop-pykmip.sh ./kmip
+$client = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($eskm.ClientCertificate, $eskmPassword)
+Connect-BPKeyManager -Endpoint $eskm.Endpoint -Certificate $client -TrustedRootCertificate $eskmRoot -ServerName localhost -BackPakId KM01 -TimeoutSeconds 10
 '@
             Remarks = '-ServerName says which name the server certificate must carry (the test server''s carries 127.0.0.1 and localhost); it never turns the check off. A certificate from the store (Get-Item Cert:\CurrentUser\My\<thumbprint>, on Windows) is given the same way.'
         }

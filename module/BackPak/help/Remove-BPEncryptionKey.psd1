@@ -68,13 +68,11 @@ Import-Csv ./key-removal.csv | Group-Object Status -NoElement
         @{
             Title   = 'A KMIP server: connect with its Key Manager id, and see a key it lacks reported as MissingOnServer'
             Code    = @'
-bash ./tests/kmip/start-pykmip.sh ./kmip 5696
-$password = ConvertTo-SecureString (Get-Content ./kmip/client.pfx.password -Raw) -AsPlainText -Force
-Connect-BPKeyManager -Endpoint 127.0.0.1:5696 -CertificatePath ./kmip/client.pfx -CertificatePassword $password -TrustedRootCertificate "$PWD/kmip/ca.crt" -BackPakId KM01 | Out-Null
+Connect-BPKeyManager -Endpoint $eskm.Endpoint -CertificatePath $eskm.ClientCertificate -CertificatePassword $eskmPassword -TrustedRootCertificate $eskmRoot -BackPakId KM01 | Out-Null
 Remove-BPEncryptionKey -Name (Get-BPVolume -DataStore DS01 -Encrypted | Select-Object -Last 1).MediaKeyName -Force -PassThru
-bash ./tests/kmip/stop-pykmip.sh ./kmip
 '@
-            Remarks = 'The throwaway PyKMIP server holds none of the lab''s keys, so the key of a catalogued volume comes back MissingOnServer with a warning: its volumes cannot be read with this key server. Without -BackPakId the command would refuse with KeyManagerIdUnknown. For a real server, give the password with Read-Host -AsSecureString.'
+            Setup   = @('Lab', 'Domains', 'Eskm')
+            Remarks = 'A key server that holds none of the lab''s keys (the test server is a fresh PyKMIP), so the key of a catalogued volume comes back MissingOnServer with a warning: its volumes cannot be read with this key server. Without -BackPakId the command would refuse with KeyManagerIdUnknown.'
         }
     )
     Links       = @('Get-BPEncryptionKey', 'Connect-BPKeyManager', 'Get-BPVolume', 'about_BackPak_Errors')
