@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using BackPak.Core.Errors;
+using BackPak.Core.Text;
 
 namespace BackPak.Lab
 {
@@ -80,6 +81,7 @@ namespace BackPak.Lab
             /// <summary>Writes the trailer, flushes to disk and puts the file in place.</summary>
             public void Commit()
             {
+                LabFaults.IoPoint("export.write");
                 Line("#END", N(_volumes), N(_entries));
                 _w.Flush();
                 ((FileStream)_w.BaseStream).Flush(true);
@@ -109,81 +111,240 @@ namespace BackPak.Lab
             }
         }
 
-        /// <summary>Reads a complete export file, or throws ExportFileInvalid (missing, cut short, damaged).</summary>
+        /// <summary>
+        /// Reads a complete export file, or throws ExportFileInvalid naming the line (missing, cut short, damaged, or a
+        /// field the product's rules refuse). Every field is checked as it is read: labels (R1), node, user, catalog,
+        /// pool, tape file and disk file names (the Guardian rules), numbers and their ranges, the record order and
+        /// the trailer's counts; an import reads each file through once with <see cref="Validate"/> before it
+        /// applies anything.
+        /// </summary>
         public static IEnumerable<ExportedVolume> Read(string path, Action<Header> onHeader)
         {
-            if (!File.Exists(path)) throw Invalid(path, "it does not exist");
-            using var r = new StreamReader(path, Encoding.UTF8, false, 1 << 16);
-            string? line = r.ReadLine();
-            var h = line?.Split('\t');
-            if (h == null || h.Length != 7 || h[0] != "#BPX" || h[1] != "1") throw Invalid(path, "it has no export header");
-            onHeader(new Header { Type = h[2], Store = h[3], Node = h[4], Seq = L(h[5])!.Value, Created = L(h[6])!.Value });
-            ExportedVolume? v = null;
-            int volumes = 0;
-            while ((line = r.ReadLine()) != null)
+            if (Directory.Exists(path)) throw Invalid(path, 0, "it is a folder, not a file");
+            if (!File.Exists(path)) throw Invalid(path, 0, "it does not exist");
+            StreamReader r;
+            try { r = new StreamReader(path, new UTF8Encoding(false, true), false, 1 << 16); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { throw Invalid(path, 0, "it cannot be read: " + e.Message); }
+            using (r)
             {
-                var f = line.Split('\t');
-                switch (f[0])
+                int n = 1;
+                string? line = ReadLine(r, path, n);
+                var h = ParseHeader(line, path);
+                onHeader(h);
+                ExportedVolume? v = null;
+                var labels = new HashSet<string>(StringComparer.Ordinal);
+                var fileSeqs = new HashSet<int>();
+                int volumes = 0;
+                long entries = 0;
+                while ((line = ReadLine(r, path, ++n)) != null)
                 {
-                    case "V":
-                        if (v != null) yield return v;
-                        Need(f, 12, path);
-                        v = new ExportedVolume
-                        {
-                            Label = f[1], Group = f[2], CatalogStatus = f[3], OwnerNode = f[4], OwnerUser = f[5], Authorization = f[6],
-                            LastBackup = L(f[7]), Expiration = L(f[8]), MediaKeyName = f[9] == Null ? null : f[9], Locked = f[10] == "1", LastUpdate = L(f[11]),
-                        };
-                        volumes++;
-                        break;
-                    case "T":
-                        Need(f, 6, path);
-                        Current(v, path).TapeVolume = (f[1], f[2], f[3], L(f[4]), L(f[5]));
-                        break;
-                    case "F":
-                        Need(f, 7, path);
-                        Current(v, path).TapeFiles.Add(((int)L(f[1])!.Value, f[2], f[3], (int)L(f[4])!.Value, L(f[5]), L(f[6])));
-                        break;
-                    case "D":
-                        Need(f, 5, path);
-                        Current(v, path).DiskFiles.Add(((int)L(f[1])!.Value, (int)L(f[2])!.Value, f[3], f[4]));
-                        break;
-                    case "#END":
-                        Need(f, 3, path);
-                        if (L(f[1]) != volumes) throw Invalid(path, "its trailer does not match its content");
-                        if (v != null) yield return v;
-                        yield break;
-                    default:
-                        throw Invalid(path, "it holds an unknown record '" + f[0] + "'");
+                    var f = line.Split('\t');
+                    var at = new Fields(path, n, f);
+                    switch (f[0])
+                    {
+                        case "V":
+                            if (v != null) yield return v;
+                            at.Count(12);
+                            v = new ExportedVolume
+                            {
+                                Label = at.Label(1), Group = at.Group(2), CatalogStatus = at.Status(3, "catalog status"), OwnerNode = at.Node(4, "owner node"),
+                                OwnerUser = at.User(5), Authorization = at.Authorization(6), LastBackup = at.Time(7, "last backup", true),
+                                Expiration = at.Time(8, "expiration", true), MediaKeyName = at.KeyName(9), Locked = at.Flag(10, "lock"),
+                                LastUpdate = at.Time(11, "last update", true),
+                            };
+                            if (!labels.Add(v.Label)) throw at.Bad(1, "volume " + v.Label + " comes twice in the file");
+                            fileSeqs.Clear();
+                            volumes++;
+                            entries++;
+                            break;
+                        case "T":
+                            at.Count(6);
+                            var tv = Current(v, at);
+                            if (tv.TapeVolume.HasValue) throw at.Bad(0, "volume " + tv.Label + " has a second TAPEVOLUME");
+                            tv.TapeVolume = (at.Catalog(1, "VOLCAT"), at.Pool(2), at.Status(3, "TAPEVOLUME status"), at.Time(4, "expiration", true), at.Time(5, "creation time", true));
+                            entries++;
+                            break;
+                        case "F":
+                            at.Count(7);
+                            var fv = Current(v, at);
+                            int seq = at.Sequence(1, "file sequence");
+                            if (!fileSeqs.Add(seq)) throw at.Bad(1, $"TAPEFILE {seq} of volume {fv.Label} comes twice");
+                            fv.TapeFiles.Add((seq, at.Catalog(2, "FILECAT"), at.FileId(3), at.Generation(4), at.Time(5, "expiration", true), at.Time(6, "creation time", true)));
+                            entries++;
+                            break;
+                        case "D":
+                            at.Count(5);
+                            var dv = Current(v, at);
+                            int fseq = at.Sequence(1, "file sequence");
+                            if (!fileSeqs.Contains(fseq)) throw at.Bad(1, $"the DISKFILE belongs to TAPEFILE {fseq}, which volume {dv.Label} does not have");
+                            dv.DiskFiles.Add((fseq, at.Sequence(2, "disk file sequence"), at.Catalog(3, "FILECAT"), at.DiskFile(4)));
+                            entries++;
+                            break;
+                        case "#END":
+                            at.Count(3);
+                            if (at.Number(1, "volume count", 0, int.MaxValue) != volumes || at.Number(2, "entry count", 0, long.MaxValue) != entries)
+                                throw at.Bad(0, $"its trailer counts do not match its content ({volumes} volume(s), {entries} entr(y/ies))");
+                            if (ReadLine(r, path, n + 1) != null) throw Invalid(path, n + 1, "something follows the trailer");
+                            if (v != null) yield return v;
+                            yield break;
+                        default:
+                            throw at.Bad(0, "it holds an unknown record '" + Clip(f[0]) + "'");
+                    }
                 }
+                throw Invalid(path, n, "it was cut short (no trailer)");
             }
-            throw Invalid(path, "it was cut short (no trailer)");
         }
 
-        public static Header? ReadHeader(string path)
+        /// <summary>Reads a file through without applying anything: throws ExportFileInvalid, naming the line, at the first field the rules refuse.</summary>
+        public static void Validate(string path)
         {
+            foreach (var _ in Read(path, _ => { })) { }
+        }
+
+        /// <summary>The header of a staging file, or null with the ExportFileInvalid error that says why it cannot be read.</summary>
+        public static Header? ReadHeader(string path, out BackPakException? problem)
+        {
+            problem = null;
             try
             {
-                using var r = new StreamReader(path, Encoding.UTF8);
-                var h = r.ReadLine()?.Split('\t');
-                if (h == null || h.Length != 7 || h[0] != "#BPX") return null;
-                return new Header { Type = h[2], Store = h[3], Node = h[4], Seq = L(h[5])!.Value, Created = L(h[6])!.Value };
+                using var r = new StreamReader(path, new UTF8Encoding(false, true));
+                return ParseHeader(ReadLine(r, path, 1), path);
             }
-            catch (Exception e) when (e is IOException || e is FormatException) { return null; }
+            catch (BackPakException e) { problem = e; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { problem = Invalid(path, 0, "it cannot be read: " + e.Message); }
+            return null;
         }
 
-        private static ExportedVolume Current(ExportedVolume? v, string path) => v ?? throw Invalid(path, "an entry comes before its volume");
+        public static Header? ReadHeader(string path) => ReadHeader(path, out _);
 
-        private static void Need(string[] f, int n, string path)
+        private static Header ParseHeader(string? line, string path)
         {
-            if (f.Length != n) throw Invalid(path, $"a '{f[0]}' record has {f.Length} fields instead of {n}");
+            var h = line?.Split('\t');
+            if (h == null || h.Length != 7 || h[0] != "#BPX") throw Invalid(path, 1, "it has no export header");
+            var at = new Fields(path, 1, h);
+            if (h[1] != "1") throw at.Bad(1, $"its format version '{Clip(h[1])}' is not 1");
+            if (h[2] != "FULL" && h[2] != "UPDATE") throw at.Bad(2, $"its type '{Clip(h[2])}' is neither FULL nor UPDATE");
+            if (!Names.IsValid(h[3]) || h[3] != h[3].ToUpperInvariant()) throw at.Bad(3, $"'{Clip(h[3])}' is not a data store name");
+            return new Header
+            {
+                Type = h[2], Store = h[3], Node = at.Node(4, "node"),
+                Seq = at.Number(5, "export sequence", 1, long.MaxValue), Created = at.Time(6, "creation time", false)!.Value,
+            };
+        }
+
+        private static string? ReadLine(StreamReader r, string path, int n)
+        {
+            try { return r.ReadLine(); }
+            catch (DecoderFallbackException) { throw Invalid(path, n, "it is not UTF-8 text"); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { throw Invalid(path, n, "it cannot be read: " + e.Message); }
+        }
+
+        private static ExportedVolume Current(ExportedVolume? v, Fields at) => v ?? throw at.Bad(0, "an entry comes before its volume");
+
+        /// <summary>The fields of one line and the rule each must meet; a refusal names the line and the field.</summary>
+        private readonly struct Fields
+        {
+            private readonly string _path;
+            private readonly int _line;
+            private readonly string[] _f;
+
+            public Fields(string path, int line, string[] f) { _path = path; _line = line; _f = f; }
+
+            public void Count(int n)
+            {
+                if (_f.Length != n) throw Bad(0, $"a '{Clip(_f[0])}' record has {_f.Length} fields instead of {n}");
+            }
+
+            public BackPakException Bad(int field, string why) => Invalid(_path, _line, (field > 0 ? $"field {field + 1}: " : "") + why);
+
+            private string Text(int i) => _f[i];
+
+            public string Label(int i) => Labels.IsValid(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume label (six letters or digits, R1)");
+
+            public string Group(int i) => Names.IsValid(Text(i)) && Text(i) == Text(i).ToUpperInvariant() ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume group name");
+
+            public string Node(int i, string what) => Guardian.IsNode(Text(i)) ? Text(i) : throw Bad(i, $"the {what} '{Clip(Text(i))}' is not a NonStop node name");
+
+            public string User(int i) => Guardian.IsUser(Text(i)) ? Text(i) : throw Bad(i, $"the owner '{Clip(Text(i))}' is not a Guardian user (GROUP.USER)");
+
+            /// <summary>Read, write and control codes: three of A-Z, '?' (saved with the data) or '.' (disabled) [BB p166/164].</summary>
+            public string Authorization(int i)
+            {
+                string t = Text(i);
+                bool ok = t.Length == 3;
+                foreach (char c in t) ok &= Guardian.IsLetter(c) || c == '?' || c == '.';
+                return ok ? t : throw Bad(i, $"the authorization '{Clip(t)}' is not three access codes");
+            }
+
+            /// <summary>A catalog status word (ASSIGNED, RELEASED, SCRATCH...): 1 to 16 letters, inferred (Q8).</summary>
+            public string Status(int i, string what)
+            {
+                string t = Text(i);
+                bool ok = t.Length >= 1 && t.Length <= 16;
+                foreach (char c in t) ok &= Guardian.IsLetter(c);
+                return ok ? t : throw Bad(i, $"the {what} '{Clip(t)}' is not a status word");
+            }
+
+            public string Catalog(int i, string what) => Guardian.IsCatalog(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a DSM/TC {what} name");
+
+            public string Pool(int i) => Guardian.IsCatalogName(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a DSM/TC pool name");
+
+            public string FileId(int i) => Guardian.IsTapeFileId(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a tape file id");
+
+            public string DiskFile(int i) => Guardian.IsDiskFile(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a Guardian disk file name");
+
+            /// <summary>A Media Key Name, or none: 1 to 64 letters, digits, '-', '_' or '.' (the form BackPak gives them is not in the stored pages; inferred).</summary>
+            public string? KeyName(int i)
+            {
+                string t = Text(i);
+                if (t == Null) return null;
+                bool ok = t.Length >= 1 && t.Length <= 64;
+                foreach (char c in t) ok &= Guardian.IsAlnum(c) || c == '-' || c == '_' || c == '.';
+                return ok ? t : throw Bad(i, $"'{Clip(t)}' is not a Media Key Name");
+            }
+
+            public bool Flag(int i, string what) => Text(i) == "1" ? true : Text(i) == "0" ? false : throw Bad(i, $"the {what} flag '{Clip(Text(i))}' is neither 0 nor 1");
+
+            public int Sequence(int i, string what) => (int)Number(i, what, 1, Guardian.MaxGeneration);
+
+            public int Generation(int i) => (int)Number(i, "generation", 1, Guardian.MaxGeneration);
+
+            /// <summary>A time: milliseconds since 1970 within the years 1970 to 9999, or none where <paramref name="optional"/>.</summary>
+            public long? Time(int i, string what, bool optional)
+            {
+                if (Text(i) == Null)
+                    return optional ? (long?)null : throw Bad(i, $"the {what} is missing");
+                return Number(i, what, 0, MaxTime);
+            }
+
+            public long Number(int i, string what, long min, long max)
+            {
+                string t = Text(i);
+                if (t == Null) throw Bad(i, $"the {what} is missing");
+                bool digits = t.Length >= 1 && t.Length <= 19;
+                foreach (char c in t) digits &= c >= '0' && c <= '9';
+                if (!digits) throw Bad(i, $"the {what} '{Clip(t)}' is not a whole number");
+                if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < min || value > max)
+                    throw Bad(i, $"the {what} {Clip(t)} is out of range ({min} to {max})");
+                return value;
+            }
+        }
+
+        /// <summary>The last millisecond of the year 9999: a later time cannot be a date.</summary>
+        private const long MaxTime = 253402300799999L;
+
+        /// <summary>A field as a message shows it: short, and without control characters.</summary>
+        private static string Clip(string text)
+        {
+            var sb = new StringBuilder();
+            foreach (char c in text.Length > 40 ? text.Substring(0, 40) : text) sb.Append(c < 0x20 || c == 0x7F ? '?' : c);
+            return text.Length > 40 ? sb + "..." : sb.ToString();
         }
 
         private static string N(long? v) => v.HasValue ? v.Value.ToString(CultureInfo.InvariantCulture) : Null;
-        private static long? L(string s) => s == Null ? (long?)null : long.Parse(s, CultureInfo.InvariantCulture);
-
-        private static BackPakException Invalid(string path, string why) =>
+        private static BackPakException Invalid(string path, int line, string why) =>
             new BackPakException(ErrorIds.ExportFileInvalid, BackPakErrorCategory.InvalidData,
-                $"The export file {Path.GetFileName(path)} in the staging area cannot be imported: {why}.", path,
+                $"The export file {Path.GetFileName(path)} in the staging area cannot be imported: " + (line > 0 ? $"line {line}: " : "") + why + ". Nothing of it was applied.", path,
                 "Run a FULL export on the primary side (Start-BPCatalogExport -Type Full), then import again.");
     }
 }

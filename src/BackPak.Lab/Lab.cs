@@ -51,7 +51,7 @@ namespace BackPak.Lab
 
         public static Lab Open(string path)
         {
-            string full = Path.GetFullPath(path);
+            string full = LabLayout.FullPath(path);
             LabSwap.RecoverInterrupted(full);
             if (!Directory.Exists(full))
                 throw new BackPakException(ErrorIds.LabNotFound, BackPakErrorCategory.ObjectNotFound,

@@ -24,26 +24,73 @@ namespace BackPak.Lab
             if (options.VolumeCount < LabOptions.MinVolumeCount || options.VolumeCount > LabOptions.MaxVolumeCount)
                 throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
                     $"VolumeCount must be between {LabOptions.MinVolumeCount} and {LabOptions.MaxVolumeCount}.", options.VolumeCount, stopsInvocation: true);
-            string store = Names.NormalizeDataStore(options.DataStore);
-            string full = System.IO.Path.GetFullPath(options.Path);
-            LabSwap.RecoverInterrupted(full);
-            CheckTarget(full, options.Force);
-
-            string parent = System.IO.Path.GetDirectoryName(full) ?? throw new ArgumentException("A lab cannot be the root folder.");
-            Directory.CreateDirectory(parent);
-            LabSwap.RemoveAbandonedBuilds(full);
-            string work = LabSwap.BuildFolder(full);
+            string store = ReplicatedStoreName(options.DataStore);
+            string full = LabLayout.FullPath(options.Path);
+            string parent = System.IO.Path.GetDirectoryName(full) ?? throw new BackPakException(ErrorIds.LabPathInvalid, BackPakErrorCategory.InvalidArgument,
+                $"'{full}' is the root of a file system: a lab needs a folder of its own.", full, "Give a folder below the root, such as /labs/lab1.", stopsInvocation: true);
+            string work = "";
             try
             {
+                CheckAncestors(full);
+                LabSwap.RecoverInterrupted(full);
+                CheckTarget(full, options.Force);
+                Directory.CreateDirectory(parent);
+                LabSwap.RemoveAbandonedBuilds(full);
+                work = LabSwap.BuildFolder(full);
                 Build(work, store, options.VolumeCount, options.Seed, options.Encrypted, progress);
+                LabSwap.MoveIntoPlace(work, full);
+            }
+            catch (Exception e) when (UnexpectedErrors.IsFileProblem(e, out var cause))
+            {
+                if (work.Length > 0) TryDelete(work);
+                throw new BackPakException(ErrorIds.LabWriteFailed, BackPakErrorCategory.WriteError,
+                    $"The lab at '{full}' could not be written: {cause.Message} Nothing was left behind" +
+                    (Lab.IsLab(full) ? "; the lab already there is unchanged." : "."), full,
+                    "Choose a folder on a writable disk with free space (not under /proc or /sys, not below a file), then run New-BPLab again.",
+                    stopsInvocation: true, inner: cause);
             }
             catch
             {
-                TryDelete(work);
+                if (work.Length > 0) TryDelete(work);
                 throw;
             }
-            LabSwap.MoveIntoPlace(work, full);
             return Lab.Open(full).Info;
+        }
+
+        /// <summary>
+        /// The replicated store's Store ID. The lab names the store's staging subvolume and storage folders after it
+        /// (<c>\B.$BPSTAGE.DS01</c>), so beyond the Store ID rule it must be a Guardian subvolume name: 1 to 8 letters
+        /// or digits, the first a letter.
+        /// </summary>
+        private static string ReplicatedStoreName(string? name)
+        {
+            string store = Names.NormalizeDataStore(name);
+            if (!Guardian.IsSubvolume(store))
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"'{name}' cannot be the Store ID of the lab's replicated data store: the lab names its staging subvolume after it " +
+                    $"(\\B.$BPSTAGE.{store}), and a Guardian subvolume name is 1 to 8 letters or digits, the first a letter.", name,
+                    "Give -DataStore a name such as DS01.", stopsInvocation: true);
+            return store;
+        }
+
+        /// <summary>
+        /// A lab is never made inside another lab (its folders would be taken for the outer lab's, and replacing or
+        /// removing the outer one would take the inner one with it), nor below a file.
+        /// </summary>
+        private static void CheckAncestors(string full)
+        {
+            for (string? up = System.IO.Path.GetDirectoryName(full); up != null; up = System.IO.Path.GetDirectoryName(up))
+            {
+                if (File.Exists(up))
+                    throw new BackPakException(ErrorIds.LabPathInvalid, BackPakErrorCategory.InvalidArgument,
+                        $"'{full}' cannot hold a lab: '{up}' on its way is a file, not a folder.", full,
+                        "Choose a path whose parent folders are folders.", stopsInvocation: true);
+                if (Lab.IsLab(up))
+                    throw new BackPakException(ErrorIds.LabInsideLab, BackPakErrorCategory.InvalidArgument,
+                        $"'{full}' is inside the lab at '{up}': a lab is never made inside another lab.", full,
+                        "Choose a folder outside every lab, for example beside it: " + System.IO.Path.Combine(System.IO.Path.GetDirectoryName(up) ?? up, "lab2") + ".",
+                        stopsInvocation: true);
+            }
         }
 
         private static void CheckTarget(string full, bool force)

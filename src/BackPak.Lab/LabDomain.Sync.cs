@@ -133,7 +133,10 @@ namespace BackPak.Lab
             cmd.CommandText = "SELECT id, type, started, ended, result, volumes, entries, failed, deleted, error, data_store, direction FROM sync_run WHERE id = @i";
             cmd.Parameters.AddWithValue("@i", id);
             using var r = cmd.ExecuteReader();
-            r.Read();
+            if (!r.Read())
+                throw new BackPakException(ErrorIds.CatalogStoreUnavailable, BackPakErrorCategory.ResourceUnavailable,
+                    $"The record of sync run {id} is missing from the BackPak catalog of {Node}: its store changed while the run was written (was the lab replaced by hand?).", Node,
+                    "Disconnect-BPDomain -All, connect again and check the Export and Import Status; if it persists, recreate the lab with New-BPLab -Force.");
             return RunFrom(r, r.GetString(10), r.GetString(11));
         }
 
@@ -176,10 +179,11 @@ namespace BackPak.Lab
                 var changes = new List<string>();
                 if (settings.StagingArea != null)
                 {
-                    string area = settings.StagingArea.Trim().ToUpperInvariant();
-                    try { LabLayout.StagingDirFromGuardian(_lab.Root, area); }
-                    catch (FormatException) { throw Setting("StagingArea", settings.StagingArea, "a Guardian subvolume such as \\B.$BPSTAGE.DS01"); }
-                    if (!_lab.Nodes.Contains(area.Substring(0, area.IndexOf('.'))))
+                    string area = Guardian.UpperAscii(settings.StagingArea.Trim());
+                    // One rule for every name (Guardian: letters and digits), checked before the area is used.
+                    if (!Guardian.TryParseSubvolume(area, requireNode: true, out var stagingNode, out _, out _))
+                        throw Setting("StagingArea", settings.StagingArea, "a Guardian subvolume \\NODE.$VOLUME.SUBVOLUME, each part letters and digits, the first a letter, such as \\B.$BPSTAGE.DS01");
+                    if (!_lab.Nodes.Contains(stagingNode!))
                         throw Setting("StagingArea", settings.StagingArea, "a subvolume on one of the lab's nodes (" + string.Join(", ", _lab.Nodes) + ")");
                     LabDb.Exec(c, "UPDATE data_store SET staging_area = @v WHERE name = @n", ("@v", area), ("@n", s.Name));
                     changes.Add("staging area " + area);
@@ -289,6 +293,7 @@ namespace BackPak.Lab
                 if (ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.AutomaticExport) != null) continue;
                 try { exported += Export(s, SyncType.Update, "BBSV", onlyDue: true).Volumes; }
                 catch (BackPakException e) when (e.ErrorId == ErrorIds.SyncInProgress) { } // the running one will be retried later
+                catch (BackPakException e) when (e.ErrorId == ErrorIds.StagingWriteFailed) { } // recorded on the pending updates; retried at the check delay
             }
             return exported;
         }
@@ -317,35 +322,44 @@ namespace BackPak.Lab
                 return ReadRun(runId);
             }
             string dir = LabLayout.StagingDirFromGuardian(_lab.Root, s.StagingArea);
-            Directory.CreateDirectory(dir);
             long seq = s.ExportSeq + 1;
             int volumes = 0;
             long entries = 0;
-            if (type == SyncType.Full)
+            var sent = new List<string>();
+            try
             {
-                using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.FullName), "FULL", StoreIdForExport(s), Node, seq, now);
-                foreach (var v in ReadExportVolumes(s.Name)) w.Write(v);
-                w.Commit();
-                volumes = w.Volumes;
-                entries = w.Entries;
-            }
-            else
-            {
-                // Changes are sent one volume at a time [CS p15]; a volume deleted meanwhile has nothing to send
-                // (deletions reach the secondary only through a full export and import, R9).
-                using var c = OpenBackPak(readOnly: true);
-                using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
-                foreach (var label in pending)
+                Directory.CreateDirectory(dir);
+                if (type == SyncType.Full)
                 {
-                    var v = ReadExportVolume(c, dsm, label);
-                    if (v == null) continue;
-                    using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.UpdateName(label)), "UPDATE", StoreIdForExport(s), Node, seq, now);
-                    w.Write(v);
+                    using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.FullName), "FULL", StoreIdForExport(s), Node, seq, now);
+                    foreach (var v in ReadExportVolumes(s.Name)) w.Write(v);
                     w.Commit();
-                    volumes++;
-                    entries += w.Entries;
-                    LabFaults.CrashPoint("export.between-volumes");
+                    volumes = w.Volumes;
+                    entries = w.Entries;
                 }
+                else
+                {
+                    // Changes are sent one volume at a time [CS p15]; a volume deleted meanwhile has nothing to send
+                    // (deletions reach the secondary only through a full export and import, R9).
+                    using var c = OpenBackPak(readOnly: true);
+                    using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
+                    foreach (var label in pending)
+                    {
+                        var v = ReadExportVolume(c, dsm, label);
+                        if (v == null) continue;
+                        using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.UpdateName(label)), "UPDATE", StoreIdForExport(s), Node, seq, now);
+                        w.Write(v);
+                        w.Commit();
+                        sent.Add(label);
+                        volumes++;
+                        entries += w.Entries;
+                        LabFaults.CrashPoint("export.between-volumes");
+                    }
+                }
+            }
+            catch (Exception e) when (UnexpectedErrors.IsFileProblem(e, out var cause))
+            {
+                throw StagingWriteFailed(s, user, runId, seq, now, type, sent, volumes, entries, cause);
             }
             using (var c = OpenBackPak())
             {
@@ -364,6 +378,34 @@ namespace BackPak.Lab
                 WriteAudit(c, user, "CatalogExport", s.Name, "Completed", $"{type} export {seq}: {volumes} volume(s), {entries} entr(y/ies) to {s.StagingArea}");
             }
             return ReadRun(runId);
+        }
+
+        /// <summary>
+        /// The staging area refused a write (disk full, a file where its folder should be). What reached it before
+        /// is kept as sent; every other update stays pending with the cause, to be retried at the export check delay
+        /// (or sent at once by a manual UPDATE export once the cause is fixed). The run is recorded as failed.
+        /// </summary>
+        private BackPakException StagingWriteFailed(StoreRow s, string user, long runId, long seq, long now, SyncType type, List<string> sent, int volumes, long entries, Exception cause)
+        {
+            string message = $"The {type.ToString().ToUpperInvariant()} export of {s.Name} on {Node} could not write to the staging area {s.StagingArea}: {cause.Message}";
+            using (var c = OpenBackPak())
+            {
+                LabDb.Exec(c, "BEGIN IMMEDIATE");
+                using (var del = Command(c, "DELETE FROM export_pending WHERE data_store = @s AND label = @l AND raised <= @t", "@s", "@l", "@t"))
+                    foreach (var l in sent) { SetAll(del, s.Name, l, now); del.ExecuteNonQuery(); }
+                // Files of this sequence are in the staging area: the next export must not reuse its number.
+                if (sent.Count > 0) LabDb.Exec(c, "UPDATE data_store SET export_seq = @q WHERE name = @s", ("@q", seq), ("@s", s.Name));
+                LabDb.Exec(c, "UPDATE export_pending SET retry_count = retry_count + 1, last_error = @e, next_retry = @n WHERE data_store = @s",
+                    ("@e", message), ("@n", now + s.CheckDelayS * 1000L), ("@s", s.Name));
+                long left = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM export_pending WHERE data_store = @s", ("@s", s.Name))!;
+                EndRun(c, runId, SyncResult.Failed, volumes, entries, new string[0], 0, message, sent.Count > 0 ? seq : (long?)null);
+                LabDb.Exec(c, "COMMIT");
+                WriteAudit(c, user, "CatalogExport", s.Name, "Failed", message);
+                return new BackPakException(ErrorIds.StagingWriteFailed, BackPakErrorCategory.WriteError,
+                    message + (left > 0 ? $" {left} update(s) stay pending and are retried at the export check delay." : ""), s.StagingArea,
+                    $"Free space in the staging area or repair its folder, then send what is pending at once: Start-BPCatalogExport -DataStore {s.Name} -Type Update" +
+                    (type == SyncType.Full ? $" (or -Type Full for a full export)." : "."), inner: cause);
+            }
         }
 
         /// <summary>The name the secondary knows the store by: its Store ID on the primary side (Q1).</summary>
@@ -478,7 +520,8 @@ namespace BackPak.Lab
             if (type == SyncType.Full)
             {
                 string full = Path.Combine(dir, ExportFile.FullName);
-                var h = ExportFile.ReadHeader(full);
+                var h = ExportFile.ReadHeader(full, out var damaged);
+                if (h == null && File.Exists(full)) throw FailRun(runId, damaged!);
                 if (h == null || !IsFor(h, s))
                 {
                     using var c = OpenBackPak();
@@ -494,6 +537,7 @@ namespace BackPak.Lab
                 files.AddRange(StagingFiles(s.StagingArea).Where(f => f.Header.Seq > s.ImportSeq && IsFor(f.Header, s))
                     .OrderBy(f => f.Header.Seq).ThenBy(f => f.Header.Type == "FULL" ? 0 : 1));
 
+            ValidateFiles(runId, s, type, files); // every field of every file, before anything is applied
             var failed = new List<string>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             // The simulator's failing volumes, read once for the run rather than once per volume.
@@ -774,7 +818,7 @@ namespace BackPak.Lab
                 while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? _lab.Root;
                 return new DriveInfo(Path.GetPathRoot(Path.GetFullPath(existing))!).AvailableFreeSpace;
             }
-            catch (Exception e) when (e is FormatException || e is IOException || e is ArgumentException) { return null; }
+            catch (Exception e) when (e is BackPakException || e is IOException || e is ArgumentException) { return null; }
         }
 
         public BackPakException? CheckImportTargets(string dataStore) => Guard(() =>
@@ -804,6 +848,39 @@ namespace BackPak.Lab
             if (!Directory.Exists(dir)) yield break;
             foreach (var f in Directory.EnumerateFiles(dir, "*.bpx"))
                 if (ExportFile.ReadHeader(f) is { } h) yield return (f, h);
+        }
+
+        /// <summary>
+        /// An import trusts no file: each one it is about to apply is read through and every field checked against the
+        /// product's rules first, and for an UPDATE import a staging file whose header cannot be read at all is refused
+        /// too (it cannot be told apart from an update of this store). The first refusal ends the run as failed, with
+        /// nothing applied, and names the file and the line.
+        /// </summary>
+        private void ValidateFiles(long runId, StoreRow s, SyncType type, List<(string Path, ExportFile.Header Header)> files)
+        {
+            try
+            {
+                if (type != SyncType.Full)
+                {
+                    string dir = LabLayout.StagingDirFromGuardian(_lab.Root, s.StagingArea!);
+                    if (Directory.Exists(dir))
+                        foreach (var f in Directory.EnumerateFiles(dir, "*.bpx").OrderBy(f => f, StringComparer.Ordinal))
+                            if (ExportFile.ReadHeader(f, out var damaged) == null) throw damaged!;
+                }
+                foreach (var (path, _) in files) ExportFile.Validate(path);
+            }
+            catch (BackPakException e) when (e.ErrorId == ErrorIds.ExportFileInvalid)
+            {
+                throw FailRun(runId, e);
+            }
+        }
+
+        /// <summary>Ends a run as failed with the error's message, and gives the error back to throw.</summary>
+        private BackPakException FailRun(long runId, BackPakException e)
+        {
+            using var c = OpenBackPak();
+            EndRun(c, runId, SyncResult.Failed, 0, 0, new string[0], 0, e.Message);
+            return e;
         }
 
         private static bool IsFor(ExportFile.Header h, StoreRow s) => string.Equals(h.Store, s.PrimaryStoreId, StringComparison.OrdinalIgnoreCase);

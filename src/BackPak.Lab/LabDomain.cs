@@ -215,6 +215,7 @@ namespace BackPak.Lab
         {
             try { return read(); }
             catch (SqliteException e) { throw StoreUnavailable(e, stopsInvocation); }
+            catch (Exception e) when (UnexpectedErrors.IsFileProblem(e, out var cause)) { throw FileProblem(cause, stopsInvocation); }
         }
 
         private IEnumerable<T> GuardStream<T>(IEnumerable<T> stream)
@@ -227,6 +228,7 @@ namespace BackPak.Lab
                     if (!e.MoveNext()) yield break;
                 }
                 catch (SqliteException x) { throw StoreUnavailable(x, false); }
+                catch (Exception x) when (UnexpectedErrors.IsFileProblem(x, out var cause)) { throw FileProblem(cause, false); }
                 yield return e.Current;
             }
         }
@@ -235,6 +237,13 @@ namespace BackPak.Lab
             new BackPakException(ErrorIds.CatalogStoreUnavailable, BackPakErrorCategory.ResourceUnavailable,
                 $"A catalog store of the domain on {Node} could not be read: {e.Message}", Node,
                 "Run the command again; if it persists, the lab's stores are damaged: recreate the lab with New-BPLab -Force.",
+                stopsInvocation, e);
+
+        /// <summary>A file of the domain (storage, staging, journal) that could not be read or written, in operator terms.</summary>
+        private BackPakException FileProblem(Exception e, bool stopsInvocation) =>
+            new BackPakException(ErrorIds.FileSystemError, e is UnauthorizedAccessException ? BackPakErrorCategory.PermissionDenied : BackPakErrorCategory.WriteError,
+                $"A file of the domain on {Node} could not be read or written: {e.Message}", Node,
+                "Check that the lab folder is on a writable disk with free space and that nothing replaced one of its folders by a file; then run the command again.",
                 stopsInvocation, e);
 
         private IEnumerable<Volume> StreamVolumes(VolumeQuery query, DateTime now)

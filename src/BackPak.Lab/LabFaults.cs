@@ -42,6 +42,22 @@ namespace BackPak.Lab
             if (pause && count == Pause!.Value.Hit) Wait();
         }
 
+        /// <summary>
+        /// BACKPAK_LAB_IO_FAULT_AT (same form, read at each call so a test can set it in a running process) makes
+        /// the lab fail at a named point as a full disk does: an IOException "No space left on device". It proves
+        /// that a write the disk refuses is reported as a BackPak error and loses nothing.
+        /// </summary>
+        public const string IoFaultVariable = "BACKPAK_LAB_IO_FAULT_AT";
+
+        public static void IoPoint(string name)
+        {
+            var spec = Environment.GetEnvironmentVariable(IoFaultVariable);
+            if (string.IsNullOrWhiteSpace(spec)) return;
+            foreach (var point in spec!.Split(','))
+                if (string.Equals(point.Trim(), name, StringComparison.Ordinal))
+                    throw new System.IO.IOException("No space left on device (simulated at " + name + ")", unchecked((int)0x80070070));
+        }
+
         private static void Wait()
         {
             string dir = Environment.GetEnvironmentVariable(PauseDirVariable) ?? System.IO.Path.GetTempPath();

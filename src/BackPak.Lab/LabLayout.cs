@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using BackPak.Core.Errors;
+using BackPak.Core.Text;
 
 namespace BackPak.Lab
 {
@@ -23,14 +25,18 @@ namespace BackPak.Lab
         public const int FormatVersion = 2;
 
         public static string LabDb(string root) => Path.Combine(root, LabDbName);
-        public static string NodeFolder(string node) => node.TrimStart('\\').ToUpperInvariant();
-        public static string NodeDir(string root, string node) => Path.Combine(root, "nodes", NodeFolder(node));
+        public static string NodeFolder(string node)
+        {
+            if (!Guardian.IsNode(node)) throw Escapes(node, "a node name");
+            return node.Substring(1);
+        }
+        public static string NodeDir(string root, string node) => Under(root, "nodes", NodeFolder(node));
         public static string BackPakDb(string root, string node) => Path.Combine(NodeDir(root, node), "backpak.db");
         public static string DsmTcDb(string root, string node) => Path.Combine(NodeDir(root, node), "dsmtc.db");
         public static string TmfDb(string root, string node) => Path.Combine(NodeDir(root, node), "tmf.db");
         public static string StagingRoot(string root, string node) => Path.Combine(NodeDir(root, node), "staging");
-        public static string SiteDir(string root, string site) => Path.Combine(root, "sites", site);
-        public static string StorageDir(string root, string site, string dataStore) => Path.Combine(SiteDir(root, site), "storage", dataStore);
+        public static string SiteDir(string root, string site) => Under(root, "sites", Checked(site, "a site name"));
+        public static string StorageDir(string root, string site, string dataStore) => Under(root, "sites", Checked(site, "a site name"), "storage", Checked(dataStore, "a data store name"));
         public static string KeyDb(string root, string site) => Path.Combine(SiteDir(root, site), "keys.db");
 
         /// <summary>UNC path the data store configuration shows for a site's storage (WINDOWS FILE store).</summary>
@@ -42,20 +48,74 @@ namespace BackPak.Lab
             // \\SITEA-NAS\BACKPAK\DS01
             var parts = unc.TrimStart('\\').Split('\\');
             if (parts.Length != 3 || !parts[0].EndsWith("-NAS", StringComparison.OrdinalIgnoreCase))
-                throw new FormatException("Not a lab storage path: " + unc);
+                throw Escapes(unc, "a lab storage path (\\\\SITE-NAS\\BACKPAK\\STORE)");
             return StorageDir(root, parts[0].Substring(0, parts[0].Length - 4), parts[2]);
         }
 
-        /// <summary>Maps a Guardian staging location <c>\NODE.$VOL.SUBVOL</c> to its folder in the lab.</summary>
+        /// <summary>
+        /// Maps a Guardian staging location <c>\NODE.$VOL.SUBVOL</c> to its folder in the lab, or refuses one that
+        /// is not a qualified subvolume by the Guardian rule (so it can hold no path of its own).
+        /// </summary>
         public static string StagingDirFromGuardian(string root, string location)
         {
-            var parts = location.Split('.');
-            if (parts.Length != 3 || !parts[0].StartsWith(@"\", StringComparison.Ordinal) || !parts[1].StartsWith("$", StringComparison.Ordinal))
-                throw new FormatException("Not a Guardian subvolume (\\NODE.$VOL.SUBVOL): " + location);
-            return Path.Combine(StagingRoot(root, parts[0]), parts[1].TrimStart('$') + "." + parts[2]);
+            if (!Guardian.TryParseSubvolume(location, requireNode: true, out var node, out var volume, out var subvolume))
+                throw Escapes(location, "a Guardian subvolume (\\NODE.$VOL.SUBVOL, each part letters and digits)");
+            return Under(StagingRoot(root, node!), volume.Substring(1) + "." + subvolume);
         }
 
-        public static string IndexFile(string storageDir, string label) => Path.Combine(storageDir, "LB" + label + ".IND");
-        public static string DataFile(string storageDir, string label) => Path.Combine(storageDir, "LB" + label + ".DAT");
+        public static string IndexFile(string storageDir, string label) => Under(storageDir, "LB" + CheckedLabel(label) + ".IND");
+        public static string DataFile(string storageDir, string label) => Under(storageDir, "LB" + CheckedLabel(label) + ".DAT");
+
+        /// <summary>
+        /// A folder given for a lab as one canonical full path: resolved against the current folder, without the
+        /// trailing separator tab completion leaves (<c>lab/</c> and <c>lab</c> are one lab, and its hidden build
+        /// folders sit beside it, not inside it).
+        /// </summary>
+        public static string FullPath(string path)
+        {
+            string full;
+            try { full = Path.GetFullPath(path); }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
+            {
+                throw new BackPakException(ErrorIds.LabPathInvalid, BackPakErrorCategory.InvalidArgument,
+                    $"'{path}' is not a usable folder path: {e.Message}", path, "Give the path of a folder, such as ./lab.", stopsInvocation: true);
+            }
+            string top = Path.GetPathRoot(full) ?? "";
+            while (full.Length > top.Length && (full[full.Length - 1] == Path.DirectorySeparatorChar || full[full.Length - 1] == Path.AltDirectorySeparatorChar))
+                full = full.Substring(0, full.Length - 1);
+            return full;
+        }
+
+        /// <summary>
+        /// The one place a lab path is built from names: the parts joined under <paramref name="root"/>, resolved, and
+        /// checked to stay inside it. A part that is empty, '.', '..' or holds a separator is refused before anything
+        /// touches the disk, whatever rule let it through.
+        /// </summary>
+        public static string Under(string root, params string[] parts)
+        {
+            string path = root;
+            foreach (var p in parts)
+            {
+                if (string.IsNullOrEmpty(p) || p == "." || p == ".." || p.IndexOfAny(Separators) >= 0 || p.IndexOf('\0') >= 0)
+                    throw Escapes(p, "a name of one folder or file");
+                path = Path.Combine(path, p);
+            }
+            string full = Path.GetFullPath(path);
+            string inside = FullPath(root) + Path.DirectorySeparatorChar;
+            if (!full.StartsWith(inside, StringComparison.Ordinal)) throw Escapes(string.Join("/", parts), "a name inside the lab");
+            return full;
+        }
+
+        private static readonly char[] Separators = { '/', '\\', ':' };
+
+        private static string Checked(string name, string what) =>
+            Names.IsValid(name) && name.IndexOfAny(Separators) < 0 ? name : throw Escapes(name, what);
+
+        private static string CheckedLabel(string label) => Labels.IsValid(label) ? label : throw Escapes(label, "a volume label (six letters or digits)");
+
+        private static BackPakException Escapes(string? value, string what) =>
+            new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                $"'{value}' is not {what}, so the lab does not turn it into a file or folder: it could lead outside the lab folder.", value,
+                "Use names made of letters and digits; nothing was changed.");
     }
 }

@@ -27,7 +27,15 @@ namespace BackPak.Lab
                 }
                 else Directory.Delete(full, false); // empty folder (checked before the build)
             }
-            Directory.Move(work, full);
+            try
+            {
+                Directory.Move(work, full);
+            }
+            catch when (aside != null)
+            {
+                Directory.Move(aside, full); // the old lab goes back at once, not only at the next use
+                throw;
+            }
             if (aside != null) TryDelete(aside);
         }
 

@@ -57,6 +57,24 @@ BeforeDiscovery {
             Script = { Get-BPVolume -DataStore 'DS*' } }
         @{ Name = 'New-BPLab -DataStore with a wildcard'; Id = 'InvalidName'; Class = 'NewBPLabCommand'; Terminating = $false
             Script = { New-BPLab -Path (Join-Path $TestDrive 'bad-store-name') -VolumeCount 10 -DataStore 'DS*' } }
+        # Issue 10 items 2 and 4: paths that cannot hold a lab, a lab inside a lab, names that would leave their root.
+        @{ Name = 'New-BPLab under /proc (the folder cannot be written)'; Id = 'LabWriteFailed'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path '/proc/backpak-lab' -VolumeCount 10 } }
+        @{ Name = 'New-BPLab below a file'; Id = 'LabPathInvalid'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path (Join-Path $script:EmptyFile 'lab') -VolumeCount 10 } }
+        @{ Name = 'New-BPLab inside another lab'; Id = 'LabInsideLab'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path (Join-Path $script:LabPath 'nodes/inner') -VolumeCount 10 } }
+        @{ Name = 'New-BPLab -DataStore DS.01 (a Store ID the lab cannot name a staging subvolume after)'; Id = 'InvalidName'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path (Join-Path $TestDrive 'ds-dot') -VolumeCount 10 -DataStore 'DS.01' } }
+        @{ Name = 'Get-BPVolume -DataStore .. (a Store ID that is a path)'; Id = 'InvalidName'; Class = 'GetBPVolumeCommand'; Terminating = $false
+            Script = { Get-BPVolume -DataStore '..' } }
+        @{ Name = 'Set-BPDataStore -StagingArea with a path in its volume'; Id = 'InvalidSetting'; Class = 'SetBPDataStoreCommand'; Terminating = $false
+            Script = { Set-BPDataStore DS01 -StagingArea '\B.$/TMP/ADVESCAPE.X' -Confirm:$false } }
+        # Issue 10 item 2: files the lab cannot write are BackPak errors, and what was pending stays pending.
+        @{ Name = 'Start-BPCatalogExport when the staging folder is a file'; Id = 'StagingWriteFailed'; Class = 'StartBPCatalogExportCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:FaultLab -Node '\A'; Start-BPCatalogExport -DataStore DS01 -Type Full -Domain $c -Confirm:$false } }
+        @{ Name = 'Invoke-BPLabBackup when the storage folder is a file'; Id = 'FileSystemError'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
+            Script = { $c = Connect-BPDomain -Lab $script:FaultLab -Node '\A'; Invoke-BPLabBackup -DataStore DS02 -Count 1 -Domain $c -Confirm:$false } }
         @{ Name = 'Get-BPVolume -DataStore DS09 (unknown)'; Id = 'DataStoreNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
             Script = { Get-BPVolume -DataStore DS09 } }
         @{ Name = 'Get-BPVolume -DataStore DS03 on \A (a store of \B)'; Id = 'DataStoreNotFound'; Class = 'GetBPVolumeCommand'; Terminating = $false
@@ -205,6 +223,7 @@ BeforeDiscovery {
         # They need a TLS key server: Keys.Tests.ps1 raises them, with exact FullyQualifiedErrorIds, against PyKMIP.
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
         KeyManagerAuthenticationFailed = 'needs a KMIP server that refuses the client certificate: Keys.Tests.ps1 (PyKMIP)'
+        UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
     }
     # No cmdlet reaches a NonStop node yet (the NonStop provider waits for the provider contracts of issue 12): these
     # are raised, with their exact ErrorIds, by tests/BackPak.NonStop.Tests against a real sshd and the simulator.
@@ -309,6 +328,15 @@ BeforeAll {
     Invoke-BPLabBackup -DataStore DS01 -Count 1 -Domain $c -Confirm:$false | Out-Null   # stays pending: \B unreachable
     Remove-BPLabFault StagingUnreachable -Domain $c -Confirm:$false                     # the retry is five minutes away
     Disconnect-BPDomain -Domain $c
+
+    # A lab whose files cannot be written where the module expects folders: DS01's staging folder on \B and
+    # DS02's storage folder on SITEA are files.
+    $script:FaultLab = Join-Path $TestDrive 'fs-faults'
+    $null = New-BPLab -Path $script:FaultLab -VolumeCount 40 -Seed 15
+    foreach ($folder in 'nodes/B/staging/BPSTAGE.DS01', 'sites/SITEA/storage/DS02') {
+        Remove-Item (Join-Path $script:FaultLab $folder) -Recurse -Force
+        Set-Content -LiteralPath (Join-Path $script:FaultLab $folder) -Value 'a file where a folder should be'
+    }
 
     # Two more labs with the same node names as the main one, for a node name that alone does not say which lab.
     $script:SameNodesLab = Join-Path $TestDrive 'same-nodes'

@@ -12,6 +12,9 @@ namespace BackPak.Core.Errors
         public const string LabVersionUnsupported = "LabVersionUnsupported";
         public const string LabAlreadyExists = "LabAlreadyExists";
         public const string PathNotEmpty = "PathNotEmpty";
+        public const string LabPathInvalid = "LabPathInvalid";
+        public const string LabInsideLab = "LabInsideLab";
+        public const string LabWriteFailed = "LabWriteFailed";
         public const string NodeNotFound = "NodeNotFound";
         public const string NoDomainConnected = "NoDomainConnected";
         public const string DomainNotConnected = "DomainNotConnected";
@@ -45,6 +48,7 @@ namespace BackPak.Core.Errors
         public const string ExportSuspended = "ExportSuspended";
         public const string StagingUnreachable = "StagingUnreachable";
         public const string StagingAreaNotSet = "StagingAreaNotSet";
+        public const string StagingWriteFailed = "StagingWriteFailed";
         public const string ExportFileInvalid = "ExportFileInvalid";
         public const string CatalogNotFound = "CatalogNotFound";
         public const string FileCatalogConflict = "FileCatalogConflict";
@@ -88,5 +92,9 @@ namespace BackPak.Core.Errors
         public const string NonStopReportMalformed = "NonStopReportMalformed";
         public const string SiteDescriptionNotFound = "SiteDescriptionNotFound";
         public const string SiteDescriptionInvalid = "SiteDescriptionInvalid";
+
+        // The safety net of every cmdlet: a failure no rule above foresaw, still reported as a BackPak error
+        public const string FileSystemError = "FileSystemError";
+        public const string UnexpectedError = "UnexpectedError";
     }
 }

@@ -8,12 +8,18 @@ namespace BackPak.Core.Text
         /// <summary>Longest name accepted. The manual gives no limit; 32 is an inferred, generous bound.</summary>
         public const int MaxLength = 32;
 
+        /// <summary>
+        /// 1 to <see cref="MaxLength"/> ASCII letters, digits, spaces, '-', '_' or '.', the first a letter or a digit.
+        /// Store IDs may hold spaces (BB027's STOREID_ALIAS exists for them); wildcard characters may not. The first
+        /// character rule keeps out names such as '..', '.' or '-x' that mean something else to a file system or a
+        /// command line; letters outside ASCII are refused rather than folded (ToUpperInvariant turns the dotless i
+        /// into 'I'). Where a lab turns a name into a folder it checks it again against the Guardian rule.
+        /// </summary>
         public static bool IsValid(string? name)
         {
-            if (string.IsNullOrWhiteSpace(name) || name!.Length > MaxLength) return false;
+            if (string.IsNullOrWhiteSpace(name) || name!.Length > MaxLength || !Guardian.IsAlnum(char.ToUpperInvariant(name[0]))) return false;
             foreach (char c in name)
-                // Store IDs may hold spaces (BB027's STOREID_ALIAS exists for them); wildcard characters may not.
-                if (!(char.IsLetterOrDigit(c) || c == ' ' || c == '-' || c == '_' || c == '.')) return false;
+                if (!((c >= 'a' && c <= 'z') || Guardian.IsAlnum(c) || c == ' ' || c == '-' || c == '_' || c == '.')) return false;
             return true;
         }
 
@@ -28,9 +34,7 @@ namespace BackPak.Core.Text
         {
             string n = (node ?? "").Trim().ToUpperInvariant();
             if (!n.StartsWith("\\", System.StringComparison.Ordinal)) n = "\\" + n;
-            bool ok = n.Length >= 2 && n.Length <= 8 && char.IsLetter(n[1]);
-            for (int i = 1; ok && i < n.Length; i++) ok = (n[i] >= 'A' && n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9');
-            if (!ok)
+            if (!Guardian.IsNode(n))
                 throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
                     $"'{node}' is not a NonStop node name: a backslash and up to seven letters or digits, such as \\A or \\PROD1.",
                     node, "Give the node as '\\A'; Get-BPDomain lists connected nodes.");
@@ -39,12 +43,12 @@ namespace BackPak.Core.Text
 
         private static string Normalize(string? name, string what)
         {
-            string n = (name ?? "").Trim().ToUpperInvariant();
+            string n = (name ?? "").Trim();
             if (!IsValid(n))
                 throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
-                    $"'{name}' is not a valid {what} name: use 1 to {MaxLength} letters, digits, spaces, '-', '_' or '.'.",
+                    $"'{name}' is not a valid {what} name: use 1 to {MaxLength} letters, digits, spaces, '-', '_' or '.', starting with a letter or a digit.",
                     name, $"Check the {what} name; Get-BP{(what == "data store" ? "DataStore" : "VolumeGroup")} lists the names that exist.");
-            return n;
+            return n.ToUpperInvariant();
         }
     }
 }

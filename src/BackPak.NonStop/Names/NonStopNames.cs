@@ -12,10 +12,10 @@ namespace BackPak.NonStop.Names
     public static class NonStopNames
     {
         /// <summary>Longest MEDIACOM pool name (MEDIACOM p29: 1 through 30 characters).</summary>
-        public const int MaxPoolLength = 30;
+        public const int MaxPoolLength = Guardian.MaxCatalogName;
 
         /// <summary>Longest tape file id kept in a catalog entry (MEDIACOM p29: 1 through 60 characters).</summary>
-        public const int MaxTapeFileIdLength = 60;
+        public const int MaxTapeFileIdLength = Guardian.MaxTapeFileId;
 
         /// <summary>A node: a backslash and 1 to 7 letters or digits, the first a letter (Core's rule).</summary>
         public static string Node(string? text)
@@ -30,7 +30,8 @@ namespace BackPak.NonStop.Names
         public static string Volume(string? text)
         {
             string t = Upper(text);
-            if (!(t.Length >= 2 && t.Length <= 7 && t[0] == '$' && IsLetter(t[1]) && AllAlnum(t, 1)))
+            // Guardian's rule, kept to the 6 characters of a $tape name that MEDIACOM gives (a strict subset).
+            if (!Guardian.IsVolume(t) || t.Length > 7)
                 throw NonStopErrors.InvalidName("disk volume name", text, "'$' and 1 to 6 letters or digits, the first a letter, such as $DATA1");
             return t;
         }
@@ -67,13 +68,7 @@ namespace BackPak.NonStop.Names
         public static string DiskFile(string? text, bool allowWildcards)
         {
             string t = Upper(text);
-            string[] p = t.Split('.');
-            bool ok = p.Length == 4 || p.Length == 3;
-            int i = 0;
-            if (ok && p.Length == 4) ok = IsNodePart(p[i++], allowWildcards);
-            if (ok) ok = p[i].Length >= 2 && p[i][0] == '$' && IsNamePart(p[i].Substring(1), 6, allowWildcards);
-            if (ok) ok = IsNamePart(p[i + 1], 8, allowWildcards) && IsNamePart(p[i + 2], 8, allowWildcards);
-            if (!ok)
+            if (!Guardian.IsDiskFile(t, allowWildcards))
                 throw NonStopErrors.InvalidName("disk file name", text,
                     "[\\node.]$volume.subvolume.file, each part letters and digits" + (allowWildcards ? " or the wildcards * and ?" : ""));
             return t;
@@ -83,7 +78,7 @@ namespace BackPak.NonStop.Names
         public static string Pool(string? text)
         {
             string t = Upper(text);
-            if (!IsCatalogName(t)) throw NonStopErrors.InvalidName("DSM/TC pool name", text, "1 to 30 letters, digits or '_', the first a letter (MEDIACOM p29)");
+            if (!Guardian.IsCatalogName(t)) throw NonStopErrors.InvalidName("DSM/TC pool name", text, "1 to 30 letters, digits or '_', the first a letter (MEDIACOM p29)");
             return t;
         }
 
@@ -100,9 +95,9 @@ namespace BackPak.NonStop.Names
             {
                 node = t.Substring(0, dot);
                 name = t.Substring(dot + 1);
-                if (!IsNodePart(node, false)) name = "";
+                if (!Guardian.IsNode(node)) name = "";
             }
-            if (!IsCatalogName(name))
+            if (!Guardian.IsCatalogName(name))
                 throw NonStopErrors.InvalidName($"DSM/TC {what} name", text, "[\\node.]name, the name 1 to 30 letters, digits or '_', the first a letter");
             return node.Length > 0 ? node + "." + name : name;
         }
@@ -141,10 +136,7 @@ namespace BackPak.NonStop.Names
         public static string TapeFileId(string? text, bool allowWildcards)
         {
             string t = Upper(text);
-            bool ok = t.Length >= 1 && t.Length <= MaxTapeFileIdLength;
-            foreach (char c in t)
-                if (!(IsAlnum(c) || c == '-' || c == '_' || c == '.' || (allowWildcards && (c == '*' || c == '?')))) { ok = false; break; }
-            if (!ok) throw NonStopErrors.InvalidName("tape file id", text, "1 to 60 letters, digits, '-', '_' or '.'" + (allowWildcards ? " or the wildcards * and ?" : ""));
+            if (!Guardian.IsTapeFileId(t, allowWildcards)) throw NonStopErrors.InvalidName("tape file id", text, "1 to 60 letters, digits, '-', '_' or '.'" + (allowWildcards ? " or the wildcards * and ?" : ""));
             return t;
         }
 
@@ -160,7 +152,7 @@ namespace BackPak.NonStop.Names
         /// <summary>A tape file generation: 1 to 9999 (four digits in the HDR1 label, MEDIACOM p220).</summary>
         public static int Generation(int value)
         {
-            if (value < 1 || value > 9999) throw NonStopErrors.InvalidName("tape file generation", value.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number from 1 to 9999");
+            if (!Guardian.IsGeneration(value)) throw NonStopErrors.InvalidName("tape file generation", value.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number from 1 to 9999");
             return value;
         }
 
@@ -174,52 +166,10 @@ namespace BackPak.NonStop.Names
         private static string Part(string? text, string what)
         {
             string t = Upper(text);
-            if (!IsNamePart(t, 8, false)) throw NonStopErrors.InvalidName(what, text, "1 to 8 letters or digits, the first a letter");
+            if (!Guardian.IsNamePart(t)) throw NonStopErrors.InvalidName(what, text, "1 to 8 letters or digits, the first a letter");
             return t;
         }
 
-        private static bool IsCatalogName(string t)
-        {
-            if (t.Length < 1 || t.Length > MaxPoolLength || !IsLetter(t[0])) return false;
-            foreach (char c in t) if (!(IsAlnum(c) || c == '_')) return false;
-            return true;
-        }
-
-        private static bool IsNodePart(string p, bool allowWildcards)
-        {
-            if (p.Length < 2 || p.Length > 8 || p[0] != '\\') return false;
-            return IsNamePart(p.Substring(1), 7, allowWildcards);
-        }
-
-        private static bool IsNamePart(string p, int max, bool allowWildcards)
-        {
-            if (p.Length < 1 || p.Length > max) return false;
-            if (allowWildcards && (p.IndexOf('*') >= 0 || p.IndexOf('?') >= 0))
-            {
-                foreach (char c in p) if (!(IsAlnum(c) || c == '*' || c == '?')) return false;
-                return true;
-            }
-            if (!IsLetter(p[0])) return false;
-            foreach (char c in p) if (!IsAlnum(c)) return false;
-            return true;
-        }
-
-        /// <summary>
-        /// Upper-cases printable ASCII only. Anything else (control characters, non-ASCII letters such as the
-        /// dotless i that ToUpperInvariant turns into 'I') makes the text invalid rather than being folded into a name.
-        /// </summary>
-        private static string Upper(string? text, bool allowSpace = false)
-        {
-            string t = text ?? "";
-            foreach (char c in t) if (c < (allowSpace ? 0x20 : 0x21) || c > 0x7E) return "\u0000";
-            return t.ToUpperInvariant();
-        }
-        private static bool IsLetter(char c) => c >= 'A' && c <= 'Z';
-        private static bool IsAlnum(char c) => IsLetter(c) || (c >= '0' && c <= '9');
-        private static bool AllAlnum(string t, int from)
-        {
-            for (int i = from; i < t.Length; i++) if (!IsAlnum(t[i])) return false;
-            return true;
-        }
+        private static string Upper(string? text, bool allowSpace = false) => Guardian.UpperAscii(text, allowSpace);
     }
 }

@@ -114,19 +114,37 @@ namespace BackPak.PowerShell
                 .Where(p => p.GetCustomAttribute<SelectionAttribute>() != null && p.GetCustomAttributes<ParameterAttribute>().Any())
                 .ToArray();
 
+        /// <summary>
+        /// Runs a part of the cmdlet and reports its failure as a BackPak error. A <see cref="BackPakException"/> is
+        /// reported as it is; anything else that escaped every rule (an IOException, an InvalidOperationException of a
+        /// store) goes through the one safety net, <see cref="UnexpectedErrors.Wrap"/>, so no raw .NET exception
+        /// reaches the operator. PowerShell's own flow (a stopped pipeline, -ErrorAction Stop, a terminating error
+        /// already written, a host that cannot prompt) passes through untouched.
+        /// </summary>
         private void Guard(Action step)
         {
+            BackPakException failure;
             try
             {
                 step();
+                return;
             }
             catch (BackPakException e)
             {
-                var record = ToErrorRecord(e);
-                if (e.StopsInvocation) ThrowTerminatingError(record);
-                WriteError(record);
+                failure = e;
             }
+            catch (Exception e) when (IsForeign(e))
+            {
+                failure = UnexpectedErrors.Wrap(e, MyInvocation.MyCommand.Name);
+            }
+            var record = ToErrorRecord(failure);
+            if (failure.StopsInvocation) ThrowTerminatingError(record);
+            WriteError(record);
         }
+
+        /// <summary>A failure that is neither PowerShell's own (it already is an ErrorRecord, or flow control) nor fatal.</summary>
+        internal static bool IsForeign(Exception e) =>
+            !(e is RuntimeException) && !(e is HaltCommandException) && !UnexpectedErrors.IsCritical(e);
 
         /// <summary>
         /// Reports a failure met while handling one item: the pipeline goes on, unless the error says the

@@ -1,0 +1,145 @@
+namespace BackPak.Core.Text
+{
+    /// <summary>
+    /// The name rules of Guardian (HPE NonStop) objects, in one place for every part of the module: the NonStop
+    /// provider checks command arguments with them, the lab checks the staging areas, the names it turns into folders
+    /// and every field of an export file it imports. Each takes upper-case text (callers that accept lower case
+    /// upper-case it first) and accepts ASCII letters and digits only, so no name can hold a path separator, a dot
+    /// run such as <c>..</c>, a quote or a control character. Where the stored manual pages give no rule the rule
+    /// here is a strict subset (docs/nonstop/names.md, docs/inferred.md): a name it refuses is never used.
+    /// </summary>
+    public static class Guardian
+    {
+        /// <summary>Longest subvolume or file name part (Guardian: 8).</summary>
+        public const int MaxNamePart = 8;
+
+        /// <summary>Longest MEDIACOM pool or DSM/TC catalog name (MEDIACOM p29: 1 through 30 characters).</summary>
+        public const int MaxCatalogName = 30;
+
+        /// <summary>
+        /// Upper-cases printable ASCII only. Anything else (control characters, non-ASCII letters such as the dotless
+        /// i that ToUpperInvariant turns into 'I') gives "\0", which no rule here accepts, rather than being folded
+        /// into a name.
+        /// </summary>
+        public static string UpperAscii(string? text, bool allowSpace = false)
+        {
+            string t = text ?? "";
+            foreach (char c in t) if (c < (allowSpace ? 0x20 : 0x21) || c > 0x7E) return "\0";
+            return t.ToUpperInvariant();
+        }
+
+        public static bool IsLetter(char c) => c >= 'A' && c <= 'Z';
+        public static bool IsAlnum(char c) => IsLetter(c) || (c >= '0' && c <= '9');
+
+        /// <summary>
+        /// A name part: 1 to <paramref name="max"/> letters or digits, the first a letter (subvolume and file names,
+        /// the name of a node or a disk volume after its '\' or '$'). With <paramref name="allowWildcards"/>, a part
+        /// that holds '*' or '?' may mix them with letters and digits in any order.
+        /// </summary>
+        public static bool IsNamePart(string? p, int max = MaxNamePart, bool allowWildcards = false)
+        {
+            if (p == null || p.Length < 1 || p.Length > max) return false;
+            if (allowWildcards && (p.IndexOf('*') >= 0 || p.IndexOf('?') >= 0))
+            {
+                foreach (char c in p) if (!(IsAlnum(c) || c == '*' || c == '?')) return false;
+                return true;
+            }
+            if (!IsLetter(p[0])) return false;
+            foreach (char c in p) if (!IsAlnum(c)) return false;
+            return true;
+        }
+
+        /// <summary>A node: '\' and 1 to 7 letters or digits, the first a letter (\A, \PROD1).</summary>
+        public static bool IsNode(string? t, bool allowWildcards = false) =>
+            t != null && t.Length >= 2 && t[0] == '\\' && IsNamePart(t.Substring(1), 7, allowWildcards);
+
+        /// <summary>Longest disk volume name after its '$' (Guardian volume names are 8 characters with the '$'; inferred).</summary>
+        public const int MaxVolumeName = 7;
+
+        /// <summary>A disk volume: '$' and 1 to 7 letters or digits, the first a letter ($DATA1, $BPSTAGE).</summary>
+        public static bool IsVolume(string? t, bool allowWildcards = false) =>
+            t != null && t.Length >= 2 && t[0] == '$' && IsNamePart(t.Substring(1), MaxVolumeName, allowWildcards);
+
+        /// <summary>A subvolume or a file name: 1 to 8 letters or digits, the first a letter.</summary>
+        public static bool IsSubvolume(string? t) => IsNamePart(t, MaxNamePart);
+
+        /// <summary>
+        /// A qualified subvolume <c>[\NODE.]$VOL.SUBVOL</c>; with <paramref name="requireNode"/> the node must be
+        /// there (<c>\B.$BPSTAGE.DS01</c>, the form of a staging area). Gives its parts.
+        /// </summary>
+        public static bool TryParseSubvolume(string? t, bool requireNode, out string? node, out string volume, out string subvolume)
+        {
+            node = null; volume = ""; subvolume = "";
+            if (t == null) return false;
+            var p = t.Split('.');
+            int i = 0;
+            if (p.Length == 3) { if (!IsNode(p[0])) return false; node = p[0]; i = 1; }
+            else if (p.Length != 2 || requireNode) return false;
+            if (!IsVolume(p[i]) || !IsSubvolume(p[i + 1])) return false;
+            volume = p[i];
+            subvolume = p[i + 1];
+            return true;
+        }
+
+        /// <summary>
+        /// A disk file name as DSM/TC keeps it, <c>[\NODE.]$VOL.SUBVOL.FILE</c>; with <paramref name="allowWildcards"/>,
+        /// any part may be or hold '*' and '?' (as in <c>\NODEP.$*.*.*</c>, CS p11).
+        /// </summary>
+        public static bool IsDiskFile(string? t, bool allowWildcards = false)
+        {
+            if (t == null) return false;
+            string[] p = t.Split('.');
+            if (p.Length != 4 && p.Length != 3) return false;
+            int i = 0;
+            if (p.Length == 4 && !IsNode(p[i++], allowWildcards)) return false;
+            return IsVolume(p[i], allowWildcards) && IsNamePart(p[i + 1], MaxNamePart, allowWildcards) && IsNamePart(p[i + 2], MaxNamePart, allowWildcards);
+        }
+
+        /// <summary>A MEDIACOM pool name or the name part of a DSM/TC catalog: 1 to 30 letters, digits or '_', the first a letter (MEDIACOM p29).</summary>
+        public static bool IsCatalogName(string? t)
+        {
+            if (t == null || t.Length < 1 || t.Length > MaxCatalogName || !IsLetter(t[0])) return false;
+            foreach (char c in t) if (!(IsAlnum(c) || c == '_')) return false;
+            return true;
+        }
+
+        /// <summary>A DSM/TC volume or file catalog <c>[\node.]name</c> (DSM/TC User's Guide p103), the name under the pool rule.</summary>
+        public static bool IsCatalog(string? t)
+        {
+            if (t == null) return false;
+            int dot = t.IndexOf('.');
+            if (t.StartsWith("\\", System.StringComparison.Ordinal) && dot > 0)
+                return IsNode(t.Substring(0, dot)) && IsCatalogName(t.Substring(dot + 1));
+            return IsCatalogName(t);
+        }
+
+        /// <summary>Longest tape file id kept in a catalog entry (MEDIACOM p29: 1 through 60 characters).</summary>
+        public const int MaxTapeFileId = 60;
+
+        /// <summary>
+        /// A tape file id: 1 to 60 characters (MEDIACOM p29). Accepted: letters, digits, '-', '_' and '.', a subset of
+        /// what the manual allows (its list is cut in the stored page); with wildcards, '*' and '?' too.
+        /// </summary>
+        public static bool IsTapeFileId(string? t, bool allowWildcards = false)
+        {
+            if (t == null || t.Length < 1 || t.Length > MaxTapeFileId) return false;
+            foreach (char c in t)
+                if (!(IsAlnum(c) || c == '-' || c == '_' || c == '.' || (allowWildcards && (c == '*' || c == '?')))) return false;
+            return true;
+        }
+
+        /// <summary>Highest tape file generation and file sequence number: four digits in the HDR1 label (MEDIACOM p220).</summary>
+        public const int MaxGeneration = 9999;
+
+        /// <summary>A tape file generation: 1 to 9999.</summary>
+        public static bool IsGeneration(long value) => value >= 1 && value <= MaxGeneration;
+
+        /// <summary>A Guardian user <c>GROUP.USER</c>: two name parts of 1 to 8 letters or digits, each starting with a letter (SUPER.OPER).</summary>
+        public static bool IsUser(string? t)
+        {
+            if (t == null) return false;
+            var p = t.Split('.');
+            return p.Length == 2 && IsNamePart(p[0]) && IsNamePart(p[1]);
+        }
+    }
+}
