@@ -52,6 +52,9 @@ namespace BackPak.Lab
         public static Lab Open(string path)
         {
             string full = LabLayout.FullPath(path);
+            // Pooled handles may still point at the files of a lab that was replaced or moved by hand: a connection
+            // reads what is there now.
+            LabDb.Release(full);
             LabSwap.RecoverInterrupted(full);
             if (!Directory.Exists(full))
                 throw new BackPakException(ErrorIds.LabNotFound, BackPakErrorCategory.ObjectNotFound,

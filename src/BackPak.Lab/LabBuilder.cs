@@ -54,7 +54,9 @@ namespace BackPak.Lab
                 if (work.Length > 0) TryDelete(work);
                 throw;
             }
-            return Lab.Open(full).Info;
+            var info = Lab.Open(full).Info;
+            LabDb.Release(full); // nothing of the new lab stays open: it can be moved, replaced or deleted at once
+            return info;
         }
 
         /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace BackPak.Lab
@@ -20,12 +21,34 @@ namespace BackPak.Lab
                 Pooling = true,
                 DefaultTimeout = BusyTimeoutSeconds,
             };
-            var c = new SqliteConnection(csb.ToString());
+            string cs = csb.ToString();
+            Pooled.TryAdd(cs, System.IO.Path.GetFullPath(path));
+            var c = new SqliteConnection(cs);
             c.Open();
             // WAL with synchronous=NORMAL: a committed transaction survives the process being killed (the crash the
             // lab is built to survive); only an OS crash could lose the last commits.
             Exec(c, "PRAGMA busy_timeout=" + BusyTimeoutSeconds * 1000 + "; PRAGMA synchronous=NORMAL;");
             return c;
+        }
+
+        /// <summary>Every pooled connection string this process used, with the full path of its store.</summary>
+        private static readonly ConcurrentDictionary<string, string> Pooled = new ConcurrentDictionary<string, string>();
+
+        /// <summary>
+        /// Closes the idle pooled connections of every store under <paramref name="root"/> (a lab folder), so that no
+        /// file of the lab stays open: after a disconnect the folder can be deleted or replaced, and a lab replaced by
+        /// hand is read afresh, not through handles to the files it had before. A connection in use elsewhere (another
+        /// runspace streaming volumes) is not disturbed: it is discarded when it is closed.
+        /// </summary>
+        public static void Release(string root)
+        {
+            string inside = LabLayout.FullPath(root) + System.IO.Path.DirectorySeparatorChar;
+            foreach (var kv in Pooled)
+            {
+                if (!kv.Value.StartsWith(inside, StringComparison.Ordinal)) continue;
+                using (var c = new SqliteConnection(kv.Key)) SqliteConnection.ClearPool(c);
+                Pooled.TryRemove(kv.Key, out _);
+            }
         }
 
         /// <summary>Creates a new store for bulk loading: no journal until it is finished (it is not yet in place).</summary>

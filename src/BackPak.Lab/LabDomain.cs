@@ -71,10 +71,11 @@ namespace BackPak.Lab
 
         public IEnumerable<CatalogEntry> GetCatalogEntries(string label) => Guard(() => ReadCatalogEntries(label));
 
-        public void Dispose()
-        {
-            // Connections are opened per call and pooled by Microsoft.Data.Sqlite; nothing is held here.
-        }
+        /// <summary>
+        /// Connections are opened per call and pooled by Microsoft.Data.Sqlite: closing the domain closes the lab's idle
+        /// pooled connections, so nothing of the lab stays open once it is disconnected.
+        /// </summary>
+        public void Dispose() => LabDb.Release(_lab.Root);
 
         private IReadOnlyList<DataStore> ReadDataStores(string? name)
         {

@@ -89,10 +89,8 @@ namespace BackPak.Lab
             return 0;
         });
 
-        public void Dispose()
-        {
-            // Connections are opened per call and pooled; nothing is held.
-        }
+        /// <summary>Closes the lab's idle pooled connections (see <see cref="LabDomain.Dispose"/>).</summary>
+        public void Dispose() => LabDb.Release(_lab.Root);
 
         /// <summary>Why an update changed nothing: the key is gone (KeyNotFound) or in the wrong state (KeyOperationFailed).</summary>
         private BackPakException Refused(SqliteConnection c, string uniqueId, string operation, string rule)

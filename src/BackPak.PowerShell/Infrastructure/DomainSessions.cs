@@ -22,12 +22,30 @@ namespace BackPak.PowerShell
 
         private static Session Current()
         {
-            var id = Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+            var runspace = Runspace.DefaultRunspace;
+            var id = runspace?.InstanceId ?? Guid.Empty;
+            Session s;
             lock (Sessions)
             {
-                if (!Sessions.TryGetValue(id, out var s)) Sessions[id] = s = new Session();
-                return s;
+                if (Sessions.TryGetValue(id, out s)) return s;
+                Sessions[id] = s = new Session();
             }
+            RunspaceCleanup.Watch(runspace);
+            return s;
+        }
+
+        /// <summary>Closes every connection of a runspace and forgets its session (the runspace closed, or the module was removed).</summary>
+        public static void CloseAll(Guid runspace)
+        {
+            Session? s;
+            lock (Sessions)
+            {
+                if (!Sessions.TryGetValue(runspace, out s)) return;
+                Sessions.Remove(runspace);
+            }
+            DomainConnection[] all;
+            lock (s) { all = s.Connections.ToArray(); s.Connections.Clear(); }
+            foreach (var c in all) c.Close();
         }
 
         public static IReadOnlyList<DomainConnection> All

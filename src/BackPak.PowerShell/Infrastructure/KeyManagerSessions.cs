@@ -15,12 +15,30 @@ namespace BackPak.PowerShell
 
         private static List<KeyManagerConnection> Current()
         {
-            var id = Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+            var runspace = Runspace.DefaultRunspace;
+            var id = runspace?.InstanceId ?? Guid.Empty;
+            List<KeyManagerConnection> s;
             lock (Sessions)
             {
-                if (!Sessions.TryGetValue(id, out var s)) Sessions[id] = s = new List<KeyManagerConnection>();
-                return s;
+                if (Sessions.TryGetValue(id, out s)) return s;
+                Sessions[id] = s = new List<KeyManagerConnection>();
             }
+            RunspaceCleanup.Watch(runspace);
+            return s;
+        }
+
+        /// <summary>Closes every key manager connection of a runspace and forgets its session.</summary>
+        public static void CloseAll(Guid runspace)
+        {
+            List<KeyManagerConnection>? s;
+            lock (Sessions)
+            {
+                if (!Sessions.TryGetValue(runspace, out s)) return;
+                Sessions.Remove(runspace);
+            }
+            KeyManagerConnection[] all;
+            lock (s) { all = s.ToArray(); s.Clear(); }
+            foreach (var c in all) c.Close();
         }
 
         public static IReadOnlyList<KeyManagerConnection> All
