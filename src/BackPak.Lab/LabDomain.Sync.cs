@@ -76,17 +76,19 @@ namespace BackPak.Lab
             }
             var newestBackup = (long?)LabDb.Scalar(c, "SELECT MAX(last_backup) FROM volume WHERE data_store = @s", ("@s", s.Name));
             var newestExport = (long?)LabDb.Scalar(c, "SELECT MAX(ended) FROM sync_run WHERE data_store = @s AND direction = 'Export' AND result = 'Completed'", ("@s", s.Name));
-            // The lag between the newest backup and the newest successful export: zero once exports caught up.
-            TimeSpan? lag = newestBackup.HasValue && newestExport.HasValue
-                ? TimeSpan.FromMilliseconds(Math.Max(0, newestBackup.Value - newestExport.Value))
-                : (TimeSpan?)null;
+            // The age of the oldest update not yet in the staging area (held, failed or waiting for its retry alike).
+            TimeSpan? lag = s.Access != DomainAccess.Primary ? (TimeSpan?)null
+                : pending.Count == 0 ? TimeSpan.Zero
+                : TimeSpan.FromMilliseconds(Math.Max(0, LabDb.ToUnixMs(Now) - LabDb.ToUnixMs(pending.Min(p => p.Raised))));
+            var stagingProblem = s.StagingArea == null ? null : StagingProblem(s.StagingArea);
             return new ExportStatus(Identity)
             {
                 DataStore = s.Name, Node = Node,
                 State = s.Access != DomainAccess.Primary ? ExportState.NotPrimary : s.Suspended ? ExportState.Suspended : ExportState.Active,
                 Suspended = s.Suspended,
                 Running = LockHolder(c, s.Name) == "Export",
-                StagingArea = s.StagingArea, StagingReachable = s.StagingArea != null && StagingProblem(s.StagingArea) == null,
+                StagingArea = s.StagingArea, StagingReachable = s.StagingArea != null && stagingProblem == null, StagingProblem = stagingProblem?.Message,
+                Inactive = s.Status == DataStoreStatus.Inactive,
                 LastFullExport = LastRun(c, s.Name, "Export", "Full"), LastUpdate = LastRun(c, s.Name, "Export", "Update"),
                 Pending = pending,
                 NewestBackup = newestBackup.HasValue ? LabDb.FromUnixMs(newestBackup.Value) : (DateTime?)null,

@@ -210,3 +210,75 @@ Import-Module '$script:Manifest'
         Compare-Object @(Get-BPVolume -Domain $script:B).Label $newB | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Item 3: waiting tells the truth' {
+
+    BeforeAll {
+        $script:WaitLab = Join-Path $TestDrive 'waits'
+        $null = New-BPLab -Path $script:WaitLab -VolumeCount 60 -Seed 27
+    }
+    BeforeEach {
+        Disconnect-BPDomain -All
+        Connect-Both $script:WaitLab
+    }
+    AfterEach {
+        Remove-BPLabFault StagingUnreachable -Domain $script:A -Confirm:$false
+        Resume-BPCatalogExport DS01 -Domain $script:A -Confirm:$false
+        $null = Start-BPCatalogExport DS01 -Type Update -Domain $script:A -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'on a store whose exports are suspended with updates held, the wait ends at once in ExportSuspended, and Lag is the age of the oldest held update' {
+        Suspend-BPCatalogExport DS01 -Domain $script:A -Confirm:$false
+        $null = Invoke-BPLabBackup -DataStore DS01 -Count 3 -Domain $script:A -Confirm:$false
+        Start-Sleep -Milliseconds 1200
+        $st = Get-BPExportStatus DS01 -Domain $script:A
+        $st.PendingCount | Should -Be 3
+        $oldest = ($st.Pending | Measure-Object Raised -Minimum).Minimum
+        $st.Lag | Should -BeGreaterThan ([TimeSpan]::FromSeconds(1)) -Because 'three updates are held: the staging area trails the store'
+        ($st.Lag - ((Get-BPDomain -Default).Domain.Now - $oldest)).Duration() | Should -BeLessThan ([TimeSpan]::FromSeconds(2))
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $went = $false
+        try { Wait-BPCatalogExport DS01 -Timeout 300 -Domain $script:A -ErrorAction Stop; $went = $true } catch { $e = $_ }
+        $watch.Stop()
+        $went | Should -BeFalse -Because 'a runbook with -ErrorAction Stop must not go on with exports not drained'
+        $e.FullyQualifiedErrorId | Should -Be 'ExportSuspended,BackPak.PowerShell.Cmdlets.WaitBPCatalogExportCommand'
+        $e.Exception.Message | Should -Match '3 update\(s\) of DS01'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'Resume-BPCatalogExport -DataStore DS01'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 60 -Because 'nothing drains a suspended store: the wait does not sit out its 300 s'
+
+        Resume-BPCatalogExport DS01 -Domain $script:A -Confirm:$false
+        $done = Wait-BPCatalogExport DS01 -Timeout 60 -Domain $script:A -ErrorAction Stop
+        $done.PendingCount | Should -Be 0
+        $done.Lag | Should -Be ([TimeSpan]::Zero)
+    }
+
+    It 'with the staging area unreachable, the wait ends at once in StagingUnreachable with the cause found now and the way out' {
+        Add-BPLabFault StagingUnreachable '\B' -Domain $script:A -Confirm:$false | Out-Null
+        $null = Invoke-BPLabBackup -DataStore DS01 -Count 2 -Domain $script:A -Confirm:$false
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $r = Invoke-BPCaptured { Wait-BPCatalogExport DS01 -Timeout 300 -Domain $script:A }
+        $watch.Stop()
+        $r.Output | Should -BeNullOrEmpty
+        $r.All[0].FullyQualifiedErrorId | Should -Be 'StagingUnreachable,BackPak.PowerShell.Cmdlets.WaitBPCatalogExportCommand'
+        $r.All[0].Exception.Message | Should -Match 'Expand link is down'
+        $r.All[0].ErrorDetails.RecommendedAction | Should -Match 'Start-BPCatalogExport -DataStore DS01 -Type Update'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 60
+    }
+
+    It 'a wait that times out lists the reasons that hold now, not those of an earlier attempt, and following its way out drains the store' {
+        Add-BPLabFault StagingUnreachable '\B' -Domain $script:A -Confirm:$false | Out-Null
+        $null = Invoke-BPLabBackup -DataStore DS01 -Count 2 -Domain $script:A -Confirm:$false   # the attempt fails: link down
+        Remove-BPLabFault StagingUnreachable -Domain $script:A -Confirm:$false                   # reachable again; retry 5 min away
+        (Get-BPExportStatus DS01 -Domain $script:A).Pending.LastError | Should -Match 'cannot be reached' -Because 'the earlier attempt failed on the link'
+        $r = Invoke-BPCaptured { Wait-BPCatalogExport DS01 -Timeout 1 -Domain $script:A }
+        $e = $r.All[0]
+        $e.FullyQualifiedErrorId | Should -Be 'ExportWaitTimeout,BackPak.PowerShell.Cmdlets.WaitBPCatalogExportCommand'
+        $e.Exception.Message | Should -Not -Match 'cannot be reached|Expand link' -Because 'the staging area is reachable now'
+        $e.Exception.Message | Should -Match 'next retry'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'Start-BPCatalogExport -DataStore DS01 -Type Update sends the pending updates at once'
+        $run = Start-BPCatalogExport DS01 -Type Update -Domain $script:A -Confirm:$false
+        $run.Result | Should -Be 'Completed'
+        (Wait-BPCatalogExport DS01 -Timeout 5 -Domain $script:A -ErrorAction Stop).PendingCount | Should -Be 0
+    }
+}

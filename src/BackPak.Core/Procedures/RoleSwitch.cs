@@ -524,21 +524,13 @@ namespace BackPak.Core.Procedures
         /// </summary>
         private static bool Drained(ExportStatus st, string? failFastStep)
         {
-            if (!st.Running && (st.PendingCount == 0 || st.State == ExportState.NotPrimary)) return true;
-            if (failFastStep != null && st.PendingCount > 0 && st.State != ExportState.NotPrimary)
-            {
-                if (!st.StagingReachable)
-                {
-                    string cause = st.Pending.Select(x => x.LastError).FirstOrDefault(e => e != null) ?? $"the staging area {st.StagingArea ?? "(none)"} cannot be reached";
-                    throw new BackPakException(ErrorIds.StagingUnreachable, BackPakErrorCategory.ConnectionError,
-                        $"{st.PendingCount} update(s) of {st.DataStore} on {st.Node} cannot reach the staging area {st.StagingArea}, so they cannot drain: {cause}", failFastStep,
-                        "Restore the link to the staging area, then resume the run.");
-                }
-                if (st.Suspended)
-                    throw new BackPakException(ErrorIds.ExportSuspended, BackPakErrorCategory.InvalidOperation,
-                        $"Catalog export of {st.DataStore} on {st.Node} is suspended with {st.PendingCount} update(s) held, so they cannot drain.", failFastStep,
-                        "Abandon the run (Stop-BPRoleSwitchRun), resume exports (Resume-BPCatalogExport), then start the switch again.");
-            }
+            if (ExportDrain.IsDrained(st)) return true;
+            if (failFastStep == null) return false;
+            // Core's one rule of what cannot drain (the same as Wait-BPCatalogExport's); the way out is the run's.
+            var blocked = ExportDrain.Blocked(st, st.Suspended
+                ? "Abandon the run (Stop-BPRoleSwitchRun), resume exports (Resume-BPCatalogExport), then start the switch again."
+                : "Fix the cause the message names, then resume the run (Invoke-BPRoleSwitch -Resume).");
+            if (blocked != null) throw blocked;
             return false;
         }
 

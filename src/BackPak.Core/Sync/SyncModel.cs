@@ -106,13 +106,21 @@ namespace BackPak.Core.Sync
         /// <summary>Guardian location of the staging area, e.g. <c>\B.$BPSTAGE.DS01</c>.</summary>
         public string? StagingArea { get; init; }
         public bool StagingReachable { get; init; }
+        /// <summary>Why the staging area cannot be reached now (read with the status, not from an earlier attempt), or null.</summary>
+        public string? StagingProblem { get; init; }
+        /// <summary>The store is INACTIVE: automatic exports and their retries stop; an operator-started export still runs (R12).</summary>
+        public bool Inactive { get; init; }
         public SyncRun? LastFullExport { get; init; }
         public SyncRun? LastUpdate { get; init; }
         public IReadOnlyList<PendingExport> Pending { get; init; } = new PendingExport[0];
         public int PendingCount => Pending.Count;
         public DateTime? NewestBackup { get; init; }
         public DateTime? NewestExport { get; init; }
-        /// <summary>How far exports trail backups: newest backup minus newest successful export (zero when caught up).</summary>
+        /// <summary>
+        /// How far the staging area trails the store: the age of the oldest update not yet in the staging area (zero
+        /// when none is pending, null for a store that does not export). Held updates count: a suspended store with
+        /// updates pending lags more every second.
+        /// </summary>
         public TimeSpan? Lag { get; init; }
         public TimeSpan ExportCheckDelay { get; init; }
         public TimeSpan? FullExportFrequency { get; init; }

@@ -63,7 +63,11 @@ namespace BackPak.PowerShell.Cmdlets
             });
     }
 
-    /// <summary>Waits until no catalog export of the data stores is pending or running.</summary>
+    /// <summary>
+    /// Waits until no catalog export of the data stores is pending or running. A wait nothing can satisfy (exports
+    /// suspended, no staging area or one that cannot be reached, an INACTIVE store) ends at once in an error; one that
+    /// runs out of time ends in ExportWaitTimeout. The rule is Core's (<see cref="ExportDrain"/>).
+    /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "BPCatalogExport")]
     [OutputType(typeof(ExportStatus))]
     public sealed class WaitBPCatalogExportCommand : BPStoreCmdlet
@@ -83,35 +87,30 @@ namespace BackPak.PowerShell.Cmdlets
                 var deadline = DateTime.UtcNow.AddSeconds(Timeout);
                 var progress = new ProgressRecord(3, $"Waiting for catalog export of {s} on {d.Node}", "Checking");
                 int? first = null;
-                while (true)
+                try
                 {
-                    var st = d.GetExportStatus(s); // runs the domain's due exports and retries
-                    bool held = st.State == ExportState.Suspended;
-                    if (!st.Running && (st.PendingCount == 0 || held || st.State == ExportState.NotPrimary))
+                    while (true)
                     {
-                        if (held && st.PendingCount > 0)
-                            WriteWarning($"Catalog export of {s} on {d.Node} is suspended: {st.PendingCount} update(s) are held and go out after Resume-BPCatalogExport.");
-                        progress.RecordType = ProgressRecordType.Completed;
+                        var st = d.GetExportStatus(s); // runs the domain's due exports and retries
+                        if (ExportDrain.IsDrained(st))
+                        {
+                            WriteObject(st);
+                            return;
+                        }
+                        if (ExportDrain.Blocked(st) is { } blocked) throw blocked;
+                        first ??= Math.Max(1, st.PendingCount);
+                        progress.PercentComplete = Math.Max(0, Math.Min(100, 100 * (first.Value - st.PendingCount) / first.Value));
+                        progress.StatusDescription = (st.Running ? "An export is running; " : "") + $"{st.PendingCount} volume(s) pending" +
+                            (st.Pending.Count > 0 ? $", next retry {st.Pending.Min(p => p.NextRetry):HH:mm:ss}" : "");
                         WriteProgress(progress);
-                        WriteObject(st);
-                        return;
+                        if (DateTime.UtcNow >= deadline) throw ExportDrain.TimedOut(st, TimeSpan.FromSeconds(Timeout));
+                        if (_stop.Wait(TimeSpan.FromMilliseconds(250))) throw new PipelineStoppedException();
                     }
-                    first ??= Math.Max(1, st.PendingCount);
-                    progress.PercentComplete = Math.Max(0, Math.Min(100, 100 * (first.Value - st.PendingCount) / first.Value));
-                    progress.StatusDescription = (st.Running ? "An export is running; " : "") + $"{st.PendingCount} volume(s) pending" +
-                        (st.Pending.Count > 0 ? $", next retry {st.Pending.Min(p => p.NextRetry):HH:mm:ss}" : "") + (st.StagingReachable ? "" : "; staging area unreachable");
+                }
+                finally
+                {
+                    progress.RecordType = ProgressRecordType.Completed;
                     WriteProgress(progress);
-                    if (DateTime.UtcNow >= deadline)
-                    {
-                        progress.RecordType = ProgressRecordType.Completed;
-                        WriteProgress(progress);
-                        throw new BackPakException(ErrorIds.ExportWaitTimeout, BackPakErrorCategory.OperationTimeout,
-                            $"Catalog export of {s} on {d.Node} did not drain in {Timeout} s: " + (st.Running ? "an export is running, " : "") +
-                            $"{st.PendingCount} volume(s) pending ({string.Join(", ", st.Pending.Take(10).Select(p => p.Label + (p.LastError != null ? ": " + p.LastError : "")))}" +
-                            (st.PendingCount > 10 ? ", ..." : "") + ").", s,
-                            st.StagingReachable ? "Wait longer (-Timeout), or check the Export Status (Get-BPExportStatus)." : "The staging area cannot be reached: restore the Expand link, then wait again.");
-                    }
-                    if (_stop.Wait(TimeSpan.FromMilliseconds(250))) throw new PipelineStoppedException();
                 }
             });
     }
