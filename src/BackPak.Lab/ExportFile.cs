@@ -321,7 +321,7 @@ namespace BackPak.Lab
             {
                 string t = Text(i);
                 if (t == Null) throw Bad(i, $"the {what} is missing");
-                bool digits = t.Length >= 1 && t.Length <= 19;
+                bool digits = t.Length >= 1;
                 foreach (char c in t) digits &= c >= '0' && c <= '9';
                 if (!digits) throw Bad(i, $"the {what} '{Clip(t)}' is not a whole number");
                 if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < min || value > max)
