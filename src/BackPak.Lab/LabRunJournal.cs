@@ -136,7 +136,7 @@ namespace BackPak.Lab
             var deadline = DateTime.UtcNow.AddSeconds(LabDb.BusyTimeoutSeconds);
             while (true)
             {
-                try { return new FileStream(Path.Combine(_dir, subject + ".mutex"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+                try { return new FileStream(LabLayout.Under(_dir, subject + ".mutex"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
                 catch (IOException) when (DateTime.UtcNow < deadline) { System.Threading.Thread.Sleep(5); }
                 catch (IOException e)
                 {
@@ -185,8 +185,9 @@ namespace BackPak.Lab
             public long? OwnerStart { get; set; }
         }
 
-        private string RunPath(string runId) => Path.Combine(_dir, runId + ".jsonl");
-        private string LockPath(string subject) => Path.Combine(_dir, subject + ".lock");
+        // Run ids are checked by Core and subjects are store names; the journal's folder is never left all the same.
+        private string RunPath(string runId) => LabLayout.Under(_dir, runId + ".jsonl");
+        private string LockPath(string subject) => LabLayout.Under(_dir, subject + ".lock");
     }
 
     /// <summary>A replication facility of the lab (storage or key server) between two sites, held in lab.db.</summary>
