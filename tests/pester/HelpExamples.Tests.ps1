@@ -35,7 +35,6 @@ BeforeAll {
         pass, so this list can only shrink: remove an example from it when its fix lands. It must end empty.
     #>
     $script:KnownFailures = [ordered]@{
-        'Add-BPLabFault example 1'         = 'Timeout: Wait-BPCatalogExport waits for the export check delay (5 minutes of lab clock, real time)'
         'Remove-BPEncryptionKey example 3' = 'PathNotFound: ./retired-keys.txt does not exist'
         'Remove-BPVolume example 2'        = 'VolumeNotExpired for every volume that is not expired, under -WhatIf'
         'Remove-BPVolumeGroup example 1'   = 'VolumeGroupNotEmpty: MONTHLY holds 40 volumes'

@@ -14,9 +14,10 @@ Add-BPLabFault StagingUnreachable '\B'
 Invoke-BPLabBackup -DataStore DS01 -Count 10 -Domain '\A' | Out-Null
 (Get-BPExportStatus -DataStore DS01 -Domain '\A').Pending | Format-Table
 Remove-BPLabFault StagingUnreachable '\B' -Confirm:$false
+Start-BPCatalogExport -DataStore DS01 -Type Update -Domain '\A' -Confirm:$false | Out-Null
 Wait-BPCatalogExport -DataStore DS01 -Domain '\A'
 '@
-            Remarks = 'The ten updates stay pending with their error, then go out at the next retry once the link is back.'
+            Remarks = 'The ten updates stay pending with their error; once the link is back they would go out at the next retry (the export check delay), and a manual UPDATE export sends them at once. While the link is down, Wait-BPCatalogExport would end at once in StagingUnreachable.'
         }
     )
     Links       = @('Remove-BPLabFault', 'Get-BPLabFault')
