@@ -8,11 +8,11 @@ Every volume has a unique six-character label (R1), a status, an owner, authoriz
 The BackPak catalog and configuration, the DSM/TC catalogs and the TMF catalog are separate SQLite stores per node. The same -Seed always builds the same lab. The lab is written into a hidden folder beside -Path and moved into place when complete, so an interrupted New-BPLab never leaves a half lab.
 '@
     Parameters  = @{
-        Path        = 'Folder of the new lab. It must not exist, be empty, or (with -Force) hold a lab.'
+        Path        = 'Folder of the new lab. It must not exist, be empty, or (with -Force) hold a lab; a trailing separator (lab/) names the same folder. It may not be inside another lab (LabInsideLab) or below a file (LabPathInvalid); a folder that cannot be written, such as one under /proc, is LabWriteFailed, and nothing is left behind.'
         VolumeCount = 'Number of volumes across all data stores, from 10 to 1,000,000. The default is 1000. 100,000 volumes take seconds to tens of seconds.'
         Seed        = 'Seed of the generator. The same seed builds the same labels, dates and catalog entries. The default is 1.'
         Encrypted   = 'Enables encryption on the DSM/TC volume groups: their volumes get a Media Key Name and a key in the key server of their site, replicated to the other site.'
-        DataStore   = 'Store ID of the replicated data store (PRIMARY on \A, SECONDARY on \B). The default is DS01.'
+        DataStore   = 'Store ID of the replicated data store (PRIMARY on \A, SECONDARY on \B). The default is DS01. The lab names the store''s staging subvolume after it (\B.$BPSTAGE.DS01), so it must be a Guardian subvolume name: 1 to 8 letters or digits, the first a letter.'
         Force       = 'Replaces an existing lab at -Path. A folder that holds anything other than a lab is never replaced, with or without -Force.'
     }
     Outputs     = 'BackPak.Lab.LabInfo: the path, nodes, volume count, seed and clock of the new lab.'

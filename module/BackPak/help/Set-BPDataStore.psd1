@@ -8,7 +8,7 @@ Every change is audited. A malformed setting is an InvalidSetting error and noth
     Parameters  = @{
         DomainAccess        = 'Primary, Secondary or Restricted.'
         Status              = 'Active or Inactive.'
-        StagingArea         = 'The Guardian subvolume of the staging area, such as \B.$BPSTAGE.DS01: where a PRIMARY store exports to and a SECONDARY store imports from.'
+        StagingArea         = 'The Guardian subvolume of the staging area, such as \B.$BPSTAGE.DS01: where a PRIMARY store exports to and a SECONDARY store imports from. Each part is letters and digits, the first a letter (\node, $ and 1 to 7 for the volume, 1 to 8 for the subvolume), on a node of the lab; anything else, a path included, is InvalidSetting and nothing changes.'
         ExportCheckDelay    = 'How often the EMS Extractor retries exports that did not reach the staging area, as a TimeSpan (e.g. 00:05:00).'
         FullExportFrequency = 'Turns an export update into a full export once this interval has passed since the last full one; 00:00:00 clears it. Scheduling full exports in NetBatch is the recommended way (CS p20).'
         NodeReplacement     = 'Node-name replacement pairs applied to DISKFILE names at import, as a hashtable such as @{ ''\A'' = ''\X'' }; @{} clears them (R5).'
