@@ -115,8 +115,8 @@ namespace BackPak.Lab
         /// Reads a complete export file, or throws ExportFileInvalid naming the line (missing, cut short, damaged, or a
         /// field the product's rules refuse). Every field is checked as it is read: labels (R1), node, user, catalog,
         /// pool, tape file and disk file names (the Guardian rules), numbers and their ranges, the record order and
-        /// the trailer's counts; an import reads each file through once with <see cref="Validate"/> before it
-        /// applies anything.
+        /// the trailer's counts. An import applies what it reads inside one transaction per store, so the first
+        /// refusal rolls back everything: nothing of the import is applied.
         /// </summary>
         public static IEnumerable<ExportedVolume> Read(string path, Action<Header> onHeader)
         {
@@ -195,12 +195,6 @@ namespace BackPak.Lab
             }
         }
 
-        /// <summary>Reads a file through without applying anything: throws ExportFileInvalid, naming the line, at the first field the rules refuse.</summary>
-        public static void Validate(string path)
-        {
-            foreach (var _ in Read(path, _ => { })) { }
-        }
-
         /// <summary>The header of a staging file, or null with the ExportFileInvalid error that says why it cannot be read.</summary>
         public static Header? ReadHeader(string path, out BackPakException? problem)
         {
@@ -224,7 +218,7 @@ namespace BackPak.Lab
             var at = new Fields(path, 1, h);
             if (h[1] != "1") throw at.Bad(1, $"its format version '{Clip(h[1])}' is not 1");
             if (h[2] != "FULL" && h[2] != "UPDATE") throw at.Bad(2, $"its type '{Clip(h[2])}' is neither FULL nor UPDATE");
-            if (!Names.IsValid(h[3]) || h[3] != h[3].ToUpperInvariant()) throw at.Bad(3, $"'{Clip(h[3])}' is not a data store name");
+            if (!Names.IsValid(h[3]) || HasLowerCase(h[3])) throw at.Bad(3, $"'{Clip(h[3])}' is not a data store name");
             return new Header
             {
                 Type = h[2], Store = h[3], Node = at.Node(4, "node"),
@@ -261,7 +255,7 @@ namespace BackPak.Lab
 
             public string Label(int i) => Labels.IsValid(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume label (six letters or digits, R1)");
 
-            public string Group(int i) => Names.IsValid(Text(i)) && Text(i) == Text(i).ToUpperInvariant() ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume group name");
+            public string Group(int i) => Names.IsValid(Text(i)) && !HasLowerCase(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume group name");
 
             public string Node(int i, string what) => Guardian.IsNode(Text(i)) ? Text(i) : throw Bad(i, $"the {what} '{Clip(Text(i))}' is not a NonStop node name");
 
@@ -328,6 +322,13 @@ namespace BackPak.Lab
                     throw Bad(i, $"the {what} {Clip(t)} is out of range ({min} to {max})");
                 return value;
             }
+        }
+
+        /// <summary>Names are exported upper-case: a lower-case letter means the file was not written by an export.</summary>
+        private static bool HasLowerCase(string t)
+        {
+            foreach (char c in t) if (c >= 'a' && c <= 'z') return true;
+            return false;
         }
 
         /// <summary>The last millisecond of the year 9999: a later time cannot be a date.</summary>

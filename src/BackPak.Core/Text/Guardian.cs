@@ -36,29 +36,43 @@ namespace BackPak.Core.Text
         /// the name of a node or a disk volume after its '\' or '$'). With <paramref name="allowWildcards"/>, a part
         /// that holds '*' or '?' may mix them with letters and digits in any order.
         /// </summary>
-        public static bool IsNamePart(string? p, int max = MaxNamePart, bool allowWildcards = false)
+        public static bool IsNamePart(string? p, int max = MaxNamePart, bool allowWildcards = false) =>
+            p != null && IsNamePart(p, 0, p.Length, max, allowWildcards);
+
+        /// <summary><see cref="IsNamePart(string?, int, bool)"/> on <paramref name="length"/> characters of <paramref name="s"/> from <paramref name="start"/> (no copy: an import checks millions).</summary>
+        public static bool IsNamePart(string s, int start, int length, int max, bool allowWildcards)
         {
-            if (p == null || p.Length < 1 || p.Length > max) return false;
-            if (allowWildcards && (p.IndexOf('*') >= 0 || p.IndexOf('?') >= 0))
+            if (length < 1 || length > max) return false;
+            int end = start + length;
+            if (allowWildcards)
             {
-                foreach (char c in p) if (!(IsAlnum(c) || c == '*' || c == '?')) return false;
-                return true;
+                bool wild = false;
+                for (int i = start; i < end; i++) if (s[i] == '*' || s[i] == '?') { wild = true; break; }
+                if (wild)
+                {
+                    for (int i = start; i < end; i++) if (!(IsAlnum(s[i]) || s[i] == '*' || s[i] == '?')) return false;
+                    return true;
+                }
             }
-            if (!IsLetter(p[0])) return false;
-            foreach (char c in p) if (!IsAlnum(c)) return false;
+            if (!IsLetter(s[start])) return false;
+            for (int i = start; i < end; i++) if (!IsAlnum(s[i])) return false;
             return true;
         }
 
         /// <summary>A node: '\' and 1 to 7 letters or digits, the first a letter (\A, \PROD1).</summary>
-        public static bool IsNode(string? t, bool allowWildcards = false) =>
-            t != null && t.Length >= 2 && t[0] == '\\' && IsNamePart(t.Substring(1), 7, allowWildcards);
+        public static bool IsNode(string? t, bool allowWildcards = false) => t != null && IsNode(t, 0, t.Length, allowWildcards);
+
+        private static bool IsNode(string s, int start, int length, bool allowWildcards) =>
+            length >= 2 && s[start] == '\\' && IsNamePart(s, start + 1, length - 1, 7, allowWildcards);
 
         /// <summary>Longest disk volume name after its '$' (Guardian volume names are 8 characters with the '$'; inferred).</summary>
         public const int MaxVolumeName = 7;
 
         /// <summary>A disk volume: '$' and 1 to 7 letters or digits, the first a letter ($DATA1, $BPSTAGE).</summary>
-        public static bool IsVolume(string? t, bool allowWildcards = false) =>
-            t != null && t.Length >= 2 && t[0] == '$' && IsNamePart(t.Substring(1), MaxVolumeName, allowWildcards);
+        public static bool IsVolume(string? t, bool allowWildcards = false) => t != null && IsVolume(t, 0, t.Length, allowWildcards);
+
+        private static bool IsVolume(string s, int start, int length, bool allowWildcards) =>
+            length >= 2 && s[start] == '$' && IsNamePart(s, start + 1, length - 1, MaxVolumeName, allowWildcards);
 
         /// <summary>A subvolume or a file name: 1 to 8 letters or digits, the first a letter.</summary>
         public static bool IsSubvolume(string? t) => IsNamePart(t, MaxNamePart);
@@ -88,18 +102,28 @@ namespace BackPak.Core.Text
         public static bool IsDiskFile(string? t, bool allowWildcards = false)
         {
             if (t == null) return false;
-            string[] p = t.Split('.');
-            if (p.Length != 4 && p.Length != 3) return false;
-            int i = 0;
-            if (p.Length == 4 && !IsNode(p[i++], allowWildcards)) return false;
-            return IsVolume(p[i], allowWildcards) && IsNamePart(p[i + 1], MaxNamePart, allowWildcards) && IsNamePart(p[i + 2], MaxNamePart, allowWildcards);
+            // The parts between dots, found without splitting (an import checks a million of these).
+            int d1 = t.IndexOf('.'), d2 = d1 < 0 ? -1 : t.IndexOf('.', d1 + 1), d3 = d2 < 0 ? -1 : t.IndexOf('.', d2 + 1);
+            if (d2 < 0) return false;
+            int d4 = d3 < 0 ? -1 : t.IndexOf('.', d3 + 1);
+            if (d4 >= 0) return false;
+            int vol = 0, volEnd = d1, sub = d1 + 1, subEnd = d2, file = d2 + 1, fileEnd = d3 < 0 ? t.Length : d3;
+            if (d3 >= 0)
+            {
+                if (!IsNode(t, 0, d1, allowWildcards)) return false;
+                vol = d1 + 1; volEnd = d2; sub = d2 + 1; subEnd = d3; file = d3 + 1; fileEnd = t.Length;
+            }
+            return IsVolume(t, vol, volEnd - vol, allowWildcards) && IsNamePart(t, sub, subEnd - sub, MaxNamePart, allowWildcards)
+                && IsNamePart(t, file, fileEnd - file, MaxNamePart, allowWildcards);
         }
 
         /// <summary>A MEDIACOM pool name or the name part of a DSM/TC catalog: 1 to 30 letters, digits or '_', the first a letter (MEDIACOM p29).</summary>
-        public static bool IsCatalogName(string? t)
+        public static bool IsCatalogName(string? t) => t != null && IsCatalogName(t, 0, t.Length);
+
+        private static bool IsCatalogName(string t, int start, int length)
         {
-            if (t == null || t.Length < 1 || t.Length > MaxCatalogName || !IsLetter(t[0])) return false;
-            foreach (char c in t) if (!(IsAlnum(c) || c == '_')) return false;
+            if (length < 1 || length > MaxCatalogName || !IsLetter(t[start])) return false;
+            for (int i = start; i < start + length; i++) if (!(IsAlnum(t[i]) || t[i] == '_')) return false;
             return true;
         }
 
@@ -108,9 +132,9 @@ namespace BackPak.Core.Text
         {
             if (t == null) return false;
             int dot = t.IndexOf('.');
-            if (t.StartsWith("\\", System.StringComparison.Ordinal) && dot > 0)
-                return IsNode(t.Substring(0, dot)) && IsCatalogName(t.Substring(dot + 1));
-            return IsCatalogName(t);
+            if (t.Length > 0 && t[0] == '\\' && dot > 0)
+                return IsNode(t, 0, dot, false) && IsCatalogName(t, dot + 1, t.Length - dot - 1);
+            return IsCatalogName(t, 0, t.Length);
         }
 
         /// <summary>Longest tape file id kept in a catalog entry (MEDIACOM p29: 1 through 60 characters).</summary>
@@ -138,8 +162,8 @@ namespace BackPak.Core.Text
         public static bool IsUser(string? t)
         {
             if (t == null) return false;
-            var p = t.Split('.');
-            return p.Length == 2 && IsNamePart(p[0]) && IsNamePart(p[1]);
+            int dot = t.IndexOf('.');
+            return dot > 0 && t.IndexOf('.', dot + 1) < 0 && IsNamePart(t, 0, dot, MaxNamePart, false) && IsNamePart(t, dot + 1, t.Length - dot - 1, MaxNamePart, false);
         }
     }
 }
