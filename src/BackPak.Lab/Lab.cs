@@ -83,7 +83,9 @@ namespace BackPak.Lab
                     using var r = cmd.ExecuteReader();
                     while (r.Read()) nodes.Add(r.GetString(0));
                 }
-                return new Lab(full, values, nodes);
+                var lab = new Lab(full, values, nodes);
+                _ = lab.Info; // every value of the marker store is read once here, so a damaged one is found now
+                return lab;
             }
             catch (SqliteException e)
             {
@@ -92,6 +94,10 @@ namespace BackPak.Lab
             catch (KeyNotFoundException)
             {
                 throw NotALab(full, "its marker store is incomplete");
+            }
+            catch (Exception e) when (e is FormatException || e is OverflowException || e is ArgumentOutOfRangeException)
+            {
+                throw NotALab(full, "its marker store holds a value that is not a number or a time");
             }
         }
 

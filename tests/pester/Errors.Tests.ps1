@@ -19,6 +19,8 @@ BeforeDiscovery {
             Script = { Connect-BPDomain -Lab $script:OtherDbLab -Node '\A' } }
         @{ Name = 'Connect-BPDomain to a lab whose marker names another format'; Id = 'NotALab'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Lab $script:WrongFormatLab -Node '\A' } }
+        @{ Name = 'Connect-BPDomain to a lab whose marker store holds a seed that is not a number'; Id = 'NotALab'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab $script:BadSeedLab -Node '\A' } }
         @{ Name = 'Connect-BPDomain to a lab of another format version'; Id = 'LabVersionUnsupported'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Lab $script:FutureLab -Node '\A' } }
         @{ Name = 'Connect-BPDomain to a node the lab does not have'; Id = 'NodeNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
@@ -292,6 +294,9 @@ BeforeAll {
     $script:FutureLab = Join-Path $TestDrive 'future'
     $null = New-BPLab -Path $script:FutureLab -VolumeCount 10
     Invoke-BPSqlite -Database (Join-Path $script:FutureLab 'lab.db') -Sql "UPDATE lab SET value = '99' WHERE key = 'format_version'"
+    $script:BadSeedLab = Join-Path $TestDrive 'bad-seed'
+    $null = New-BPLab -Path $script:BadSeedLab -VolumeCount 10
+    Invoke-BPSqlite -Database (Join-Path $script:BadSeedLab 'lab.db') -Sql "UPDATE lab SET value = 'x9' WHERE key = 'seed'"
 
     # A user's folder and file that New-BPLab must never touch.
     $script:UserFolder = New-Item -ItemType Directory (Join-Path $TestDrive 'user-folder') | ForEach-Object FullName
