@@ -64,6 +64,10 @@ BeforeDiscovery {
             Script = { New-BPLab -Path '/proc/backpak-lab' -VolumeCount 10 } }
         @{ Name = 'New-BPLab below a file'; Id = 'LabPathInvalid'; Class = 'NewBPLabCommand'; Terminating = $true
             Script = { New-BPLab -Path (Join-Path $script:EmptyFile 'lab') -VolumeCount 10 } }
+        @{ Name = 'New-BPLab -Path of another provider (Env:)'; Id = 'LabPathInvalid'; Class = 'NewBPLabCommand'; Terminating = $true
+            Script = { New-BPLab -Path 'Env:/backpak-lab' -VolumeCount 10 } }
+        @{ Name = 'Connect-BPDomain -Lab on a drive that does not exist'; Id = 'LabPathInvalid'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Lab 'nosuchdrive:/lab' -Node '\A' } }
         @{ Name = 'New-BPLab inside another lab'; Id = 'LabInsideLab'; Class = 'NewBPLabCommand'; Terminating = $true
             Script = { New-BPLab -Path (Join-Path $script:LabPath 'nodes/inner') -VolumeCount 10 } }
         @{ Name = 'New-BPLab -DataStore DS.01 (a Store ID the lab cannot name a staging subvolume after)'; Id = 'InvalidName'; Class = 'NewBPLabCommand'; Terminating = $true

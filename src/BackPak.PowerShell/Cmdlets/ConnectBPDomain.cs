@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using BackPak.Core.Errors;
 using BackPak.Core.Model;
 
 namespace BackPak.PowerShell.Cmdlets
@@ -23,7 +24,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void ProcessBackPakRecord()
         {
-            var lab = BackPak.Lab.Lab.Open(GetUnresolvedProviderPathFromPSPath(Lab));
+            var lab = BackPak.Lab.Lab.Open(FileSystemPath(Lab, nameof(Lab), ErrorIds.LabPathInvalid));
             var connection = new DomainConnection(lab.OpenDomain(Node), DateTime.UtcNow);
             DomainSessions.Add(connection);
             WriteVerbose($"Connected to domain {connection.DomainId} on {connection.Node} ({lab.Root}); it is now the default.");

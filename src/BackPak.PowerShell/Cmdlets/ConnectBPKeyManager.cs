@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using BackPak.Core.Errors;
 using BackPak.Core.Keys;
 using BackPak.KeyManagers;
 using BackPak.Kmip;
@@ -79,7 +80,7 @@ namespace BackPak.PowerShell.Cmdlets
             KeyManagerConnection connection;
             if (ParameterSetName == LabSet)
             {
-                var lab = BackPak.Lab.Lab.Open(GetUnresolvedProviderPathFromPSPath(Lab));
+                var lab = BackPak.Lab.Lab.Open(FileSystemPath(Lab, nameof(Lab), ErrorIds.LabPathInvalid));
                 var store = lab.OpenKeyStore(Node);
                 connection = new KeyManagerConnection(store, BackPakId ?? store.BackPakId, DateTime.UtcNow);
             }
@@ -99,7 +100,7 @@ namespace BackPak.PowerShell.Cmdlets
                 };
                 if (ParameterSetName == PfxSet)
                 {
-                    options.ClientCertificatePath = GetUnresolvedProviderPathFromPSPath(CertificatePath);
+                    options.ClientCertificatePath = FileSystemPath(CertificatePath, nameof(CertificatePath), ErrorIds.ClientCertificateInvalid);
                     options.ClientCertificatePassword = CertificatePassword;
                 }
                 else

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using BackPak.Core.Errors;
 using BackPak.Lab;
 
 namespace BackPak.PowerShell.Cmdlets
@@ -36,7 +37,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void EndBackPak()
         {
-            string full = GetUnresolvedProviderPathFromPSPath(Path);
+            string full = FileSystemPath(Path, nameof(Path), ErrorIds.LabPathInvalid);
             bool replacing = BackPak.Lab.Lab.IsLab(full);
             string action = replacing
                 ? $"Replace the existing lab with a new lab of {VolumeCount} volumes"

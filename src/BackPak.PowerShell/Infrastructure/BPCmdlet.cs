@@ -182,6 +182,31 @@ namespace BackPak.PowerShell
             }
         }
 
+        /// <summary>
+        /// A path given by the operator as a full file system path, resolved as PowerShell resolves it (relative to the
+        /// current location, ~, PSDrives). A path of another provider (Env:, Function:, a registry drive) or one that
+        /// cannot be resolved (no such drive) is refused with <paramref name="errorId"/>, before anything is touched:
+        /// PowerShell would otherwise hand back the bare item name, which the file system reads relative to the
+        /// process's folder.
+        /// </summary>
+        protected string FileSystemPath(string path, string parameter, string errorId)
+        {
+            string resolved;
+            ProviderInfo provider;
+            try { resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _); }
+            catch (Exception e) when (e is RuntimeException || e is ArgumentException || e is NotSupportedException || e is System.IO.IOException)
+            {
+                throw new BackPakException(errorId, BackPakErrorCategory.InvalidArgument,
+                    $"-{parameter} '{path}' is not a usable file system path: {e.Message}", path,
+                    $"Give -{parameter} a folder or file path such as ./lab or /labs/lab1.", stopsInvocation: true);
+            }
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                throw new BackPakException(errorId, BackPakErrorCategory.InvalidArgument,
+                    $"-{parameter} '{path}' is a path of the {provider.Name} provider, not of the file system.", path,
+                    $"Give -{parameter} a folder or file path such as ./lab or /labs/lab1.", stopsInvocation: true);
+            return resolved;
+        }
+
         /// <summary>Stops the invocation with a BackPak error.</summary>
         protected void ThrowBackPakError(BackPakException e) => ThrowTerminatingError(ToErrorRecord(e));
 
