@@ -39,6 +39,7 @@
         'Invoke-BPLabBackup'
         'Start-BPLabBackup'
         'Stop-BPLabBackup'
+        'Stop-BPLabRestore'
         'Invoke-BPLabDailyBatch'
         'Add-BPLabFault'
         'Remove-BPLabFault'
