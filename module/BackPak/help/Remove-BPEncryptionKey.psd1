@@ -52,9 +52,11 @@ Remove-BPEncryptionKey -Name $volume.MediaKeyName -WhatIf
 Disconnect-BPDomain -All
 Connect-BPDomain -Lab ./lab -Node '\A' | Out-Null
 Connect-BPKeyManager -Lab ./lab -Node '\A' | Out-Null
-Remove-BPEncryptionKey -Name (Get-BPVolume -DataStore DS02 -Encrypted | Select-Object -First 1).MediaKeyName -Force
+$name = (Get-BPVolume -DataStore DS02 -Encrypted | Select-Object -First 1).MediaKeyName
+try { Remove-BPEncryptionKey -Name $name -Force -ErrorAction Stop }
+catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
 '@
-            Remarks = 'KeyDomainsNotConnected: DS01 is replicated to \B, whose catalog and storage may still need the keys of KM01, so nothing is destroyed; the error says to connect \B.'
+            Remarks = 'KeyDomainsNotConnected: DS01 is replicated to \B, whose catalog and storage may still need the keys of KM01, so nothing is destroyed; the error (caught here to show it) says to connect \B.'
         }
         @{
             Title   = 'Without prompts, with a record of what happened, grouped by status'
