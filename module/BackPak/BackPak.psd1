@@ -27,6 +27,7 @@
         'Remove-BPVolume'
         'Remove-BPVolumeGroup'
         'Remove-BPDataStore'
+        'Test-BPDecommission'
         'Get-BPAuditRecord'
         'Get-BPExportStatus'
         'Get-BPImportStatus'
