@@ -678,7 +678,7 @@ namespace BackPak.Core.Removal
             }
             var domains = new[] { primary, secondary }.Where(x => x != null).Select(x => x!).ToList();
             var ids = new HashSet<string>(domains.SelectMany(x => x.GetKeyManagerIds()), StringComparer.OrdinalIgnoreCase);
-            foreach (var km in keyManagers.Where(k => k.IsOpen && k.BackPakId != null && ids.Contains(k.BackPakId)))
+            foreach (var km in keyManagers.Where(k => k.IsOpen && k.BackPakId != null && ids.Contains(k.BackPakId)).OrderBy(k => k.Endpoint, StringComparer.OrdinalIgnoreCase))
             {
                 var present = new List<string>();
                 foreach (var name in inv.Keys)
