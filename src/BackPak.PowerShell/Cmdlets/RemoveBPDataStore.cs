@@ -148,8 +148,12 @@ namespace BackPak.PowerShell.Cmdlets
             }
             else secondaryStore = DataStoreDecommission.RequireSides(domain, secondary?.Domain, store);
 
-            var progress = new ProgressRecord(5, $"Decommission of {store} on {domain.Node}{(secondary != null ? " and " + secondary.Node : "")}", "Starting");
-            var volumes = new ProgressRecord(2, "Removing volumes", "Starting") { ParentActivityId = 5 };
+            string activity = $"Decommission of {store} on {domain.Node}{(secondary != null ? " and " + secondary.Node : "")}";
+            // A new record each time: a host or a stream may keep the records it is given.
+            ProgressRecord Volumes(string status, int percent, bool completed = false) => new ProgressRecord(2, "Removing volumes", status)
+            {
+                ParentActivityId = 5, PercentComplete = percent, RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
             int volumesDone = 0, volumesTotal = 0;
             var c = DecommissionContexts.Build(domain, secondary, store, secondaryStore, Options(), destroyKeys, keep, _cancel.Token,
                 r =>
@@ -157,11 +161,8 @@ namespace BackPak.PowerShell.Cmdlets
                     Report(() => ReportVolume(r));
                     volumesDone++;
                     if (volumesDone % 50 == 0 || volumesDone == volumesTotal)
-                    {
-                        volumes.PercentComplete = (int)(100L * Math.Min(volumesDone, volumesTotal) / Math.Max(1, volumesTotal));
-                        volumes.StatusDescription = $"{volumesDone} of {volumesTotal} volume(s) of {store} on {r.Node}";
-                        Report(() => WriteProgress(volumes));
-                    }
+                        Report(() => WriteProgress(Volumes($"{volumesDone} of {volumesTotal} volume(s) of {store}, now on {r.Node}",
+                            (int)(100L * Math.Min(volumesDone, volumesTotal) / Math.Max(1, volumesTotal)))));
                 },
                 k => Report(() =>
                 {
@@ -207,17 +208,14 @@ namespace BackPak.PowerShell.Cmdlets
             DecommissionResult result;
             try
             {
-                result = DataStoreDecommission.Run(c, resume, (step, i, n) =>
+                result = DataStoreDecommission.Run(c, resume, (step, i, n) => Report(() =>
                 {
-                    progress.StatusDescription = $"Step {step.Number}/{n} on {step.Node}: {step.Title}";
-                    progress.CurrentOperation = step.Kind + " (" + step.Source + ")";
-                    progress.PercentComplete = 100 * i / n;
-                    Report(() =>
+                    WriteProgress(new ProgressRecord(5, activity, $"Step {step.Number}/{n} on {step.Node}: {step.Title}")
                     {
-                        WriteProgress(progress);
-                        WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
+                        CurrentOperation = step.Kind + " (" + step.Source + ")", PercentComplete = 100 * i / n,
                     });
-                });
+                    WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
+                }));
             }
             catch (ProcedureInterrupted stopped)
             {
@@ -239,9 +237,11 @@ namespace BackPak.PowerShell.Cmdlets
                 if (PassThru) WriteObject(stoppedAt); // the summary, even when the run stops
                 throw;
             }
-            progress.RecordType = ProgressRecordType.Completed;
-            volumes.RecordType = ProgressRecordType.Completed;
-            Report(() => { WriteProgress(volumes); WriteProgress(progress); });
+            Report(() =>
+            {
+                WriteProgress(Volumes("Done", 100, completed: true));
+                WriteProgress(new ProgressRecord(5, activity, "Done") { PercentComplete = 100, RecordType = ProgressRecordType.Completed });
+            });
             foreach (var s in result.Steps.Where(s => s.Status == StepStatus.Skipped)) WriteWarning($"Step {s.Number} ({s.Id}) was not done: {s.Message}.");
             WriteVerbose($"Decommission run {result.RunId} of {store} completed: {result.VolumesRemoved} volume(s) on {result.Primary}" +
                          (result.Secondary.Length > 0 ? $", {result.SecondaryVolumesRemoved} on {result.Secondary}, {result.StagingFilesRemoved} staging file(s), {result.ReplicaFilesRemoved} replica file(s)" : "") +
