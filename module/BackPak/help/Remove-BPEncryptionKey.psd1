@@ -32,10 +32,11 @@ Connect-BPDomain -Lab ./lab -Node '\B' | Out-Null
 Connect-BPDomain -Lab ./lab -Node '\A' | Out-Null
 Connect-BPKeyManager -Lab ./lab -Node '\A' | Out-Null
 $keys = Get-BPVolume -DataStore DS02 -Encrypted | ForEach-Object MediaKeyName | Sort-Object -Unique
+Get-BPVolume -DataStore DS02 | Where-Object CurrentOperation | Stop-BPLabRestore | Out-Null
 Remove-BPDataStore -Name DS02 -Recurse -IgnoreRetention -Force
 $keys | Remove-BPEncryptionKey -Force -PassThru | Group-Object Status -NoElement
 '@
-            Remarks = 'Both nodes are connected (DS01 is replicated between them) and the key store of SITEA serves Key Manager KM01, which both define. The Media Key Names are collected before the volumes go; then the keys come back Destroyed, except the key of a volume the removal had to leave (a volume with a current operation, R22), which is still catalogued and so Refused.'
+            Remarks = 'Both nodes are connected (DS01 is replicated between them) and the key store of SITEA serves Key Manager KM01, which both define. The Media Key Names are collected before the volumes go (the restores the lab left in flight end first, or the decommission would refuse); then every key comes back Destroyed. Remove-BPDataStore -Recurse -DestroyKeys does the same as its last step, on every connected key server.'
         }
         @{
             Title   = 'See what would be deleted'
