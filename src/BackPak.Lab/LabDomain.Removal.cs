@@ -479,6 +479,8 @@ namespace BackPak.Lab
                     storagePath = (string?)LabDb.Scalar(c, "SELECT storage_path FROM data_store WHERE name = @n", ("@n", name));
                     access = LabNames.ParseAccess((string)LabDb.Scalar(c, "SELECT domain_access FROM data_store WHERE name = @n", ("@n", name))!);
                     LabDb.Exec(c, "DELETE FROM data_store WHERE name = @n", ("@n", name));
+                    // Its held export updates go with it: there is nothing left to send, and the retries would find no store.
+                    LabDb.Exec(c, "DELETE FROM export_pending WHERE data_store = @n", ("@n", name));
                     WriteAudit(c, user, "RemoveDataStore", name, "Removed", null);
                     LabDb.Exec(c, "COMMIT");
                 }

@@ -43,9 +43,17 @@ namespace BackPak.Lab
             return (IReadOnlyList<Volume>)GetVolumes(new VolumeQuery { Labels = chosen.Select(Labels.ParsePattern).ToList() }).ToList();
         });
 
-        /// <summary>Leaves a backup running: the volume is loaded for output (current operation LOAD OUTPUT) until StopBackup.</summary>
-        public Volume StartBackup(string dataStore, string? label, string user) => Guard(() =>
+        /// <summary>
+        /// Leaves a backup running: the volume is loaded for output (current operation LOAD OUTPUT) until StopBackup.
+        /// A label alone names its store; a store alone takes its first idle volume (expired first).
+        /// </summary>
+        public Volume StartBackup(string? dataStore, string? label, string user) => Guard(() =>
         {
+            if (dataStore == null)
+            {
+                if (label == null) throw new ArgumentNullException(nameof(label), "A data store or a label is needed.");
+                dataStore = StoreOfVolume(Labels.Normalize(label));
+            }
             StoreForBackup(dataStore);
             using var c = OpenBackPak();
             LabDb.Exec(c, "BEGIN IMMEDIATE");
@@ -88,6 +96,51 @@ namespace BackPak.Lab
             WriteVolumes(s, new List<string> { l }, user, requireOperation: "LOAD");
             using (var c = OpenBackPak(readOnly: true)) return Volume(c, l)!;
         });
+
+        /// <summary>
+        /// Ends a restore (load for input) or a materialize in flight: the volume was only read, so nothing is written
+        /// and no export update is raised; its current operation is cleared, which frees it for other operations.
+        /// </summary>
+        public Volume StopRestore(string label, string user) => Guard(() =>
+        {
+            string l = Labels.Normalize(label);
+            StoreOfVolume(l);
+            using var c = OpenBackPak();
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                var v = Volume(c, l)!;
+                if (!IsRestore(v))
+                    throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
+                        $"No restore or materialize is running on volume {l} on {Node}" +
+                        (v.CurrentOperation == null ? "." : $": its current operation is {(v.CurrentOperation + " " + v.CurrentOperationMode).Trim()}" +
+                            (v.IsBackupRunning ? " (a backup: Stop-BPLabBackup ends it)." : ".")),
+                        l, "Get-BPVolume | Where-Object CurrentOperation lists the volumes with an operation in flight.");
+                LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l",
+                    ("@t", LabDb.ToUnixMs(Now)), ("@l", l));
+                WriteAudit(c, user, "StopLabRestore", v.DataStore + "/" + l, "Done", (v.CurrentOperation + " " + v.CurrentOperationMode).Trim() + " ended");
+                LabDb.Exec(c, "COMMIT");
+                return Volume(c, l)!;
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+        });
+
+        /// <summary>A read in flight: a load for input (restore) or a materialize.</summary>
+        private static bool IsRestore(Volume v) =>
+            string.Equals(v.CurrentOperation, "MATERIALIZE", StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(v.CurrentOperation, "LOAD", StringComparison.OrdinalIgnoreCase) && string.Equals(v.CurrentOperationMode, "INPUT", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>The store of a volume; VolumeNotFound when there is no such volume.</summary>
+        private string StoreOfVolume(string label)
+        {
+            using var c = OpenBackPak(readOnly: true);
+            return Volume(c, label)?.DataStore ?? throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
+                $"Volume {label} does not exist in the domain of {Node}.", label, "Get-BPVolume lists the volumes.");
+        }
 
         /// <summary>
         /// The daily batch OBB017: DSM/TC marks expired volumes RELEASED, and the domain raises an export update for

@@ -49,7 +49,7 @@ namespace BackPak.Lab
                 f.Write(bytes, 0, bytes.Length);
                 f.Flush(true); // a record is on disk before the step it announces goes on
             }
-            LabFaults.CrashPoint("switch." + (record.Step ?? record.Type) + "." + (record.Status ?? "").ToLowerInvariant());
+            LabFaults.CrashPoint((ProcedureKind.Of(runId) == ProcedureKind.Decommission ? "decommission." : "switch.") + (record.Step ?? record.Type) + "." + (record.Status ?? "").ToLowerInvariant());
         }
 
         public JournalContent Read(string runId)
@@ -191,7 +191,7 @@ namespace BackPak.Lab
     }
 
     /// <summary>A replication facility of the lab (storage or key server) between two sites, held in lab.db.</summary>
-    internal sealed class LabReplicationLink : IReplicationLink
+    internal sealed class LabReplicationLink : IReplicationLink, BackPak.Core.Providers.IReplicaCleanup
     {
         private readonly Lab _lab;
         public LabReplicationLink(Lab lab, string name) { _lab = lab; Name = name; }
@@ -209,6 +209,24 @@ namespace BackPak.Lab
             using var c = LabDb.Open(LabLayout.LabDb(_lab.Root));
             LabDb.Exec(c, "UPDATE replication_link SET source_site = target_site, target_site = source_site, last_sync = @t WHERE name = @n",
                 ("@t", LabDb.ToUnixMs(_lab.Now)), ("@n", Name));
+        }
+
+        public string ReplicaSite => Row().Target;
+
+        /// <summary>Deletes the images the link replicated of a store at its target site (the store's folder there).</summary>
+        public int RemoveReplica(string dataStore)
+        {
+            string dir = LabLayout.StorageDir(_lab.Root, Row().Target, dataStore);
+            if (!Directory.Exists(dir)) return 0;
+            int n = 0;
+            foreach (var f in Directory.EnumerateFiles(dir))
+            {
+                File.Delete(f);
+                n++;
+            }
+            try { if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir); }
+            catch (IOException) { }
+            return n;
         }
 
         private (string Kind, string Source, string Target, bool Healthy) Row()

@@ -32,6 +32,22 @@ namespace BackPak.Core.Tests
             Assert.Equal(tape, t);
         }
 
+        [Theory]
+        [InlineData("LOAD", "INPUT")]
+        [InlineData("LOAD", "OUTPUT")]
+        [InlineData("MATERIALIZE", null)]
+        public void A_busy_volume_is_called_busy_not_locked_as_its_Locked_property_says(string op, string? mode)
+        {
+            var v = V(Now.AddDays(-1), op, mode);
+            Assert.False(v.Locked);
+            Assert.True(v.IsBusy);
+            var e = VolumeRemovalRules.Refusal(v, Now, new VolumeRemovalOptions { IgnoreRetention = true })!;
+            Assert.Equal(ErrorIds.VolumeBusy, e.ErrorId);
+            Assert.DoesNotContain("locked", e.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("busy", e.Message);
+            Assert.DoesNotMatch(@"\bR\d+\b", e.Message); // rule numbers belong in the docs
+        }
+
         [Fact]
         public void Expired_idle_volume_may_go() =>
             Assert.Null(VolumeRemovalRules.Refusal(V(Now.AddDays(-1)), Now, new VolumeRemovalOptions()));

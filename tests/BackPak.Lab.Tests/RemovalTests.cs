@@ -206,15 +206,23 @@ namespace BackPak.Lab.Tests
         }
 
         [Fact]
-        public void A_decommission_with_refused_volumes_stops_before_the_groups()
+        public void A_decommission_with_refused_volumes_removes_nothing_and_says_so()
         {
             using var a = D();
+            long before = a.CountVolumes(new VolumeQuery { VolumeGroup = "DAILY" });
             var plan = Decommission.Plan(a, "DS01", "DAILY", new VolumeRemovalOptions());
-            Assert.True(plan.Refused > 0);
-            var e = Assert.Throws<BackPakException>(() => Decommission.Run(a, plan, new VolumeRemovalOptions(), _ => { }));
-            Assert.Equal(ErrorIds.VolumeGroupNotEmpty, e.ErrorId);
+            Assert.True(plan.Refused > 0 && plan.Refused < before, "some volumes of DAILY may go, some may not");
+            Assert.Contains("nothing will be removed", plan.Describe());
+            var seen = new List<VolumeRemovalResult>();
+            var e = Assert.Throws<BackPakException>(() => Decommission.Run(a, plan, new VolumeRemovalOptions(), seen.Add));
+            Assert.Equal(ErrorIds.DecommissionRefused, e.ErrorId);
+            Assert.DoesNotContain("-Recurse", e.Message + e.RecommendedAction); // the caller used it
+            var summary = Assert.IsType<DecommissionResult>(e.Target);
+            Assert.False(summary.Completed);
+            Assert.Equal(plan.Refused, summary.VolumesRefused);
+            Assert.Empty(seen);
             Assert.Single(a.GetVolumeGroups("DS01", "DAILY"));
-            Assert.Equal(plan.Refused, a.CountVolumes(new VolumeQuery { VolumeGroup = "DAILY" }));
+            Assert.Equal(before, a.CountVolumes(new VolumeQuery { VolumeGroup = "DAILY" })); // not even the expired ones went
         }
     }
 

@@ -15,6 +15,10 @@ namespace BackPak.PowerShell.Tests
         public PromptCountingHost(int answer) { _ui = new Ui(answer); }
         public List<string> Prompts => _ui.Prompts;
         public List<string> Lines => _ui.Lines;
+        /// <summary>Every progress record the host was given, in order.</summary>
+        public List<ProgressRecord> Progress => _ui.Progress;
+        /// <summary>Called with each progress record as it comes (a test may stop the pipeline there, as Ctrl-C would).</summary>
+        public Action<ProgressRecord>? OnProgress { get => _ui.OnProgress; set => _ui.OnProgress = value; }
         public override string Name => "PromptCountingHost";
         public override Version Version => new Version(1, 0);
         public override Guid InstanceId { get; } = Guid.NewGuid();
@@ -33,6 +37,8 @@ namespace BackPak.PowerShell.Tests
             public Ui(int answer) { _answer = answer; }
             public readonly List<string> Prompts = new List<string>();
             public readonly List<string> Lines = new List<string>();
+            public readonly List<ProgressRecord> Progress = new List<ProgressRecord>();
+            public Action<ProgressRecord>? OnProgress;
             public override PSHostRawUserInterface? RawUI => null;
             public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
             {
@@ -49,7 +55,11 @@ namespace BackPak.PowerShell.Tests
             public override void WriteLine(string value) => Lines.Add(value);
             public override void WriteErrorLine(string value) => Lines.Add(value);
             public override void WriteDebugLine(string message) { }
-            public override void WriteProgress(long sourceId, ProgressRecord record) { }
+            public override void WriteProgress(long sourceId, ProgressRecord record)
+            {
+                lock (Progress) Progress.Add(record);
+                OnProgress?.Invoke(record);
+            }
             public override void WriteVerboseLine(string message) { }
             public override void WriteWarningLine(string message) => Lines.Add(message);
         }

@@ -124,6 +124,13 @@ BeforeDiscovery {
             Script = { Remove-BPVolumeGroup DAILY -Force } }
         @{ Name = 'Remove-BPDataStore of a store with volumes'; Id = 'DataStoreNotEmpty'; Class = 'RemoveBPDataStoreCommand'; Terminating = $false
             Script = { Remove-BPDataStore DS01 -Force } }
+        # Decommission of a replicated store (issue 11).
+        @{ Name = 'Remove-BPDataStore -Recurse -Secondary naming a node without the store''s SECONDARY copy'; Id = 'DecommissionSideInvalid'; Class = 'RemoveBPDataStoreCommand'; Terminating = $true
+            Script = { Remove-BPDataStore DS02 -Recurse -Secondary $script:B -IgnoreRetention -Force } }
+        @{ Name = 'a decommission of both sides whose staging area cannot be reached (Expand down)'; Id = 'DecommissionStepFailed'; Class = 'RemoveBPDataStoreCommand'; Terminating = $true
+            Script = {
+                $b = Connect-BPDomain -Lab $script:DecomLab -Node '\B'; $a = Connect-BPDomain -Lab $script:DecomLab -Node '\A'
+                Remove-BPDataStore DS01 -Recurse -Domain $a -Secondary $b -IgnoreRetention -Force } }
         @{ Name = 'Remove-BPVolume when a storage file cannot be deleted'; Id = 'RemovalFailed'; Class = 'RemoveBPVolumeCommand'; Terminating = $false
             Script = { $c = Connect-BPDomain -Lab $script:ScratchLab -Node '\A'; Remove-BPVolume -Label $script:StuckLabel -IgnoreRetention -Force -Domain $c } }
         # Pipelines (issue 9): where a piped object is acted on, and selections given with nothing in them.
@@ -229,7 +236,13 @@ BeforeDiscovery {
         # They need a TLS key server: Keys.Tests.ps1 raises them, with exact FullyQualifiedErrorIds, against PyKMIP.
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
         KeyManagerAuthenticationFailed = 'needs a KMIP server that refuses the client certificate: Keys.Tests.ps1 (PyKMIP)'
+<<<<<<< HEAD
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
+=======
+        # Always written after the refusals it sums up, so never the first error of a scenario here.
+        DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
+        DecommissionNotSupported       = 'raised only for a provider without the decommission capabilities, and the lab has them'
+>>>>>>> decom
     }
     # No cmdlet reaches a NonStop node yet (the NonStop provider waits for the provider contracts of issue 12): these
     # are raised, with their exact ErrorIds, by tests/BackPak.NonStop.Tests against a real sshd and the simulator.
@@ -322,6 +335,13 @@ BeforeAll {
     # A live process that is not this one (our parent), to hold a lock the way another running export does.
     $script:Other = (Get-Process -Id $PID).Parent
     $script:OtherStart = [DateTimeOffset]::new($script:Other.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds()
+
+    # A lab whose staging area on \B cannot be reached: its decommission stops at the staging-area step, every time.
+    $script:DecomLab = Join-Path $TestDrive 'decom'
+    $null = New-BPLab -Path $script:DecomLab -VolumeCount 30 -Seed 8
+    $d = Connect-BPDomain -Lab $script:DecomLab -Node '\A'
+    Add-BPLabFault StagingUnreachable '\B' -Domain $d -Confirm:$false | Out-Null
+    Disconnect-BPDomain -Domain $d
 
     # A scratch lab for the scenarios that change state: a volume whose data file cannot be deleted (a folder in
     # its place), an update waiting to be imported whose volume fails, and an export update stuck behind a fault.

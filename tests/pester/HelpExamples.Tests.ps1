@@ -34,11 +34,7 @@ BeforeAll {
         Examples known to fail today, with what they fail with. Each still runs, and its test fails if it starts to
         pass, so this list can only shrink: remove an example from it when its fix lands. It must end empty.
     #>
-    $script:KnownFailures = [ordered]@{
-        'Remove-BPEncryptionKey example 3' = 'PathNotFound: ./retired-keys.txt does not exist'
-        'Remove-BPVolume example 2'        = 'VolumeNotExpired for every volume that is not expired, under -WhatIf'
-        'Remove-BPVolumeGroup example 1'   = 'VolumeGroupNotEmpty: MONTHLY holds 40 volumes'
-    }
+    $script:KnownFailures = [ordered]@{}
 
     $script:Work = New-BPScratchFolder -Fallback ([System.IO.Path]::GetTempPath())
     # Each runner's JSON (code, errors, prompts, time of every example) stays in out/test-results for a look after the run.

@@ -367,8 +367,9 @@ Describe 'Remove-BPDataStore -Recurse interrupted at removal.after-tape-catalog,
         $r.Count | Should -Be 1
         $r[0].Completed | Should -BeTrue
         Assert-Same $ds02 (Get-ResultLabels $rerunResult.Results { param($r) $r.Type -eq 'VolumeRemovalResult' -and $r.Status -eq 'Removed' -and $r.Resumed }) 'volumes reported Removed and Resumed'
-        # The killed run audited its start only; the re-run its start, the store's removal and its completion.
-        ($storeAudit -join ',') | Should -Be 'Started,Started,Removed,Completed'
+        # One decommission run: the killed process audited its start; the re-run continued that run (it did not start
+        # another), and audited the store's removal and the run's completion.
+        ($storeAudit -join ',') | Should -Be 'Started,Removed,Completed'
     }
 
     It 'the re-run reports no error' {

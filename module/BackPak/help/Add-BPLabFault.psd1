@@ -17,7 +17,7 @@ Remove-BPLabFault StagingUnreachable '\B' -Confirm:$false
 Start-BPCatalogExport -DataStore DS01 -Type Update -Domain '\A' -Confirm:$false | Out-Null
 Wait-BPCatalogExport -DataStore DS01 -Domain '\A'
 '@
-            Remarks = 'The ten updates stay pending with their error; once the link is back they would go out at the next retry (the export check delay), and a manual UPDATE export sends them at once. While the link is down, Wait-BPCatalogExport would end at once in StagingUnreachable.'
+            Remarks = 'The ten updates stay pending with their error. Once the link is back they would go out at the next retry of the EMS Extractor (the export check delay, 5 minutes by default); an export update started by hand, as the Export Status page allows (CS p16), sends them now, and Wait-BPCatalogExport confirms nothing is left pending. While the link is down, Wait-BPCatalogExport would end at once in StagingUnreachable.'
         }
     )
     Links       = @('Remove-BPLabFault', 'Get-BPLabFault')

@@ -32,10 +32,11 @@ Connect-BPDomain -Lab ./lab -Node '\B' | Out-Null
 Connect-BPDomain -Lab ./lab -Node '\A' | Out-Null
 Connect-BPKeyManager -Lab ./lab -Node '\A' | Out-Null
 $keys = Get-BPVolume -DataStore DS02 -Encrypted | ForEach-Object MediaKeyName | Sort-Object -Unique
+Get-BPVolume -DataStore DS02 | Where-Object CurrentOperation | Stop-BPLabRestore | Out-Null
 Remove-BPDataStore -Name DS02 -Recurse -IgnoreRetention -Force
 $keys | Remove-BPEncryptionKey -Force -PassThru | Group-Object Status -NoElement
 '@
-            Remarks = 'Both nodes are connected (DS01 is replicated between them) and the key store of SITEA serves Key Manager KM01, which both define. The Media Key Names are collected before the volumes go; then the keys come back Destroyed, except the key of a volume the removal had to leave (a volume with a current operation, R22), which is still catalogued and so Refused.'
+            Remarks = 'Both nodes are connected (DS01 is replicated between them) and the key store of SITEA serves Key Manager KM01, which both define. The Media Key Names are collected before the volumes go (the restores the lab left in flight end first, or the decommission would refuse); then every key comes back Destroyed. Remove-BPDataStore -Recurse -DestroyKeys does the same as its last step, on every connected key server.'
         }
         @{
             Title   = 'See what would be deleted'
@@ -52,9 +53,11 @@ Remove-BPEncryptionKey -Name $volume.MediaKeyName -WhatIf
 Disconnect-BPDomain -All
 Connect-BPDomain -Lab ./lab -Node '\A' | Out-Null
 Connect-BPKeyManager -Lab ./lab -Node '\A' | Out-Null
-Remove-BPEncryptionKey -Name (Get-BPVolume -DataStore DS02 -Encrypted | Select-Object -First 1).MediaKeyName -Force
+$name = (Get-BPVolume -DataStore DS02 -Encrypted | Select-Object -First 1).MediaKeyName
+try { Remove-BPEncryptionKey -Name $name -Force -ErrorAction Stop }
+catch { $_.FullyQualifiedErrorId; $_.ErrorDetails.RecommendedAction }
 '@
-            Remarks = 'KeyDomainsNotConnected: DS01 is replicated to \B, whose catalog and storage may still need the keys of KM01, so nothing is destroyed; the error says to connect \B.'
+            Remarks = 'KeyDomainsNotConnected: DS01 is replicated to \B, whose catalog and storage may still need the keys of KM01, so nothing is destroyed; the error (caught here to show it) says to connect \B.'
         }
         @{
             Title   = 'Without prompts, with a record of what happened, grouped by status'

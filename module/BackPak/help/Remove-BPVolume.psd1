@@ -31,8 +31,8 @@ Every removal goes through an intent journal in the node's BackPak catalog: the 
         }
         @{
             Title   = 'See what would be deleted'
-            Code    = "Get-BPVolume -DataStore DS01 | Remove-BPVolume -WhatIf"
-            Remarks = 'Lists each volume with its files and entries, then the totals. Volumes with non-expired data are reported as VolumeNotExpired errors. Nothing changes.'
+            Code    = "Get-BPVolume -DataStore DS01 -Expired | Remove-BPVolume -WhatIf"
+            Remarks = 'Lists each volume with its files and entries, then the totals. Nothing changes. Without -Expired, the volumes that still hold data are reported as VolumeNotExpired errors, as the real run would refuse them; add -IgnoreRetention to list them too.'
         }
         @{
             Title   = 'Decommission: every volume of a store, in a runbook, with a record of each'

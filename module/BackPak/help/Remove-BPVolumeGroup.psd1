@@ -17,9 +17,12 @@ With -Recurse the group's volumes are removed first, exactly as Remove-BPVolume 
     Outputs     = 'With -PassThru, BackPak.Core.Removal.VolumeRemovalResult per volume and BackPak.Core.Removal.DecommissionResult per group.'
     Examples    = @(
         @{
-            Title   = 'Remove an empty volume group'
-            Code    = "Remove-BPVolumeGroup -Name MONTHLY"
-            Remarks = 'Fails with VolumeGroupNotEmpty while MONTHLY has volumes.'
+            Title   = 'Remove a volume group once its volumes are gone'
+            Code    = @'
+Get-BPVolume -VolumeGroup TMFDUMPS | Remove-BPVolume -IgnoreRetention -Force
+Remove-BPVolumeGroup -Name TMFDUMPS
+'@
+            Remarks = 'The group is removed once it is empty; while it still has volumes it is refused with VolumeGroupNotEmpty (the manual''s order is volumes first), which -Recurse (example 2) avoids by removing them in the same run.'
         }
         @{
             Title   = 'Remove a group with everything in it'

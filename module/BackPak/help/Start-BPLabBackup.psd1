@@ -1,8 +1,10 @@
 @{
     Synopsis    = 'Lab simulation: leaves a backup running on a volume of a PRIMARY data store until Stop-BPLabBackup.'
-    Description = 'Start-BPLabBackup loads a volume for output (current operation LOAD OUTPUT), as a long backup would. The volume is locked against other operations (R22): Remove-BPVolume refuses it and a switch waits for it. Stop-BPLabBackup ends it.'
+    Description = 'Start-BPLabBackup loads a volume for output (current operation LOAD OUTPUT), as a long backup would. The volume is busy with that operation (BB p178): Remove-BPVolume refuses it and a switch waits for it. Stop-BPLabBackup ends it. It takes the same parameters as Stop-BPLabBackup and Stop-BPLabRestore: labels (-Label, or objects with a Label property), volumes piped from Get-BPVolume, and -DataStore; with -DataStore alone it loads the first idle volume of the store, expired first.'
     Parameters  = @{
-        Label = 'The volume to load; the first idle one, expired first, when not given.'
+        DataStore   = 'Store IDs. Alone, a backup starts on the first idle volume (expired first) of each store; beside -Label, the store the volumes must belong to.'
+        Label       = 'The volumes to load. Their data store is theirs; -DataStore is not needed.'
+        InputObject = 'Volumes from Get-BPVolume; each is loaded in the domain it was read from.'
     }
     Outputs     = 'BackPak.Core.Model.Volume'
     Examples    = @(
@@ -15,6 +17,15 @@ $v | Stop-BPLabBackup
 '@
             Remarks = 'The volume shows LOAD OUTPUT until the backup is stopped; stopping it writes the volume and raises its export update.'
         }
+        @{
+            Title   = 'A backup on a volume named by its label'
+            Code    = @'
+$label = (Get-BPVolume -DataStore DS02 -Expired | Where-Object CurrentOperation -eq $null | Select-Object -First 1).Label
+Start-BPLabBackup -Label $label
+Stop-BPLabBackup -Label $label -DataStore DS02
+'@
+            Remarks = 'The label alone says which store the backup writes; -DataStore beside a label is checked: a volume of another store is refused with VolumeNotFound.'
+        }
     )
-    Links       = @('Stop-BPLabBackup', 'Invoke-BPLabBackup')
+    Links       = @('Stop-BPLabBackup', 'Stop-BPLabRestore', 'Invoke-BPLabBackup')
 }

@@ -67,6 +67,13 @@ namespace BackPak.Core.Errors
         public const string SwitchWrongDirection = "SwitchWrongDirection";
         public const string SwitchPreconditionFailed = "SwitchPreconditionFailed";
         public const string SwitchJournalDamaged = "SwitchJournalDamaged";
+
+        // Decommission of a data store
+        public const string DecommissionStepFailed = "DecommissionStepFailed";
+        public const string DecommissionRefused = "DecommissionRefused";
+        public const string DecommissionSideInvalid = "DecommissionSideInvalid";
+        /// <summary>The provider of a domain cannot do what a decommission of both sides needs (read and clear staging and storage).</summary>
+        public const string DecommissionNotSupported = "DecommissionNotSupported";
         // Key manager
         public const string KeyManagerNotConnected = "KeyManagerNotConnected";
         public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";

@@ -35,7 +35,14 @@ namespace BackPak.Core.Model
         public string? CurrentOperationMode { get; init; }
         /// <summary>Media Key Name of the volume's encryption key, null when the volume is not encrypted [TEO p10].</summary>
         public string? MediaKeyName { get; init; }
+        /// <summary>
+        /// The Volume Lock of the Volume Detail page: a manual lock, so that no tape application updates the data
+        /// [BB p174/172]. It is not the current operation: a volume with one is busy (VolumeBusy), not locked.
+        /// </summary>
         public bool Locked { get; init; }
+
+        /// <summary>A current operation is in flight (a backup, a restore, a materialize, a removal): it blocks every other operation (R22).</summary>
+        public bool IsBusy => CurrentOperation != null;
         public DateTime? LastUpdate { get; init; }
 
         public bool IsEncrypted => MediaKeyName != null;

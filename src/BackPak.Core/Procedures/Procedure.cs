@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace BackPak.Core.Procedures
 {
@@ -72,6 +73,60 @@ namespace BackPak.Core.Procedures
         public DateTime? Ended { get; set; }
         public string? Message { get; set; }
         public TimeSpan? Duration => Started.HasValue && Ended.HasValue ? Ended - Started : null;
+    }
+
+    /// <summary>
+    /// A run of a procedure (a switch of roles, a decommission): its steps, their status and times, and how it ended.
+    /// The runner (<see cref="ProcedureRunner"/>) fills it from what it does and from the journal.
+    /// </summary>
+    public abstract class ProcedureReport
+    {
+        public string RunId { get; set; } = "";
+        public string DataStore { get; set; } = "";
+        /// <summary>The node of the PRIMARY side (for a decommission: the node whose store is removed first).</summary>
+        public string Primary { get; set; } = "";
+        /// <summary>The node of the SECONDARY side; empty when the procedure has none.</summary>
+        public string Secondary { get; set; } = "";
+        public RunStatus Status { get; set; }
+        public DateTime Started { get; set; }
+        public DateTime? Ended { get; set; }
+        public string? User { get; set; }
+        public List<StepReport> Steps { get; set; } = new List<StepReport>();
+        public string? FailedStep { get; set; }
+        public string? Message { get; set; }
+        public int Resumes { get; set; }
+        /// <summary>Why the run was abandoned (Stop-BPRoleSwitchRun -Reason), or null.</summary>
+        public string? Reason { get; set; }
+        /// <summary>Where the run's journal lives (a lab folder): the run is resumed or stopped there.</summary>
+        public string? Location { get; set; }
+        public TimeSpan? Duration => Ended.HasValue ? Ended - Started : null;
+    }
+
+    /// <summary>What every procedure's context gives the runner: its data store, its sides, its journal, who runs it, and Ctrl-C.</summary>
+    public interface IProcedureContext
+    {
+        string DataStore { get; }
+        string PrimaryNode { get; }
+        /// <summary>Empty when the procedure has no second side.</summary>
+        string SecondaryNode { get; }
+        IRunJournalStore Journal { get; }
+        string User { get; }
+        CancellationToken Cancel { get; }
+    }
+
+    /// <summary>One step of a procedure for the runner: what it is, how it is done, and how its end state is checked.</summary>
+    public sealed class ProcedureStep<TContext>
+    {
+        public ProcedureStep(StepInfo info, Func<TContext, Dictionary<string, string>, string> run, Func<TContext, Dictionary<string, string>, bool> isDone)
+        {
+            Info = info; Run = run; IsDone = isDone;
+        }
+
+        public StepInfo Info { get; }
+        /// <summary>Does the step (idempotent) with the run's recorded values; returns a message for the report.</summary>
+        public Func<TContext, Dictionary<string, string>, string> Run { get; }
+        /// <summary>True when the step's end state already holds.</summary>
+        public Func<TContext, Dictionary<string, string>, bool> IsDone { get; }
     }
 
     /// <summary>One record of a run journal (JSON lines): the run header, or a step event.</summary>

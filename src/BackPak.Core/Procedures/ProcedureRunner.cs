@@ -47,23 +47,48 @@ namespace BackPak.Core.Procedures
             foreach (char ch in id) ok &= (ch < 128 && char.IsLetterOrDigit(ch)) || ch == '-' || ch == '_';
             if (!ok)
                 throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
-                    runId == null || id.Length == 0 ? "No run id was given: -Resume and -RunId need the id of a switch run, such as SW-20261101-120000-a1b2c3."
-                        : $"'{runId}' is not a switch run id (such as SW-20261101-120000-a1b2c3).",
+                    runId == null || id.Length == 0 ? "No run id was given: -Resume and -RunId need the id of a run, such as SW-20261101-120000-a1b2c3."
+                        : $"'{runId}' is not a run id (such as SW-20261101-120000-a1b2c3 for a switch, DC-20261101-120000-a1b2c3 for a decommission).",
                     runId, "Get-BPRoleSwitchRun lists the runs and their ids; a new switch is started without -Resume.", stopsInvocation: true);
             return id;
         }
 
         public static RoleSwitchReport RunSwitch(RoleSwitchContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
         {
+            string p = c.Primary.Node, s = c.Secondary.Node;
+            return Run(ProcedureKind.Switch, c, RoleSwitch.Definition(c.DataStore, p, s), () => RoleSwitch.RequireStart(c),
+                runId =>
+                {
+                    // The fence is up: a removal claimed before it is visible now (the check is serialized with claims).
+                    var removing = c.Primary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: p, Label: l))
+                        .Concat(c.Secondary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: s, Label: l))).ToList();
+                    if (removing.Count == 0) return null;
+                    return new BackPakException(ErrorIds.RemovalUnfinished, BackPakErrorCategory.InvalidOperation,
+                        $"The switch of {c.DataStore} from {p} to {s} cannot start: {RoleSwitch.RemovalsText(c.DataStore, removing)}. Nothing was changed.", c.DataStore,
+                        "Wait for a running removal to end; run an interrupted one again (the same Remove-BPVolume takes it over and finishes it). Then start the switch.", stopsInvocation: true);
+                },
+                () => new RoleSwitchReport(), null, resumeRunId, confirmStep, progress);
+        }
+
+        /// <summary>
+        /// Runs (or resumes) any procedure step by step through its journal. <paramref name="requireStart"/> refuses a
+        /// procedure that cannot succeed before anything is written; <paramref name="afterLock"/> may refuse it once the
+        /// store is held (nothing changed yet); <paramref name="header"/> adds what the procedure needs recorded in its
+        /// run header (read back by <see cref="HeaderOf"/>).
+        /// </summary>
+        internal static TReport Run<TContext, TReport>(ProcedureKind kind, TContext c, IReadOnlyList<ProcedureStep<TContext>> steps, Action requireStart,
+            Func<string, BackPakException?>? afterLock, Func<TReport> newReport, IReadOnlyDictionary<string, string>? header,
+            string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
+            where TContext : IProcedureContext where TReport : ProcedureReport
+        {
             if (resumeRunId != null) resumeRunId = RequireRunId(resumeRunId);
             string subject = StoreFence.SwitchSubject(c.DataStore);
-            string p = c.Primary.Node, s = c.Secondary.Node;
-            var steps = RoleSwitch.Definition(c.DataStore, p, s);
+            string p = c.PrimaryNode, s = c.SecondaryNode;
             var data = new Dictionary<string, string>(StringComparer.Ordinal);
             var done = new HashSet<string>(StringComparer.Ordinal);
             var interrupted = new HashSet<string>(StringComparer.Ordinal); // started, never finished: killed, failed or stopped
             string? awaiting = null;
-            RoleSwitchReport report;
+            TReport report;
             string runId;
 
             if (resumeRunId != null)
@@ -76,7 +101,7 @@ namespace BackPak.Core.Procedures
                 if (f.Ended == RunStatus.Abandoned) throw Abandoned(f);
                 if (f.Damage != null) throw Damaged(f);
                 // A run killed between its first record and its lock did nothing: it starts as a new run would.
-                if (f.Lock == null && !f.Records.Any(r => r.Type == "step")) RoleSwitch.RequireStart(c);
+                if (f.Lock == null && !f.Records.Any(r => r.Type == "step")) requireStart();
                 TakeOwnership(c.Journal, f);
                 try
                 {
@@ -87,13 +112,13 @@ namespace BackPak.Core.Procedures
                                 if (kv.Value.Length == 0) data.Remove(kv.Key); else data[kv.Key] = kv.Value;
                         if (r.Type == "step" && r.Step != null)
                         {
-                            if (r.Status == nameof(StepStatus.Done) || r.Status == nameof(StepStatus.AlreadyDone)) { done.Add(r.Step); interrupted.Remove(r.Step); }
+                            if (r.Status == nameof(StepStatus.Done) || r.Status == nameof(StepStatus.AlreadyDone) || r.Status == nameof(StepStatus.Skipped)) { done.Add(r.Step); interrupted.Remove(r.Step); }
                             else if (r.Status == nameof(StepStatus.Running) || r.Status == nameof(StepStatus.Failed) || r.Status == nameof(StepStatus.Interrupted)) interrupted.Add(r.Step);
                             else if (r.Status == nameof(StepStatus.Pending)) { done.Remove(r.Step); interrupted.Remove(r.Step); } // to be redone
                             awaiting = r.Status == nameof(StepStatus.AwaitingOperator) ? r.Step : awaiting == r.Step ? null : awaiting;
                         }
                     }
-                    report = Rebuild(f, steps.Select(x => x.Info));
+                    report = Rebuild(f, steps.Select(x => x.Info), newReport);
                     report.Location = c.Journal.Location;
                     report.Resumes++;
                     var resumed = Record("resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
@@ -110,18 +135,19 @@ namespace BackPak.Core.Procedures
             {
                 var active = c.Journal.ActiveRun(subject);
                 if (active != null && !Ended(c.Journal, active)) throw InProgress(active, c.DataStore, "another run of it is refused");
-                // Before anything is written: a switch that cannot succeed leaves no run and no lock.
-                RoleSwitch.RequireStart(c);
-                runId = "SW-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
-                var header = Record("run", null, RunStatus.Running.ToString(), null);
-                header.Data = OwnerData(c.User);
-                header.Data["runId"] = runId;
-                header.Data["dataStore"] = c.DataStore;
-                header.Data["primary"] = p;
-                header.Data["secondary"] = s;
+                // Before anything is written: a procedure that cannot succeed leaves no run and no lock.
+                requireStart();
+                runId = kind.Prefix + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
+                var first = Record("run", null, RunStatus.Running.ToString(), null);
+                first.Data = OwnerData(c.User);
+                first.Data["runId"] = runId;
+                first.Data["dataStore"] = c.DataStore;
+                first.Data["primary"] = p;
+                first.Data["secondary"] = s;
+                if (header != null) foreach (var kv in header) first.Data[kv.Key] = kv.Value;
                 // The first record is on disk before the lock exists, and the lock before any change: a process killed
                 // at any point leaves a run that can be resumed (or nothing at all), never a lock without its journal.
-                c.Journal.Append(runId, header);
+                c.Journal.Append(runId, first);
                 try
                 {
                     c.Journal.UpdateLock(subject, cur =>
@@ -130,7 +156,7 @@ namespace BackPak.Core.Procedures
                         lock (RunningHere) RunningHere.Add(runId);
                         return new RunLock
                         {
-                            Subject = subject, RunId = runId, DataStore = c.DataStore, Primary = p, Secondary = s, Created = header.At, Owner = ProcessOwner.Current,
+                            Subject = subject, RunId = runId, DataStore = c.DataStore, Primary = p, Secondary = s, Created = first.At, Owner = ProcessOwner.Current,
                         };
                     });
                 }
@@ -140,49 +166,46 @@ namespace BackPak.Core.Procedures
                     c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + e.Message));
                     throw;
                 }
-                // The fence is up: a removal claimed before it is visible now (the check is serialized with claims).
-                var removing = c.Primary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: p, Label: l))
-                    .Concat(c.Secondary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: s, Label: l))).ToList();
-                if (removing.Count > 0)
+                var refused = afterLock?.Invoke(runId);
+                if (refused != null)
                 {
-                    var e = new BackPakException(ErrorIds.RemovalUnfinished, BackPakErrorCategory.InvalidOperation,
-                        $"The switch of {c.DataStore} from {p} to {s} cannot start: {RoleSwitch.RemovalsText(c.DataStore, removing)}. Nothing was changed.", c.DataStore,
-                        "Wait for a running removal to end; run an interrupted one again (the same Remove-BPVolume takes it over and finishes it). Then start the switch.", stopsInvocation: true);
-                    c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + e.Message));
+                    c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + refused.Message));
                     LetGo(c.Journal, subject, runId, release: true);
-                    throw e;
+                    throw refused;
                 }
-                report = new RoleSwitchReport
-                {
-                    RunId = runId, DataStore = c.DataStore, Primary = p, Secondary = s, Started = header.At, User = c.User, Status = RunStatus.Running,
-                    Steps = steps.Select(x => NewStep(x.Info)).ToList(), Location = c.Journal.Location,
-                };
+                report = newReport();
+                report.RunId = runId; report.DataStore = c.DataStore; report.Primary = p; report.Secondary = s; report.Started = first.At;
+                report.User = c.User; report.Status = RunStatus.Running; report.Steps = steps.Select(x => NewStep(x.Info)).ToList(); report.Location = c.Journal.Location;
             }
 
+            // What the journal holds of the values: a step record carries only what changed since.
+            var written = new Dictionary<string, string>(data, StringComparer.Ordinal);
             report.Status = RunStatus.Running;
             report.FailedStep = null;
             report.Message = null;
             bool completed = false;
             StepReport? running = null;
+            string what = kind.Describe(c.DataStore, p, s);
             try
             {
                 for (int i = 0; i < steps.Count; i++)
                 {
-                    var (info, run, isDone, _) = steps[i];
+                    var step = steps[i];
+                    var info = step.Info;
                     var sr = report.Steps[i];
                     c.Cancel.ThrowIfCancellationRequested();
                     progress?.Invoke(sr, i, steps.Count);
                     if (awaiting == info.Id && confirmStep != null && string.Equals(confirmStep, info.Id, StringComparison.OrdinalIgnoreCase))
                     {
-                        Finish(c, runId, sr, StepStatus.Done, "confirmed by the operator", data);
+                        Finish(c.Journal, runId, sr, StepStatus.Done, "confirmed by the operator", data, written);
                         done.Add(info.Id);
                         continue;
                     }
                     if (done.Contains(info.Id)) continue; // done in an earlier attempt: the journal says so, and later steps may have moved on
-                    if (interrupted.Contains(info.Id) && info.Kind != StepKind.Check && SafeIsDone(isDone, c, data, runId))
+                    if (interrupted.Contains(info.Id) && info.Kind != StepKind.Check && SafeIsDone(step.IsDone, c, data, runId))
                     {
                         // The interrupted step had finished its work before the process died: verified, not redone.
-                        Finish(c, runId, sr, StepStatus.AlreadyDone, "its end state already holds", data);
+                        Finish(c.Journal, runId, sr, StepStatus.AlreadyDone, "its end state already holds", data, written);
                         done.Add(info.Id);
                         continue;
                     }
@@ -194,9 +217,14 @@ namespace BackPak.Core.Procedures
                     try
                     {
                         string message;
-                        using (StoreFence.Enter(runId)) message = run(c, data);
+                        using (StoreFence.Enter(runId)) message = step.Run(c, data);
                         running = null;
-                        Finish(c, runId, sr, StepStatus.Done, message, data);
+                        Finish(c.Journal, runId, sr, StepStatus.Done, message, data, written);
+                    }
+                    catch (StepSkipped e)
+                    {
+                        running = null;
+                        Finish(c.Journal, runId, sr, StepStatus.Skipped, e.Message, data, written);
                     }
                     catch (RoleSwitch.AwaitOperator e)
                     {
@@ -205,7 +233,7 @@ namespace BackPak.Core.Procedures
                         sr.Message = e.Message;
                         c.Journal.Append(runId, Record("step", info.Id, StepStatus.AwaitingOperator.ToString(), e.Message));
                         report.Status = RunStatus.AwaitingOperator;
-                        report.Message = $"Step {info.Number} ({info.Id}) waits for the operator: {e.Message} Then run Invoke-BPRoleSwitch -Resume {runId} -ConfirmStep {info.Id}.";
+                        report.Message = $"Step {info.Number} ({info.Id}) waits for the operator: {e.Message} Then {kind.ConfirmAdvice(runId, info.Id)}.";
                         return report;
                     }
                     catch (Exception e) when (e is BackPakException || e is InvalidOperationException || e is System.IO.IOException || e is UnauthorizedAccessException || e is RoleSwitch.Redo)
@@ -218,14 +246,14 @@ namespace BackPak.Core.Procedures
                         if (e is RoleSwitch.Redo redo)
                         {
                             // The work of earlier steps no longer holds: they go back to pending, with the values they had set.
-                            bool first = true;
+                            bool firstReset = true;
                             foreach (var id in redo.Steps)
                             {
                                 var reset = Record("step", id, StepStatus.Pending.ToString(), "to be done again: step " + info.Id + " found a change");
-                                if (first) reset.Data = redo.Clear.ToDictionary(k => k, k => "", StringComparer.Ordinal);
-                                first = false;
+                                if (firstReset) reset.Data = redo.Clear.ToDictionary(k => k, k => "", StringComparer.Ordinal);
+                                firstReset = false;
                                 c.Journal.Append(runId, reset);
-                                foreach (var k in redo.Clear) data.Remove(k);
+                                foreach (var k in redo.Clear) { data.Remove(k); written.Remove(k); }
                                 var again = report.Steps.FirstOrDefault(x => x.Id == id);
                                 if (again != null) { again.Status = StepStatus.Pending; again.Message = "to be done again"; }
                             }
@@ -233,9 +261,9 @@ namespace BackPak.Core.Procedures
                         report.Status = RunStatus.Failed;
                         report.FailedStep = info.Id;
                         report.Message = $"Step {info.Number} ({info.Id}) failed: {e.Message}";
-                        throw new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.InvalidResult,
-                            $"The switch of {c.DataStore} from {p} to {s} stopped at step {info.Number} ({info.Id}), run {runId}: {e.Message}", report,
-                            $"Fix the cause, then continue: Invoke-BPRoleSwitch -Resume {runId}. To give the run up instead: Stop-BPRoleSwitchRun -RunId {runId} -Reason <why>.",
+                        throw new BackPakException(kind.StepFailedErrorId, BackPakErrorCategory.InvalidResult,
+                            $"{what} stopped at step {info.Number} ({info.Id}), run {runId}: {e.Message}", report,
+                            $"Fix the cause, then continue: {kind.ResumeAdvice(runId)}. To give the run up instead: Stop-BPRoleSwitchRun -RunId {runId} -Reason <why>.",
                             stopsInvocation: true, inner: e);
                     }
                 }
@@ -249,7 +277,7 @@ namespace BackPak.Core.Procedures
             catch (OperationCanceledException)
             {
                 // Ctrl-C, or a stopped pipeline: the run stops where it is and says so; it keeps its lock (the store
-                // stays fenced) and has no owner any more, so -Resume continues it from here, in any process.
+                // stays fenced) and has no owner any more, so the run is continued from here, in any process.
                 if (running != null)
                 {
                     running.Status = StepStatus.Interrupted;
@@ -259,30 +287,53 @@ namespace BackPak.Core.Procedures
                 }
                 c.Journal.Append(runId, Record("interrupt", null, RunStatus.Interrupted.ToString(), "stopped by the operator"));
                 report.Status = RunStatus.Interrupted;
-                report.Message = $"The run was stopped by the operator; continue it with Invoke-BPRoleSwitch -Resume {runId}.";
-                throw;
+                report.Message = $"The run was stopped by the operator; continue it: {kind.ResumeAdvice(runId)}.";
+                throw new ProcedureInterrupted(report);
             }
             finally
             {
                 if (!completed) LetGo(c.Journal, subject, runId);
             }
         }
-
         /// <summary>The report of a run from its journal and lock alone (Get-BPRoleSwitchRun), or null when there is no such run.</summary>
         public static RoleSwitchReport? Report(IRunJournalStore journal, string runId)
         {
             runId = RequireRunId(runId);
+            return ProcedureKind.Of(runId) == ProcedureKind.Switch ? ReportOf(journal, runId, () => new RoleSwitchReport()) : null;
+        }
+
+        /// <summary>The report of a run of any procedure from its journal and lock alone, or null when there is no such run.</summary>
+        internal static TReport? ReportOf<TReport>(IRunJournalStore journal, string runId, Func<TReport> newReport) where TReport : ProcedureReport
+        {
+            runId = RequireRunId(runId);
             var f = Inspect(journal, runId);
             if (f == null) return null;
-            var report = Rebuild(f, f.DataStore.Length > 0 ? RoleSwitch.Plan(f.DataStore, f.Primary, f.Secondary).Steps : new StepInfo[0]);
+            var report = Rebuild(f, f.DataStore.Length > 0 ? ProcedureKind.Of(runId).StepsOf(f.DataStore, f.Primary, f.Secondary, HeaderValues(f)) : new StepInfo[0], newReport);
             report.Location = journal.Location;
             if (report.Status == RunStatus.Running && !OwnerActive(f.Lock, runId)) report.Status = RunStatus.Interrupted;
             return report;
         }
 
-        /// <summary>Every run of a journal store, oldest first.</summary>
+        /// <summary>Every switch run of a journal store, oldest first.</summary>
         public static IReadOnlyList<RoleSwitchReport> Reports(IRunJournalStore journal) =>
             journal.RunIds().Select(id => Report(journal, id)).Where(r => r != null).Select(r => r!).OrderBy(r => r.Started).ThenBy(r => r.RunId, StringComparer.Ordinal).ToList();
+
+        /// <summary>
+        /// The values a run recorded: its header's, then every step's, in order (a value recorded empty is removed).
+        /// What a procedure finds there after its run (a decommission's record of what the store held).
+        /// </summary>
+        internal static Dictionary<string, string> RecordedValues(IRunJournalStore journal, string runId)
+        {
+            var data = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in journal.Read(runId).Records)
+                if (r.Data != null)
+                    foreach (var kv in r.Data)
+                        if (kv.Value.Length == 0) data.Remove(kv.Key); else data[kv.Key] = kv.Value;
+            return data;
+        }
+
+        private static IReadOnlyDictionary<string, string> HeaderValues(RunFacts f) =>
+            (IReadOnlyDictionary<string, string>?)f.Header?.Data ?? new Dictionary<string, string>();
 
         /// <summary>The run holding a data store's lock, or null.</summary>
         public static string? ActiveRunOf(IRunJournalStore journal, string dataStore)
@@ -307,7 +358,7 @@ namespace BackPak.Core.Procedures
         {
             if ((dataStore == null || Same(run.DataStore, dataStore)) && (primary == null || Same(run.Primary, primary)) && (secondary == null || Same(run.Secondary, secondary))) return;
             throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
-                $"Run {runId} switches {run.DataStore} from {run.Primary} to {run.Secondary}, not {dataStore ?? run.DataStore} from {primary ?? run.Primary} to {secondary ?? run.Secondary}.",
+                $"Run {runId} is {ProcedureKind.Of(runId).Describe(run.DataStore, run.Primary, run.Secondary, article: "the")}, not of {dataStore ?? run.DataStore} with {primary ?? run.Primary} and {secondary ?? run.Secondary}.",
                 runId, $"Resume it alone (Invoke-BPRoleSwitch -Resume {runId}): the run knows its data store and both sides.", stopsInvocation: true);
         }
 
@@ -343,12 +394,13 @@ namespace BackPak.Core.Procedures
                 var subject = f.Lock?.Subject ?? f.Subject;
                 LetGo(journal, subject, runId, release: true);
             }
-            var report = Report(journal, runId)!;
+            var report = ReportOf(journal, runId, () => new RoleSwitchReport())!;
             report.Reason = reason;
             report.Sides = f.DataStore.Length > 0 ? sides(f.DataStore, f.Primary, f.Secondary).ToList() : new List<RoleSwitchSide>();
             report.Message = $"Run {runId} is abandoned ({reason}); {f.DataStore} is no longer held by it." +
                              (f.Damage != null ? $" Its journal was damaged: {f.Damage}." : "") +
-                             (report.Sides.Count > 0 ? " Left: " + string.Join("; ", report.Sides) + ". " + RoleSwitch.NextSteps(f.DataStore, f.Primary, f.Secondary, report.Sides) : "");
+                             (report.Sides.Count > 0 ? " Left: " + string.Join("; ", report.Sides) + "." +
+                              (ProcedureKind.Of(runId) == ProcedureKind.Switch ? " " + RoleSwitch.NextSteps(f.DataStore, f.Primary, f.Secondary, report.Sides) : "") : "");
             return report;
         }
 
@@ -396,13 +448,11 @@ namespace BackPak.Core.Procedures
             return f;
         }
 
-        private static RoleSwitchReport Rebuild(RunFacts f, IEnumerable<StepInfo> steps)
+        private static TReport Rebuild<TReport>(RunFacts f, IEnumerable<StepInfo> steps, Func<TReport> newReport) where TReport : ProcedureReport
         {
-            var report = new RoleSwitchReport
-            {
-                RunId = f.RunId, DataStore = f.DataStore, Primary = f.Primary, Secondary = f.Secondary, Started = f.Started,
-                User = f.User.Length > 0 ? f.User : null, Status = RunStatus.Running, Steps = steps.Select(NewStep).ToList(),
-            };
+            var report = newReport();
+            report.RunId = f.RunId; report.DataStore = f.DataStore; report.Primary = f.Primary; report.Secondary = f.Secondary; report.Started = f.Started;
+            report.User = f.User.Length > 0 ? f.User : null; report.Status = RunStatus.Running; report.Steps = steps.Select(NewStep).ToList();
             foreach (var r in f.Records)
             {
                 if (r.Type == "resume") report.Resumes++;
@@ -445,7 +495,7 @@ namespace BackPak.Core.Procedures
                     throw InProgress(cur, f.DataStore, $"run {f.RunId} cannot be {purpose} while it holds the store");
                 if (cur != null && cur.RunId == f.RunId && OwnerActive(cur, f.RunId))
                     throw new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
-                        $"Run {f.RunId} of the switch of {f.DataStore} is being run by {cur.Owner}: it cannot be {purpose} from here.", f.RunId,
+                        $"Run {f.RunId} of {ProcedureKind.Of(f.RunId).Describe(f.DataStore, f.Primary, f.Secondary, article: "the")} is being run by {cur.Owner}: it cannot be {purpose} from here.", f.RunId,
                         "Let it finish there, or stop it there (Ctrl-C); then it can be resumed or abandoned from any process.", stopsInvocation: true);
                 lock (RunningHere) RunningHere.Add(f.RunId);
                 var mine = cur != null && cur.RunId == f.RunId ? cur : new RunLock
@@ -487,18 +537,25 @@ namespace BackPak.Core.Procedures
             ["pid"] = ProcessOwner.Current.Pid.ToString(CultureInfo.InvariantCulture), ["processStart"] = ProcessOwner.Current.StartMs.ToString(CultureInfo.InvariantCulture),
         };
 
-        private static void Finish(RoleSwitchContext c, string runId, StepReport sr, StepStatus status, string message, Dictionary<string, string> data)
+        /// <summary>Records a step's end with the values that changed since the last record (a removed value is recorded empty).</summary>
+        private static void Finish(IRunJournalStore journal, string runId, StepReport sr, StepStatus status, string message, Dictionary<string, string> data, Dictionary<string, string> written)
         {
             sr.Status = status;
             sr.Message = message;
             sr.Started ??= DateTime.UtcNow;
             sr.Ended = DateTime.UtcNow;
             var rec = Record("step", sr.Id, status.ToString(), message);
-            rec.Data = new Dictionary<string, string>(data);
-            c.Journal.Append(runId, rec);
+            var changed = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var kv in data)
+                if (!written.TryGetValue(kv.Key, out var was) || was != kv.Value) changed[kv.Key] = kv.Value;
+            foreach (var k in written.Keys.Where(k => !data.ContainsKey(k)).ToList()) changed[k] = "";
+            rec.Data = changed;
+            journal.Append(runId, rec);
+            written.Clear();
+            foreach (var kv in data) written[kv.Key] = kv.Value;
         }
 
-        private static bool SafeIsDone(Func<RoleSwitchContext, Dictionary<string, string>, bool> isDone, RoleSwitchContext c, Dictionary<string, string> data, string runId)
+        private static bool SafeIsDone<TContext>(Func<TContext, Dictionary<string, string>, bool> isDone, TContext c, Dictionary<string, string> data, string runId)
         {
             try { using (StoreFence.Enter(runId)) return isDone(c, data); }
             catch (BackPakException) { return false; }
@@ -512,13 +569,17 @@ namespace BackPak.Core.Procedures
         private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
         private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-        internal static BackPakException InProgress(RunLock l, string dataStore, string what) => new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
-            $"Run {l.RunId} of a switch of {NonEmpty(l.DataStore) ?? dataStore} ({l.Primary} -> {l.Secondary}) is not finished: {what}." +
-            (l.Owner != null ? $" It was last run by {l.Owner}." : ""), l.RunId,
-            $"Resume it (Invoke-BPRoleSwitch -Resume {l.RunId}) or abandon it (Stop-BPRoleSwitchRun -RunId {l.RunId} -Reason <why>).", stopsInvocation: true);
+        internal static BackPakException InProgress(RunLock l, string dataStore, string what)
+        {
+            var kind = ProcedureKind.Of(l.RunId);
+            return new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
+                $"Run {l.RunId} of {kind.Describe(NonEmpty(l.DataStore) ?? dataStore, l.Primary, l.Secondary, article: "a")} is not finished: {what}." +
+                (l.Owner != null ? $" It was last run by {l.Owner}." : ""), l.RunId,
+                $"Continue it ({kind.ResumeAdvice(l.RunId)}) or abandon it (Stop-BPRoleSwitchRun -RunId {l.RunId} -Reason <why>).", stopsInvocation: true);
+        }
 
         private static BackPakException NoRun(string runId, IRunJournalStore journal) => new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
-            $"No switch run {runId} in the journals of {journal.Location}.", runId, "Get-BPRoleSwitchRun lists the runs.", stopsInvocation: true);
+            $"No {ProcedureKind.Of(runId).Noun} run {runId} in the journals of {journal.Location}.", runId, "Get-BPRoleSwitchRun lists the runs.", stopsInvocation: true);
 
         private static BackPakException Completed(string runId) => new BackPakException(ErrorIds.SwitchRunCompleted, BackPakErrorCategory.InvalidOperation,
             $"Run {runId} is already completed.", runId, "Nothing to resume; Get-BPRoleSwitchRun shows its report.", stopsInvocation: true);
@@ -531,5 +592,64 @@ namespace BackPak.Core.Procedures
             $"The journal of run {f.RunId} is damaged ({f.Damage}): it cannot be resumed safely.", f.RunId,
             $"Abandon it: Stop-BPRoleSwitchRun -RunId {f.RunId} -Reason <why> releases {NonEmpty(f.DataStore) ?? "its data store"} and says how each side stands; then start a new switch.",
             stopsInvocation: true);
+    }
+
+    /// <summary>
+    /// The procedures the runner runs, told apart by the prefix of their run ids: what they are called in messages,
+    /// how an operator continues one, and the steps of a run as its header describes them.
+    /// </summary>
+    public sealed class ProcedureKind
+    {
+        public static readonly ProcedureKind Switch = new ProcedureKind("SW", "switch", ErrorIds.SwitchStepFailed,
+            (ds, p, s) => $"switch of {ds} from {p} to {s}",
+            id => $"Invoke-BPRoleSwitch -Resume {id}",
+            (id, step) => $"run Invoke-BPRoleSwitch -Resume {id} -ConfirmStep {step}",
+            (ds, p, s, h) => RoleSwitch.Plan(ds, p, s).Steps);
+
+        public static readonly ProcedureKind Decommission = new ProcedureKind("DC", "decommission", ErrorIds.DecommissionStepFailed,
+            (ds, p, s) => $"decommission of {ds} on {p}" + (s.Length > 0 ? " and " + s : ""),
+            id => $"run the same Remove-BPDataStore -Recurse again, which continues run {id}",
+            (id, step) => $"run the same Remove-BPDataStore -Recurse again, which continues run {id}",
+            (ds, p, s, h) => BackPak.Core.Removal.DataStoreDecommission.StepInfos(ds, p, s, h));
+
+        private readonly Func<string, string, string, string> _describe;
+
+        private ProcedureKind(string prefix, string noun, string stepFailedErrorId, Func<string, string, string, string> describe, Func<string, string> resume,
+            Func<string, string, string> confirm, Func<string, string, string, IReadOnlyDictionary<string, string>, IReadOnlyList<StepInfo>> steps)
+        {
+            Prefix = prefix; Noun = noun; StepFailedErrorId = stepFailedErrorId; _describe = describe; ResumeAdvice = resume; ConfirmAdvice = confirm; StepsOf = steps;
+        }
+
+        /// <summary>The start of its run ids: SW-..., DC-...</summary>
+        public string Prefix { get; }
+        public string Noun { get; }
+        public string StepFailedErrorId { get; }
+        /// <summary>How the operator continues a run that stopped.</summary>
+        public Func<string, string> ResumeAdvice { get; }
+        /// <summary>How the operator confirms an external step done by hand.</summary>
+        public Func<string, string, string> ConfirmAdvice { get; }
+        /// <summary>The steps of a run of this procedure: data store, primary, secondary, and its header's values.</summary>
+        public Func<string, string, string, IReadOnlyDictionary<string, string>, IReadOnlyList<StepInfo>> StepsOf { get; }
+
+        /// <summary>"The switch of DS01 from \A to \B", for the start of a sentence.</summary>
+        public string Describe(string dataStore, string primary, string secondary, string article = "The") => article + " " + _describe(dataStore, primary, secondary ?? "");
+
+        /// <summary>The kind of a run from its id (a run id without a known prefix is a switch's, as older labs wrote them).</summary>
+        public static ProcedureKind Of(string? runId) =>
+            runId != null && runId.StartsWith(Decommission.Prefix + "-", StringComparison.Ordinal) ? Decommission : Switch;
+    }
+
+    /// <summary>A run stopped by the operator (Ctrl-C) or a stopped pipeline: its journal says so, and it is continued from there.</summary>
+    public sealed class ProcedureInterrupted : OperationCanceledException
+    {
+        public ProcedureInterrupted(ProcedureReport report) : base(report.Message) { Report = report; }
+        /// <summary>The run as far as it got.</summary>
+        public ProcedureReport Report { get; }
+    }
+
+    /// <summary>Thrown by a step that has nothing to do here (left to the operator, or to another facility): recorded Skipped, and the run goes on.</summary>
+    internal sealed class StepSkipped : Exception
+    {
+        public StepSkipped(string why) : base(why) { }
     }
 }

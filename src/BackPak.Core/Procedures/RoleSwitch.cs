@@ -62,32 +62,15 @@ namespace BackPak.Core.Procedures
     }
 
     /// <summary>A switch run: its steps, their status and times, and how it ended. ConvertTo-Json makes it a change record.</summary>
-    public sealed class RoleSwitchReport
+    public sealed class RoleSwitchReport : ProcedureReport
     {
-        public string RunId { get; init; } = "";
-        public string DataStore { get; init; } = "";
-        public string Primary { get; init; } = "";
-        public string Secondary { get; init; } = "";
-        public RunStatus Status { get; set; }
-        public DateTime Started { get; init; }
-        public DateTime? Ended { get; set; }
-        public string? User { get; init; }
-        public List<StepReport> Steps { get; init; } = new List<StepReport>();
-        public string? FailedStep { get; set; }
-        public string? Message { get; set; }
-        public int Resumes { get; set; }
-        /// <summary>Why the run was abandoned (Stop-BPRoleSwitchRun -Reason), or null.</summary>
-        public string? Reason { get; set; }
-        /// <summary>Where the run's journal lives (a lab folder): the run is resumed or stopped there.</summary>
-        public string? Location { get; set; }
         /// <summary>How each side stands, when the run was abandoned.</summary>
         public List<RoleSwitchSide>? Sides { get; set; }
-        public TimeSpan? Duration => Ended.HasValue ? Ended - Started : null;
         public override string ToString() => $"{RunId} {DataStore} {Primary}->{Secondary} {Status}";
     }
 
     /// <summary>Everything a switch works with.</summary>
-    public sealed class RoleSwitchContext
+    public sealed class RoleSwitchContext : IProcedureContext
     {
         public string DataStore { get; init; } = "";
         public IBackPakDomain Primary { get; init; } = null!;
@@ -104,6 +87,8 @@ namespace BackPak.Core.Procedures
         public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
         public string User { get; init; } = Environment.UserName;
         public CancellationToken Cancel { get; init; }
+        string IProcedureContext.PrimaryNode => Primary.Node;
+        string IProcedureContext.SecondaryNode => Secondary.Node;
     }
 
     /// <summary>
@@ -609,7 +594,7 @@ namespace BackPak.Core.Procedures
             public AwaitOperator(string what) : base(what) { }
         }
 
-        internal static List<(StepInfo Info, Func<RoleSwitchContext, Dictionary<string, string>, string> Run, Func<RoleSwitchContext, Dictionary<string, string>, bool> IsDone, Func<RoleSwitchContext, IReplicationLink?>? Facility)> Definition(string ds, string p, string s) =>
-            Steps(ds, p, s).Select(x => (x.Info, x.Run, x.IsDone, x.Facility)).ToList();
+        internal static List<ProcedureStep<RoleSwitchContext>> Definition(string ds, string p, string s) =>
+            Steps(ds, p, s).Select(x => new ProcedureStep<RoleSwitchContext>(x.Info, x.Run, x.IsDone)).ToList();
     }
 }

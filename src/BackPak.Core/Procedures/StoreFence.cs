@@ -52,7 +52,7 @@ namespace BackPak.Core.Procedures
             return new Restore(before);
         }
 
-        /// <summary>The subject of the switch lock of a data store.</summary>
+        /// <summary>The subject of the lock of a data store that a switch or a decommission holds while it runs (one procedure of a store at a time).</summary>
         public static string SwitchSubject(string dataStore) => "switch-" + dataStore.ToUpperInvariant();
 
         /// <summary>Refuses (throws SwitchInProgress, terminating) a change of the store while a switch of it is not finished.</summary>
@@ -67,17 +67,20 @@ namespace BackPak.Core.Procedures
         {
             var l = journal.ActiveRun(SwitchSubject(dataStore));
             if (l == null || (l.RunId.Length > 0 && Pass == l.RunId) || ProcedureRunner.Ended(journal, l)) return null;
-            if (change == StoreChange.FinishBackup && l.Damage == null && Before(journal, l.RunId, FinishBackupUntilStep)) return null;
+            var kind = ProcedureKind.Of(l.RunId);
+            if (change == StoreChange.FinishBackup && kind == ProcedureKind.Switch && l.Damage == null && Before(journal, l.RunId, FinishBackupUntilStep)) return null;
             string run = l.RunId.Length > 0 ? "run " + l.RunId : "a run whose lock cannot be read";
-            string sides = l.Primary.Length > 0 ? $" from {l.Primary} to {l.Secondary}" : "";
             string stop = l.RunId.Length > 0 ? $"Stop-BPRoleSwitchRun -RunId {l.RunId} -Reason <why>" : $"Stop-BPRoleSwitchRun -DataStore {dataStore} -Reason <why>";
+            string doing = kind == ProcedureKind.Decommission
+                ? $"is decommissioning {dataStore}" + (l.Primary.Length > 0 ? $" on {l.Primary}" + (l.Secondary.Length > 0 ? " and " + l.Secondary : "") : "")
+                : $"is switching {dataStore}" + (l.Primary.Length > 0 ? $" from {l.Primary} to {l.Secondary}" : "");
             return new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
-                $"{Describe(change)} of data store {dataStore} on {node} is refused: {run} is switching {dataStore}{sides} and is not finished. " +
+                $"{Describe(change)} of data store {dataStore} on {node} is refused: {run} {doing} and is not finished. " +
                 "Until it ends, nothing else may change the store on either side.",
                 dataStore,
-                l.RunId.Length > 0
-                    ? $"Let the run finish (Get-BPRoleSwitchRun -RunId {l.RunId} shows where it is), resume it (Invoke-BPRoleSwitch -Resume {l.RunId}), or abandon it ({stop})."
-                    : $"Abandon it: {stop}.",
+                l.RunId.Length == 0 ? $"Abandon it: {stop}."
+                : kind == ProcedureKind.Decommission ? $"Let the run finish, or complete it ({kind.ResumeAdvice(l.RunId)}), or abandon it ({stop})."
+                : $"Let the run finish (Get-BPRoleSwitchRun -RunId {l.RunId} shows where it is), resume it (Invoke-BPRoleSwitch -Resume {l.RunId}), or abandon it ({stop}).",
                 stopsInvocation: true);
         }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
 
 namespace BackPak.Core.Removal
@@ -22,29 +23,48 @@ namespace BackPak.Core.Removal
         public int Refused => Volumes.Count(v => v.Refusal != null);
         public string Target => VolumeGroup == null ? $"data store {DataStore} on {Node}" : $"volume group {VolumeGroup} of data store {DataStore} on {Node}";
 
-        /// <summary>A sentence for the confirmation prompt: everything that goes, in the manual's order.</summary>
+        /// <summary>A sentence for the confirmation prompt and -WhatIf: everything that goes, in the manual's order, or why nothing will.</summary>
         public string Describe() =>
-            $"{Target}: {Volumes.Count - Refused} volume(s) ({StorageFiles} storage file(s), {CatalogEntries} catalog entr(y/ies)), " +
-            (VolumeGroup == null ? $"then volume group(s) {string.Join(", ", VolumeGroups)}, then the data store" : "then the volume group") +
-            (Refused > 0 ? $". {Refused} volume(s) will be refused (non-expired data or a current operation), so it will stop before removing the group" + (VolumeGroup == null ? "s and the store" : "") : "");
+            Refused > 0
+                ? $"{Target}: {Refused} of its {Volumes.Count} volume(s) are refused ({RefusalCounts()}), so nothing will be removed: " +
+                  "not the others, not the volume group" + (VolumeGroup == null ? "s, not the store" : "")
+                : $"{Target}: {Volumes.Count} volume(s) ({StorageFiles} storage file(s), {CatalogEntries} catalog entr(y/ies)), " +
+                  (VolumeGroup == null ? $"then volume group(s) {string.Join(", ", VolumeGroups)}, then the data store" : "then the volume group");
+
+        /// <summary>How many volumes each rule refuses, in words: "3 hold non-expired data, 1 is busy".</summary>
+        public string RefusalCounts() => DataStoreDecommission.RefusalCounts(Volumes.Where(v => v.Refusal != null).Select(v => v.Refusal!));
     }
 
-    /// <summary>What a removal of a volume group or data store did.</summary>
-    public sealed class DecommissionResult
+    /// <summary>
+    /// What a removal of a volume group or a data store did. For a data store removed with -Recurse it is also the run of
+    /// its decommission (<see cref="DataStoreDecommission"/>): the steps on each side, their status, and what is left.
+    /// </summary>
+    public sealed class DecommissionResult : ProcedureReport
     {
         /// <summary>Made by a provider, which stamps every object with the identity of its domain.</summary>
         public DecommissionResult(DomainIdentity origin) { Origin = origin ?? throw new ArgumentNullException(nameof(origin)); }
 
-        public string Node { get; init; } = "";
-        public string DataStore { get; init; } = "";
-        public string? VolumeGroup { get; init; }
+        /// <summary>The node whose store (or group) was removed first: the PRIMARY side of a replicated store.</summary>
+        public string Node { get; set; } = "";
+        public string? VolumeGroup { get; set; }
         public int VolumesRemoved { get; set; }
         public int VolumesAlreadyAbsent { get; set; }
         public int VolumesRefused { get; set; }
         public int VolumesFailed { get; set; }
         public List<string> VolumeGroupsRemoved { get; } = new List<string>();
         public bool DataStoreRemoved { get; set; }
-        /// <summary>True when the volume group (or, for a data store, the store) is gone.</summary>
+        /// <summary>The SECONDARY side's Store ID, when the decommission took that side too.</summary>
+        public string? SecondaryDataStore { get; set; }
+        /// <summary>SECONDARY volumes whose catalog entries (BackPak, DSM/TC) were removed.</summary>
+        public int SecondaryVolumesRemoved { get; set; }
+        public List<string> SecondaryVolumeGroupsRemoved { get; } = new List<string>();
+        public bool SecondaryDataStoreRemoved { get; set; }
+        public int StagingFilesRemoved { get; set; }
+        public int ReplicaFilesRemoved { get; set; }
+        public int KeysDestroyed { get; set; }
+        /// <summary>What the run leaves of the store, on purpose or not (a side not given, a step kept or left to the operator).</summary>
+        public List<string> Remaining { get; } = new List<string>();
+        /// <summary>True when the volume group (or, for a data store, every step of its decommission) is done.</summary>
         public bool Completed { get; set; }
 
         /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
@@ -78,43 +98,111 @@ namespace BackPak.Core.Removal
         }
 
         /// <summary>
-        /// Runs the plan. Each volume's result goes to <paramref name="onVolume"/> as it completes. If volumes remain
-        /// (refused, failed, or added meanwhile), the groups and the store are left and VolumeGroupNotEmpty or
-        /// DataStoreNotEmpty is thrown after the volumes were done.
+        /// Runs the plan: nothing at all when it refuses volumes (DecommissionRefused, with the result as its target: the
+        /// caller has shown each refusal once), else the volumes, then the groups, then (for a store) the store. Each
+        /// volume's result goes to <paramref name="onVolume"/> as it completes. If volumes remain after all (refused or
+        /// failed when claimed, e.g. a backup started meanwhile), the groups and the store stay, and the result says
+        /// why with Completed false; running the same command again goes on from there.
         /// </summary>
         public static DecommissionResult Run(IBackPakDomain domain, DecommissionPlan plan, VolumeRemovalOptions options, Action<VolumeRemovalResult> onVolume)
         {
-            var result = new DecommissionResult(domain.Identity) { Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup };
-            domain.Audit(plan.VolumeGroup == null ? "RemoveDataStore" : "RemoveVolumeGroup", Target(plan), "Started", plan.Describe(), options.User);
-            // Asked again from the store, not from the plan: volumes claimed by an interrupted run are taken over.
-            var labels = domain.GetVolumes(new VolumeQuery { DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup }).Select(v => v.Label).ToList();
+            var result = new DecommissionResult(domain.Identity) { Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup, Primary = plan.Node };
+            string action = plan.VolumeGroup == null ? "RemoveDataStore" : "RemoveVolumeGroup";
+            if (plan.Refused > 0)
+            {
+                result.VolumesRefused = plan.Refused;
+                result.Status = RunStatus.Failed;
+                result.Message = $"Nothing was removed: {plan.Describe()}.";
+                domain.Audit(action, Target(plan), "Refused", result.Message, options.User);
+                throw Refused(plan.Target, plan.Refused, plan.Volumes.Count, plan.RefusalCounts(), result);
+            }
+            domain.Audit(action, Target(plan), "Started", plan.Describe(), options.User);
+            var counts = RemoveVolumesOf(domain, plan.DataStore, plan.VolumeGroup, options, onVolume);
+            result.VolumesRemoved = counts.Removed;
+            result.VolumesAlreadyAbsent = counts.AlreadyAbsent;
+            result.VolumesRefused = counts.Refused;
+            result.VolumesFailed = counts.Failed;
+            if (counts.Refused + counts.Failed > 0)
+            {
+                result.Status = RunStatus.Failed;
+                result.Message = $"{plan.Target}: {counts.Removed} volume(s) removed, but {counts.Refused + counts.Failed} could not be (each is reported), " +
+                                 $"so the volume group{(plan.VolumeGroup == null ? "s and the store stay" : " stays")}. Run the same command again once they can go.";
+                domain.Audit(action, Target(plan), "Stopped", result.Message, options.User);
+                return result;
+            }
+            result.VolumeGroupsRemoved.AddRange(RemoveGroupsOf(domain, plan.DataStore, plan.VolumeGroups, options.User));
+            if (plan.VolumeGroup == null)
+            {
+                RemoveStore(domain, plan.DataStore, options.User);
+                result.DataStoreRemoved = true; // gone now, or by an earlier run
+            }
+            result.Completed = true;
+            result.Status = RunStatus.Completed;
+            domain.Audit(action, Target(plan), "Completed",
+                $"{result.VolumesRemoved} volume(s) removed, {result.VolumesAlreadyAbsent} already absent", options.User);
+            return result;
+        }
+
+        /// <summary>The outcomes of a removal of every volume of a store (or one of its groups).</summary>
+        public readonly struct VolumeCounts
+        {
+            public VolumeCounts(int removed, int absent, int refused, int failed) { Removed = removed; AlreadyAbsent = absent; Refused = refused; Failed = failed; }
+            public int Removed { get; }
+            public int AlreadyAbsent { get; }
+            public int Refused { get; }
+            public int Failed { get; }
+        }
+
+        /// <summary>
+        /// Removes every volume the store (or group) holds now — asked of the store, not of a plan, so volumes claimed
+        /// by an interrupted run are taken over — reporting each result as it comes.
+        /// </summary>
+        public static VolumeCounts RemoveVolumesOf(IBackPakDomain domain, string dataStore, string? volumeGroup, VolumeRemovalOptions options, Action<VolumeRemovalResult>? onVolume)
+        {
+            var labels = domain.GetVolumes(new VolumeQuery { DataStore = dataStore, VolumeGroup = volumeGroup }).Select(v => v.Label).ToList();
+            int removed = 0, absent = 0, refused = 0, failed = 0;
             foreach (var r in domain.RemoveVolumes(labels, options))
             {
                 switch (r.Status)
                 {
-                    case RemovalStatus.Removed: result.VolumesRemoved++; break;
-                    case RemovalStatus.AlreadyAbsent: result.VolumesAlreadyAbsent++; break;
-                    case RemovalStatus.Refused: result.VolumesRefused++; break;
-                    default: result.VolumesFailed++; break;
+                    case RemovalStatus.Removed: removed++; break;
+                    case RemovalStatus.AlreadyAbsent: absent++; break;
+                    case RemovalStatus.Refused: refused++; break;
+                    default: failed++; break;
                 }
-                onVolume(r);
+                onVolume?.Invoke(r);
             }
-            foreach (var g in plan.VolumeGroups)
-            {
-                if (!domain.GetVolumeGroups(plan.DataStore, g).Any()) continue; // removed by an earlier, interrupted run
-                domain.RemoveVolumeGroup(g, options.User);
-                result.VolumeGroupsRemoved.Add(g);
-            }
-            if (plan.VolumeGroup == null)
-            {
-                if (domain.GetDataStores(plan.DataStore).Any()) domain.RemoveDataStore(plan.DataStore, options.User);
-                result.DataStoreRemoved = true;
-            }
-            result.Completed = true;
-            domain.Audit(plan.VolumeGroup == null ? "RemoveDataStore" : "RemoveVolumeGroup", Target(plan), "Completed",
-                $"{result.VolumesRemoved} volume(s) removed, {result.VolumesAlreadyAbsent} already absent", options.User);
-            return result;
+            return new VolumeCounts(removed, absent, refused, failed);
         }
+
+        /// <summary>Removes the named groups of a store that still exist (an earlier, interrupted run may have removed some); returns those removed now.</summary>
+        public static List<string> RemoveGroupsOf(IBackPakDomain domain, string dataStore, IEnumerable<string> groups, string user)
+        {
+            var removed = new List<string>();
+            foreach (var g in groups)
+            {
+                if (!domain.GetVolumeGroups(dataStore, g).Any()) continue;
+                domain.RemoveVolumeGroup(g, user);
+                removed.Add(g);
+            }
+            return removed;
+        }
+
+        /// <summary>Removes the (empty) store if it still exists; true when it was removed now.</summary>
+        public static bool RemoveStore(IBackPakDomain domain, string dataStore, string user)
+        {
+            if (!domain.GetDataStores(dataStore).Any()) return false;
+            domain.RemoveDataStore(dataStore, user);
+            return true;
+        }
+
+        /// <summary>The refusal of a removal of a store or group some of whose volumes may not go: nothing is removed.</summary>
+        internal static BackPakException Refused(string target, int refused, int total, string why, object? result) =>
+            new BackPakException(ErrorIds.DecommissionRefused, BackPakErrorCategory.InvalidOperation,
+                $"Nothing of {target} was removed: {refused} of its {total} volume(s) may not be removed now ({why}); each is reported above. " +
+                "A decommission removes all of it or nothing.",
+                result ?? target,
+                "Deal with each refused volume (wait until it expires or add -IgnoreRetention; wait for its operation to end), then run the same command again.");
 
         private static string Target(DecommissionPlan p) => p.VolumeGroup == null ? p.DataStore : p.DataStore + "/" + p.VolumeGroup;
     }

@@ -115,15 +115,15 @@ namespace BackPak.Core.Removal
                 return new BackPakException(ErrorIds.VolumeBusy, BackPakErrorCategory.ResourceBusy,
                     deleting
                         ? $"Volume {v.Label} on {v.Node} is being removed by another run."
-                        : $"Volume {v.Label} on {v.Node} has a current operation ({(v.CurrentOperation + " " + v.CurrentOperationMode).Trim()}); it is locked against other operations (R22).",
+                        : $"Volume {v.Label} on {v.Node} is busy: its current operation ({(v.CurrentOperation + " " + v.CurrentOperationMode).Trim()}) blocks every other operation on it until it ends (BackPak manual, Volume Detail page, Current Operation).",
                     v.Label,
                     deleting
                         ? "Wait for the other run to finish; if it was interrupted, running the removal again completes it."
-                        : "Wait for the operation to end (a running backup: see Get-BPVolume). If its end was lost, reset it in the BackPak GUI (Volume Detail, Reset).");
+                        : "Wait for the operation to end (Get-BPVolume shows its CurrentOperation). If its end was lost, reset it in the BackPak GUI (Volume Detail, Reset).");
             }
             if (!options.IgnoreRetention && v.Expiration.HasValue && v.Expiration.Value > now)
                 return new BackPakException(ErrorIds.VolumeNotExpired, BackPakErrorCategory.InvalidOperation,
-                    $"Volume {v.Label} on {v.Node} holds data that expires on {v.Expiration.Value:yyyy-MM-dd HH:mm} UTC; BackPak refuses to delete it (R13).",
+                    $"Volume {v.Label} on {v.Node} holds data that expires on {v.Expiration.Value:yyyy-MM-dd HH:mm} UTC; BackPak refuses to delete it.",
                     v.Label,
                     "Wait until it expires, or add -IgnoreRetention to delete it anyway (its data is lost).");
             return null;

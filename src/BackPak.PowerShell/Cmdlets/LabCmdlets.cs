@@ -32,68 +32,6 @@ namespace BackPak.PowerShell.Cmdlets
             });
     }
 
-    /// <summary>Leaves a backup running in the lab: a volume is loaded for output until Stop-BPLabBackup.</summary>
-    [Cmdlet(VerbsLifecycle.Start, "BPLabBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-    [OutputType(typeof(Volume))]
-    public sealed class StartBPLabBackupCommand : BPLabCmdlet
-    {
-        /// <summary>The volume to load; the first idle one (expired first) when not given.</summary>
-        [Parameter]
-        [Selection]
-        public string? Label { get; set; }
-
-        protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
-            {
-                var lab = LabOf(d);
-                if (!ShouldProcess($"data store {s} on {d.Node}", "Start a backup (load for output)")) return;
-                WriteObject(lab.StartBackup(s, Label, Environment.UserName));
-            });
-    }
-
-    /// <summary>Ends running lab backups: the volumes are written and unloaded, which raises their export updates.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "BPLabBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "InputObject")]
-    [OutputType(typeof(Volume))]
-    public sealed class StopBPLabBackupCommand : BPDomainCmdlet
-    {
-        /// <summary>Labels of the volumes whose backup ends; binds from strings and the Label property of piped objects.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
-        [Selection]
-        [AllowNull, AllowEmptyCollection, AllowEmptyString]
-        public string[]? Label { get; set; }
-
-        /// <summary>The node a piped label came from (a Node column); not for typing (-Domain is).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
-        public string? Node { get; set; }
-
-        /// <summary>The domain a piped object was read from; not for typing.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
-        [OriginTransformation]
-        public DomainIdentity? Origin { get; set; }
-
-        /// <summary>Volumes from Get-BPVolume (or Start-BPLabBackup).</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
-        public Volume[] InputObject { get; set; } = new Volume[0];
-
-        protected override void ProcessBackPakRecord()
-        {
-            // Every item's domain is settled (a contradiction stops the command) before any backup is ended.
-            var items = ParameterSetName == "Label"
-                ? Label!.Select(l => (ConnectionFor(Origin, Node, "volume", l).Domain, l)).ToList()
-                : InputObject.Select(v => (ConnectionFor(v.Origin, v.Node, "volume", v.Label).Domain, v.Label)).ToList();
-            foreach (var (d, l) in items)
-            {
-                try
-                {
-                    var lab = LabDomains.Require(d);
-                    if (!ShouldProcess($"volume {l} on {d.Node}", "End the backup (unload)")) continue;
-                    WriteObject(lab.StopBackup(l, Environment.UserName));
-                }
-                catch (BackPakException e) { WriteBackPakError(e); }
-            }
-        }
-    }
-
     /// <summary>Runs the daily batch OBB017 on a data store: DSM/TC releases expired volumes and their status changes are exported.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "BPLabDailyBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(int))]

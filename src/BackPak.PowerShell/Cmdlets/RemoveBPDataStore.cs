@@ -1,8 +1,12 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using BackPak.Core.Errors;
+using BackPak.Core.Keys;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
 using BackPak.Core.Removal;
 using BackPak.Core.Text;
@@ -10,11 +14,13 @@ using BackPak.Core.Text;
 namespace BackPak.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Removes data stores from the configuration [CS p41]; with -Recurse, in the manual's order: volumes, then
-    /// volume groups, then the data store (R14).
+    /// Removes data stores from the configuration [CS p41]; with -Recurse, the decommission of the whole store in the
+    /// manual's order (volumes, then volume groups, then the data store, R14) and, with -Secondary, of its SECONDARY copy,
+    /// staging area and replicas too, then optionally its keys: one journaled run on Core's procedure runner
+    /// (<see cref="DataStoreDecommission"/>), which running the same command again continues.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "BPDataStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Name")]
-    [OutputType(typeof(DecommissionResult), typeof(VolumeRemovalResult))]
+    [OutputType(typeof(DecommissionResult), typeof(VolumeRemovalResult), typeof(KeyRemovalResult))]
     public sealed class RemoveBPDataStoreCommand : BPRemovalCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
@@ -31,7 +37,32 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Recurse { get; set; }
 
-        private readonly List<(IBackPakDomain Domain, DataStore Store)> _targets = new List<(IBackPakDomain, DataStore)>();
+        /// <summary>With -Recurse: the domain holding the store's SECONDARY copy, decommissioned in the same run (its catalog entries, groups and store, the staging area, the replicas).</summary>
+        [Parameter]
+        [DomainTransformation]
+        [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
+        public DomainConnection? Secondary { get; set; }
+
+        /// <summary>With -Recurse: the optional last step, destroying the keys of the store's volumes on the connected key servers.</summary>
+        [Parameter]
+        public SwitchParameter DestroyKeys { get; set; }
+
+        /// <summary>With -Recurse -Secondary: places to leave as they are (StagingArea, Replicas).</summary>
+        [Parameter]
+        public DecommissionKeep[]? Keep { get; set; }
+
+        private readonly List<(IBackPakDomain Domain, string Store)> _targets = new List<(IBackPakDomain, string)>();
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        protected override void BeginBackPak()
+        {
+            if (!Recurse && (Secondary != null || DestroyKeys || Keep != null))
+                throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
+                    "-Secondary, -DestroyKeys and -Keep are parts of the decommission of a store with everything in it: they need -Recurse. Nothing was removed.",
+                    "Recurse", "Add -Recurse, or leave them out to remove an empty data store.", stopsInvocation: true);
+        }
 
         protected override void ProcessBackPakRecord()
         {
@@ -39,7 +70,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 foreach (var s in InputObject)
                 {
-                    try { _targets.Add((ConnectionFor(s.Origin, s.Node, "data store", s.Name).Domain, s)); }
+                    try { _targets.Add((ConnectionFor(s.Origin, s.Node, "data store", s.Name).Domain, s.Name)); }
                     catch (BackPakException e) { WriteBackPakError(e); }
                 }
                 return;
@@ -48,7 +79,9 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 string exact = Names.NormalizeDataStore(n);
                 var s = BackPak.GetDataStores(exact).FirstOrDefault();
-                if (s != null) _targets.Add((BackPak, s));
+                if (s != null) _targets.Add((BackPak, s.Name));
+                // A decommission stopped after its store went on this side is continued by the same command.
+                else if (Recurse && DecommissionContexts.UnfinishedRun(BackPak, exact) != null) _targets.Add((BackPak, exact));
                 else WriteBackPakError(new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
                     $"Data store '{n}' does not exist in the domain of {BackPak.Node}.", n, "Get-BPDataStore lists the data stores of the domain."));
             }
@@ -58,28 +91,173 @@ namespace BackPak.PowerShell.Cmdlets
         {
             foreach (var (domain, store) in _targets)
             {
-                try { RemoveOne(domain, store); }
+                try
+                {
+                    if (Recurse) Decommission(domain, store);
+                    else RemoveEmpty(domain, store);
+                }
                 catch (BackPakException e) { WriteBackPakError(e); }
             }
         }
 
-        private void RemoveOne(IBackPakDomain domain, DataStore store)
+        /// <summary>Without -Recurse: only an empty store goes.</summary>
+        private void RemoveEmpty(IBackPakDomain domain, string store)
         {
-            var options = Options();
-            var plan = Decommission.Plan(domain, store.Name, null, options);
-            if ((plan.Volumes.Count > 0 || plan.VolumeGroups.Count > 0) && !Recurse)
+            var s = domain.GetDataStores(store).First();
+            long volumes = domain.CountVolumes(new VolumeQuery { DataStore = store });
+            int groups = domain.GetVolumeGroups(store).Count;
+            if (volumes > 0 || groups > 0)
                 throw new BackPakException(ErrorIds.DataStoreNotEmpty, BackPakErrorCategory.InvalidOperation,
-                    $"Data store '{store.Name}' on {domain.Node} still has {plan.Volumes.Count} volume(s) and {plan.VolumeGroups.Count} volume group(s); " +
-                    "the manual's order is volumes, then volume groups, then the data store (R14).",
-                    store.Name, "Remove them first, or add -Recurse to do all three in that order.");
-            foreach (var r in plan.Volumes.Where(v => v.Refusal != null)) WriteBackPakError(r.Refusal!);
-            var targets = plan.Volumes.Where(v => v.Refusal == null).Select(v => $"{v.Volume.Label} ({store.Name}/{v.Volume.VolumeGroup} on {domain.Node})")
-                .Concat(plan.VolumeGroups.Select(g => $"volume group {g} of {store.Name} on {domain.Node}"))
-                .Append($"data store {store.Name} on {domain.Node} ({store.DomainAccess.ToString().ToUpperInvariant()})");
-            if (!ConfirmRemoval(targets, "Remove data store" + (Recurse ? " with its volumes and volume groups" : ""), plan.Describe())) return;
-            var result = Decommission.Run(domain, plan, options, ReportVolume);
-            WriteVerbose($"Data store {store.Name} on {domain.Node} removed: {result.VolumesRemoved} volume(s), {result.VolumeGroupsRemoved.Count} volume group(s).");
+                    $"Data store '{store}' on {domain.Node} still has {volumes} volume(s) and {groups} volume group(s); " +
+                    "the manual's order is volumes, then volume groups, then the data store (BackPak manual, Catalog Sync option p. 41).",
+                    store, "Remove them first, or add -Recurse to do all three in that order.");
+            if (!ConfirmRemoval(new[] { $"data store {store} on {domain.Node} ({s.DomainAccess.ToString().ToUpperInvariant()})" }, "Remove data store", $"data store {store} on {domain.Node}")) return;
+            var result = new DecommissionResult(domain.Identity) { Node = domain.Node, DataStore = store, Primary = domain.Node };
+            Core.Removal.Decommission.RemoveStore(domain, store, Environment.UserName);
+            result.DataStoreRemoved = result.Completed = true;
+            result.Status = RunStatus.Completed;
+            WriteVerbose($"Data store {store} on {domain.Node} removed.");
             if (PassThru) WriteObject(result);
+        }
+
+        /// <summary>With -Recurse: the decommission, new or continued.</summary>
+        private void Decommission(IBackPakDomain domain, string store)
+        {
+            var journal = DecommissionContexts.Journal(domain);
+            string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
+            DomainConnection? secondary = Secondary;
+            string? secondaryStore = null;
+            bool destroyKeys = DestroyKeys;
+            var keep = (Keep ?? new DecommissionKeep[0]).Aggregate(DecommissionKeep.None, (a, k) => a | k);
+            if (resume != null)
+            {
+                // The run knows its sides and choices; what is given must agree with them.
+                var run = DataStoreDecommission.RunSubject(journal, resume);
+                if (!string.Equals(run.Primary, domain.Node, StringComparison.OrdinalIgnoreCase) ||
+                    (Secondary != null && !string.Equals(run.Secondary, Secondary.Node, StringComparison.OrdinalIgnoreCase)))
+                    throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
+                        $"Run {resume} decommissions {store} on {run.Primary}{(run.Secondary.Length > 0 ? " and " + run.Secondary : "")} and is not finished; this command names {domain.Node}{(Secondary != null ? " and " + Secondary.Node : "")}.",
+                        resume, $"Continue it as it was started: Remove-BPDataStore {store} -Recurse -Domain '{run.Primary}'{(run.Secondary.Length > 0 ? $" -Secondary '{run.Secondary}'" : "")}.", stopsInvocation: true);
+                if (run.Secondary.Length > 0) secondary ??= SwitchContexts.Connection(domain.Location, run.Secondary);
+                secondaryStore = run.Secondary.Length > 0 ? run.SecondaryStore : null;
+                if (destroyKeys != run.DestroyKeys || (Keep != null && keep != run.Keep))
+                    WriteWarning($"Run {resume} goes on with the choices it was started with: {(run.DestroyKeys ? "" : "no ")}-DestroyKeys, -Keep {run.Keep}.");
+                destroyKeys = run.DestroyKeys;
+                keep = run.Keep;
+                WriteVerbose($"Continuing decommission run {resume} of {store}.");
+            }
+            else secondaryStore = DataStoreDecommission.RequireSides(domain, secondary?.Domain, store);
+
+            string activity = $"Decommission of {store} on {domain.Node}{(secondary != null ? " and " + secondary.Node : "")}";
+            // A new record each time: a host or a stream may keep the records it is given.
+            ProgressRecord Volumes(string status, int percent, bool completed = false) => new ProgressRecord(2, "Removing volumes", status)
+            {
+                ParentActivityId = 5, PercentComplete = percent, RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            int volumesDone = 0, volumesTotal = 0;
+            var c = DecommissionContexts.Build(domain, secondary, store, secondaryStore, Options(), destroyKeys, keep, _cancel.Token,
+                r =>
+                {
+                    Report(() => ReportVolume(r));
+                    volumesDone++;
+                    if (volumesDone % 50 == 0 || volumesDone == volumesTotal)
+                        Report(() => WriteProgress(Volumes($"{volumesDone} of {volumesTotal} volume(s) of {store}, now on {r.Node}",
+                            (int)(100L * Math.Min(volumesDone, volumesTotal) / Math.Max(1, volumesTotal)))));
+                },
+                k => Report(() =>
+                {
+                    WriteVerbose($"Key {k.Name} on {k.KeyManager}: {k.Status}.");
+                    if (PassThru) WriteObject(k);
+                }));
+
+            var plan = DataStoreDecommission.Plan(c, countParts: WillPrompt);
+            if (resume == null)
+            {
+                var refusals = plan.Refusals;
+                foreach (var e in refusals) WriteBackPakError(e); // each refusal once; nothing is removed
+                if (refusals.Count > 0)
+                {
+                    if (WhatIfActive) ShouldProcess($"{plan.DataStore}: nothing would be removed, {refusals.Count} volume(s) are refused ({DataStoreDecommission.RefusalCounts(refusals)})", "Decommission data store");
+                    var stopped = new DecommissionResult(domain.Identity)
+                    {
+                        Node = domain.Node, DataStore = store, Primary = domain.Node, Secondary = secondary?.Node ?? "", SecondaryDataStore = secondaryStore,
+                        VolumesRefused = refusals.Count, Status = RunStatus.Failed, Message = "Nothing was removed: " + plan.Describe(),
+                    };
+                    if (PassThru) WriteObject(stopped);
+                    if (!WhatIfActive)
+                        WriteBackPakError(new BackPakException(ErrorIds.DecommissionRefused, BackPakErrorCategory.InvalidOperation,
+                            $"Nothing of data store {store} was removed: {refusals.Count} of its volume(s) may not be removed now ({DataStoreDecommission.RefusalCounts(refusals)}); " +
+                            "each is reported above. A decommission removes all of it or nothing.", stopped,
+                            "Deal with each refused volume (wait until it expires or add -IgnoreRetention; wait for its operation to end), then run the same command again."));
+                    return;
+                }
+            }
+            foreach (var left in plan.Remaining.Where(l => !l.StartsWith("the encryption keys", StringComparison.Ordinal))) WriteWarning($"{store}: left as it is: {left}.");
+
+            string action = resume != null ? $"Continue decommission run {resume}" : "Decommission data store";
+            if (WhatIfActive)
+            {
+                foreach (var st in plan.Steps) ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]", action);
+                foreach (var line in plan.Lines()) ShouldProcess(line, action);
+                ShouldProcess(plan.Describe(), action);
+                return;
+            }
+            if (!Force && !ShouldProcess(plan.Describe(), action)) return;
+            volumesTotal = (plan.PrimarySide?.Volumes.Count ?? 0) + (plan.SecondarySide?.Volumes.Count ?? 0);
+
+            DecommissionResult result;
+            try
+            {
+                result = DataStoreDecommission.Run(c, resume, (step, i, n) => Report(() =>
+                {
+                    WriteProgress(new ProgressRecord(5, activity, $"Step {step.Number}/{n} on {step.Node}: {step.Title}")
+                    {
+                        CurrentOperation = step.Kind + " (" + step.Source + ")", PercentComplete = 100 * i / n,
+                    });
+                    WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
+                }));
+            }
+            catch (ProcedureInterrupted stopped)
+            {
+                // Ctrl-C: the pipeline no longer takes output, the host still shows a line.
+                var r = (DecommissionResult)stopped.Report;
+                var at = r.Steps.FirstOrDefault(s => s.Status == StepStatus.Interrupted) ?? r.Steps.LastOrDefault(s => s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone);
+                try
+                {
+                    Host.UI.WriteWarningLine($"Decommission of {store} stopped{(at != null ? $" at step {at.Number} ({at.Id})" : "")}: {r.VolumesRemoved} volume(s) removed on {r.Primary}" +
+                                             (r.Secondary.Length > 0 ? $", {r.SecondaryVolumesRemoved} on {r.Secondary}" : "") +
+                                             $", {r.Steps.Count(s => s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone || s.Status == StepStatus.Skipped)} of {r.Steps.Count} step(s) done. " +
+                                             $"Run the same command again to complete it (run {r.RunId}); until then the store's other changes are refused.");
+                }
+                catch (Exception) { } // a host that cannot write any more
+                throw new PipelineStoppedException();
+            }
+            catch (BackPakException e) when (e.Target is DecommissionResult stoppedAt)
+            {
+                if (PassThru) WriteObject(stoppedAt); // the summary, even when the run stops
+                throw;
+            }
+            Report(() =>
+            {
+                WriteProgress(Volumes("Done", 100, completed: true));
+                WriteProgress(new ProgressRecord(5, activity, "Done") { PercentComplete = 100, RecordType = ProgressRecordType.Completed });
+            });
+            foreach (var s in result.Steps.Where(s => s.Status == StepStatus.Skipped)) WriteWarning($"Step {s.Number} ({s.Id}) was not done: {s.Message}.");
+            WriteVerbose($"Decommission run {result.RunId} of {store} completed: {result.VolumesRemoved} volume(s) on {result.Primary}" +
+                         (result.Secondary.Length > 0 ? $", {result.SecondaryVolumesRemoved} on {result.Secondary}, {result.StagingFilesRemoved} staging file(s), {result.ReplicaFilesRemoved} replica file(s)" : "") +
+                         $", {result.KeysDestroyed} key(s) destroyed.");
+            if (PassThru) WriteObject(result);
+        }
+
+        /// <summary>Writes to the pipeline from inside the run; a stopped pipeline (Ctrl-C) becomes the run's interruption.</summary>
+        private void Report(Action write)
+        {
+            try { write(); }
+            catch (PipelineStoppedException e)
+            {
+                _cancel.Cancel();
+                throw new OperationCanceledException("The pipeline was stopped.", e, _cancel.Token);
+            }
         }
     }
 }

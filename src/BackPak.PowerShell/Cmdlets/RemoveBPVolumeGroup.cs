@@ -67,12 +67,26 @@ namespace BackPak.PowerShell.Cmdlets
             var plan = Decommission.Plan(domain, group.DataStore, group.Name, options);
             if (plan.Volumes.Count > 0 && !Recurse)
                 throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
-                    $"Volume group '{group.Name}' of data store {group.DataStore} on {domain.Node} still has {plan.Volumes.Count} volume(s); remove them first (R14).",
+                    $"Volume group '{group.Name}' of data store {group.DataStore} on {domain.Node} still has {plan.Volumes.Count} volume(s); the manual's order is volumes first (BackPak manual, Catalog Sync option p. 41).",
                     group.Name, "Remove its volumes (Get-BPVolume -VolumeGroup " + group.Name + " | Remove-BPVolume), or add -Recurse.");
-            foreach (var r in plan.Volumes.Where(v => v.Refusal != null)) WriteBackPakError(r.Refusal!);
+            foreach (var r in plan.Volumes.Where(v => v.Refusal != null)) WriteBackPakError(r.Refusal!); // each refusal once
             var targets = plan.Volumes.Where(v => v.Refusal == null).Select(v => $"{v.Volume.Label} ({group.DataStore}/{group.Name} on {domain.Node})").Append($"volume group {group.Name} of {group.DataStore} on {domain.Node}");
-            if (!ConfirmRemoval(targets, "Remove volume group" + (Recurse ? " with its volumes" : ""), plan.Describe())) return;
-            var result = Decommission.Run(domain, plan, options, ReportVolume);
+            if (plan.Refused > 0 && WhatIfActive) targets = new string[0]; // nothing would go: the summary says why
+            if (plan.Refused == 0 && !ConfirmRemoval(targets, "Remove volume group" + (Recurse ? " with its volumes" : ""), plan.Describe())) return;
+            if (plan.Refused > 0 && WhatIfActive) { ShouldProcess(plan.Describe(), "Remove volume group with its volumes"); return; }
+            DecommissionResult result;
+            try { result = Decommission.Run(domain, plan, options, ReportVolume); }
+            catch (BackPakException e) when (e.Target is DecommissionResult refused)
+            {
+                if (PassThru) WriteObject(refused); // the summary, even when nothing was done
+                throw;
+            }
+            if (!result.Completed)
+            {
+                if (PassThru) WriteObject(result);
+                throw new BackPakException(ErrorIds.DecommissionRefused, BackPakErrorCategory.InvalidOperation, result.Message!, result,
+                    "Deal with the volumes reported above, then run the same command again: it goes on from there.");
+            }
             WriteVerbose($"Volume group {group.Name} of {group.DataStore} on {domain.Node} removed ({result.VolumesRemoved} volume(s) removed).");
             if (PassThru) WriteObject(result);
         }

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using BackPak.Core.Errors;
+using BackPak.Core.Keys;
+using BackPak.Core.Model;
+using BackPak.Core.Procedures;
+using BackPak.Core.Providers;
+using BackPak.Core.Removal;
+
+namespace BackPak.PowerShell
+{
+    /// <summary>
+    /// The decommission cmdlets' one place for what a run works with beyond its two domains: the run journal of their
+    /// estate, the storage replication that can delete replicas, the connected key managers of the store's Key Manager,
+    /// and every connected domain of the estate (key removal asks them all).
+    /// </summary>
+    internal static class DecommissionContexts
+    {
+        public static IRunJournalStore Journal(IBackPakDomain d) => LabDomains.Require(d).Lab.RunJournal;
+
+        /// <summary>The unfinished decommission run of a store in the estate of <paramref name="d"/>, or null (also for a provider with no journal).</summary>
+        public static string? UnfinishedRun(IBackPakDomain d, string dataStore) =>
+            d is BackPak.Lab.LabDomain lab ? DataStoreDecommission.UnfinishedRun(lab.Lab.RunJournal, dataStore) : null;
+
+        /// <summary>The connections open in the session whose Key Manager id one of the domains defines.</summary>
+        public static IReadOnlyList<KeyManagerConnection> KeyManagers(params IBackPakDomain?[] domains)
+        {
+            var ids = new HashSet<string>(domains.Where(d => d != null).SelectMany(d => d!.GetKeyManagerIds()), StringComparer.OrdinalIgnoreCase);
+            return KeyManagerSessions.All.Where(k => k.IsOpen && k.BackPakId != null && ids.Contains(k.BackPakId)).ToList();
+        }
+
+        /// <summary>Every open connection of the estate of <paramref name="d"/> (its lab or site).</summary>
+        public static IReadOnlyList<IBackPakDomain> EstateDomains(IBackPakDomain d) =>
+            DomainSessions.All.Where(c => c.IsOpen && c.Location == d.Location).Select(c => c.Domain).ToList();
+
+        public static DecommissionContext Build(IBackPakDomain primary, DomainConnection? secondary, string dataStore, string? secondaryStore,
+            VolumeRemovalOptions options, bool destroyKeys, DecommissionKeep keep, CancellationToken cancel,
+            Action<VolumeRemovalResult>? onVolume = null, Action<KeyRemovalResult>? onKey = null)
+        {
+            if (secondary != null)
+            {
+                if (!secondary.IsOpen)
+                    throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
+                        $"The connection to {secondary.Node} was closed by Disconnect-BPDomain.", secondary, "Connect again with Connect-BPDomain.", stopsInvocation: true);
+                if (secondary.Location != primary.Location)
+                    throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
+                        $"-Secondary {secondary.Node} is in {secondary.Location} and the store is on {primary.Node} of {primary.Location}: the two sides of a replicated store are of one estate.",
+                        secondary, "Give the domain of the same lab that holds the SECONDARY copy (Get-BPDomain lists the connections).", stopsInvocation: true);
+            }
+            var lab = LabDomains.Require(primary).Lab;
+            return new DecommissionContext
+            {
+                DataStore = dataStore, Primary = primary, Secondary = secondary?.Domain, SecondaryDataStore = secondaryStore,
+                Options = options, DestroyKeys = destroyKeys, Keep = keep,
+                KeyManagers = KeyManagers(primary, secondary?.Domain), KeyDomains = EstateDomains(primary),
+                Replicas = secondary != null ? lab.ReplicationLink("STORAGE", dataStore) as IReplicaCleanup : null,
+                Journal = lab.RunJournal, Cancel = cancel, User = options.User, OnVolume = onVolume, OnKey = onKey,
+            };
+        }
+    }
+}
