@@ -7,39 +7,8 @@ namespace BackPak.PowerShell.Cmdlets
     /// <summary>Ends running lab backups: the volumes are written and unloaded, which raises their export updates.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "BPLabBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "InputObject")]
     [OutputType(typeof(Volume))]
-    public sealed class StopBPLabBackupCommand : BPLabVolumeCmdlet
+    public sealed class StopBPLabBackupCommand : BPLabUnloadCmdlet
     {
-        /// <summary>Labels of the volumes whose backup ends; binds from strings and the Label property of piped objects.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
-        [Selection]
-        [AllowNull, AllowEmptyCollection, AllowEmptyString]
-        public string[]? Label { get; set; }
-
-        /// <summary>With -Label: the store the volumes must belong to.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
-        [ArgumentCompleter(typeof(DataStoreCompleter))]
-        [Selection]
-        public string[]? DataStore { get; set; }
-
-        /// <summary>The node a piped label came from (a Node column); not for typing (-Domain is).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
-        public string? Node { get; set; }
-
-        /// <summary>The domain a piped object was read from; not for typing.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true, ParameterSetName = "Label")]
-        [OriginTransformation]
-        public DomainIdentity? Origin { get; set; }
-
-        /// <summary>Volumes from Get-BPVolume (or Start-BPLabBackup).</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
-        public Volume[]? InputObject { get; set; }
-
-        protected override string[]? LabelValue => Label;
-        protected override string[]? DataStoreValue => DataStore;
-        protected override Volume[]? InputObjectValue => ParameterSetName == "InputObject" ? InputObject : null;
-        protected override string? NodeValue => Node;
-        protected override DomainIdentity? OriginValue => Origin;
-
         protected override void ProcessBackPakRecord() =>
             ForEachTarget(false, "End the backup (unload)", t => t.Lab.StopBackup(t.Label!, Environment.UserName));
     }

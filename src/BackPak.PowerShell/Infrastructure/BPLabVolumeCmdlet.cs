@@ -14,7 +14,8 @@ namespace BackPak.PowerShell
     /// Stop-BPLabRestore): the same parameters, -DataStore, -Label and -InputObject, read the same way. A label is
     /// acted on in the domain of its piped Origin or Node, else -Domain or the default; -DataStore given beside labels
     /// must be their store. Every item's domain is settled (a contradiction stops the command) before anything is done.
-    /// Each cmdlet declares the parameters (their positions differ), the reading is here.
+    /// The parameters are declared by Start-BPLabBackup (its -DataStore comes first) and by BPLabUnloadCmdlet for the
+    /// Stop cmdlets; the reading is here.
     /// </summary>
     public abstract class BPLabVolumeCmdlet : BPDomainCmdlet
     {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation.Runspaces;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 
@@ -18,31 +17,15 @@ namespace BackPak.PowerShell
             public readonly List<DomainConnection> Connections = new List<DomainConnection>();
         }
 
-        private static readonly Dictionary<Guid, Session> Sessions = new Dictionary<Guid, Session>();
+        private static readonly PerRunspace<Session> Sessions = new PerRunspace<Session>();
 
-        private static Session Current()
-        {
-            var runspace = Runspace.DefaultRunspace;
-            var id = runspace?.InstanceId ?? Guid.Empty;
-            Session s;
-            lock (Sessions)
-            {
-                if (Sessions.TryGetValue(id, out s)) return s;
-                Sessions[id] = s = new Session();
-            }
-            RunspaceCleanup.Watch(runspace);
-            return s;
-        }
+        private static Session Current() => Sessions.Current();
 
         /// <summary>Closes every connection of a runspace and forgets its session (the runspace closed, or the module was removed).</summary>
         public static void CloseAll(Guid runspace)
         {
-            Session? s;
-            lock (Sessions)
-            {
-                if (!Sessions.TryGetValue(runspace, out s)) return;
-                Sessions.Remove(runspace);
-            }
+            var s = Sessions.Take(runspace);
+            if (s == null) return;
             DomainConnection[] all;
             lock (s) { all = s.Connections.ToArray(); s.Connections.Clear(); }
             foreach (var c in all) c.Close();

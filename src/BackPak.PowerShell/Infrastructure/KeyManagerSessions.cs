@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using BackPak.Core.Errors;
 using BackPak.Core.Keys;
 
@@ -11,31 +10,15 @@ namespace BackPak.PowerShell
     /// <summary>The key managers connected in each runspace and which one is the default (as DomainSessions for domains).</summary>
     internal static class KeyManagerSessions
     {
-        private static readonly Dictionary<Guid, List<KeyManagerConnection>> Sessions = new Dictionary<Guid, List<KeyManagerConnection>>();
+        private static readonly PerRunspace<List<KeyManagerConnection>> Sessions = new PerRunspace<List<KeyManagerConnection>>();
 
-        private static List<KeyManagerConnection> Current()
-        {
-            var runspace = Runspace.DefaultRunspace;
-            var id = runspace?.InstanceId ?? Guid.Empty;
-            List<KeyManagerConnection> s;
-            lock (Sessions)
-            {
-                if (Sessions.TryGetValue(id, out s)) return s;
-                Sessions[id] = s = new List<KeyManagerConnection>();
-            }
-            RunspaceCleanup.Watch(runspace);
-            return s;
-        }
+        private static List<KeyManagerConnection> Current() => Sessions.Current();
 
         /// <summary>Closes every key manager connection of a runspace and forgets its session.</summary>
         public static void CloseAll(Guid runspace)
         {
-            List<KeyManagerConnection>? s;
-            lock (Sessions)
-            {
-                if (!Sessions.TryGetValue(runspace, out s)) return;
-                Sessions.Remove(runspace);
-            }
+            var s = Sessions.Take(runspace);
+            if (s == null) return;
             KeyManagerConnection[] all;
             lock (s) { all = s.ToArray(); s.Clear(); }
             foreach (var c in all) c.Close();

@@ -8,7 +8,7 @@ namespace BackPak.PowerShell
     /// <summary>
     /// Releases what a runspace holds of the module (domain connections with the SQLite handles of their labs, key
     /// manager connections with their TLS sessions) when the runspace closes or when the module is removed from it.
-    /// The sessions are kept per runspace (<see cref="DomainSessions"/>, <see cref="KeyManagerSessions"/>); each tells
+    /// The sessions are kept per runspace (<see cref="PerRunspace{T}"/>), which tells
     /// this class about a runspace the first time it keeps something for it.
     /// </summary>
     internal static class RunspaceCleanup
