@@ -55,7 +55,11 @@ function Get-BPChangelogSection {
             $body = [System.Collections.Generic.List[string]]::new()
             continue
         }
-        if (-not $current) { continue }   # the title and the introduction
+        if (-not $current) {
+            # The title and the introduction: a kind heading here is an entry that a merge put in the wrong place.
+            if ($line -like '### *') { throw "${Path}:$($i + 1): '$line' comes before the first section ('## Unreleased' or a release)." }
+            continue
+        }
         if ($line -like '### *' -and $line -notmatch $script:KindPattern) {
             throw "${Path}:$($i + 1): '$line' is not one of ### Added, Changed, Deprecated, Removed, Fixed, Security."
         }

@@ -72,6 +72,7 @@ Describe 'CHANGELOG.md and the release notes of the manifest' {
         @{ Case = 'Unreleased below a release'; Version = '1.3.0'; Text = "## 1.2.0 — 2026-11-29`n### Added`n- A.`n## Unreleased`n### Added`n- B."; Message = "*'Unreleased' must be the first section*" }
         @{ Case = 'an empty section'; Version = '1.3.0'; Text = "## Unreleased`n`n## 1.2.0 — 2026-11-29`n### Added`n- A."; Message = "*section 'Unreleased' is empty*" }
         @{ Case = 'versions out of order'; Version = '1.1.0'; Text = "## 1.1.0 — 2026-11-29`n### Added`n- A.`n## 1.2.0 — 2026-10-01`n### Added`n- B."; Message = '*the newest version goes first*' }
+        @{ Case = 'an entry a merge left in the introduction'; Version = '1.2.0'; Text = "Intro: under each, ``### Added``,`n### Changed``, ``### Fixed``.`n## 1.2.0 — 2026-11-29`n### Added`n- A."; Message = "*comes before the first section*" }
         @{ Case = 'a changelog with no section'; Version = '1.1.0'; Text = "# Changelog`n`nNothing yet."; Message = '*no section*' }
     ) {
         $p = New-Changelog "# Changelog`n`n$Text`n"
