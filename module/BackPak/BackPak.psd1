@@ -29,6 +29,7 @@
         'Remove-BPDataStore'
         'Test-BPDecommission'
         'Get-BPAuditRecord'
+        'Export-BPChangeRecord'
         'Get-BPExportStatus'
         'Get-BPImportStatus'
         'Suspend-BPCatalogExport'

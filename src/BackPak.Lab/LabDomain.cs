@@ -34,6 +34,7 @@ namespace BackPak.Lab
             DomainId = Guard(() =>
             {
                 using var c = OpenBackPak();
+                LabSchema.UpgradeAudit(c);
                 return (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
             }, stopsInvocation: true);
         }

@@ -73,8 +73,11 @@ namespace BackPak.Core.Providers
         /// <summary>Removes a data store that has no volumes and no volume groups left (DataStoreNotEmpty otherwise).</summary>
         void RemoveDataStore(string name, string user);
 
-        /// <summary>Appends an audit record (never put a secret in it).</summary>
-        void Audit(string action, string target, string result, string? detail, string user);
+        /// <summary>
+        /// Appends an audit record (never put a secret in it), stamped for the current operation
+        /// (<see cref="Audit.Operation.StampCurrent"/>): its Start record first when it is the operation's first here.
+        /// </summary>
+        void Audit(Audit.AuditEntry entry);
 
         /// <summary>The Export Status page of a data store. Runs the domain's due background work first.</summary>
         ExportStatus GetExportStatus(string dataStore);
@@ -131,7 +134,10 @@ namespace BackPak.Core.Providers
         /// <summary>Why an import into this store would be refused by its target catalogs (R6, R4), or null.</summary>
         Errors.BackPakException? CheckImportTargets(string dataStore);
 
-        /// <summary>Audit records, newest first.</summary>
-        IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100);
+        /// <summary>
+        /// Every audit record, newest first, or only those of one operation; actions under their current names
+        /// (<see cref="Audit.AuditActions.Current"/>). <see cref="Audit.AuditTrail.Find"/> selects among them.
+        /// </summary>
+        IEnumerable<AuditRecord> GetAuditRecords(string? operationId = null);
     }
 }
