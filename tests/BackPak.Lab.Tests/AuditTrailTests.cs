@@ -159,7 +159,10 @@ namespace BackPak.Lab.Tests
                 op.End(stopped: false);
             }
             var all = AuditTrail.Find(a, new AuditQuery { Targets = new[] { "DS01" }, Kinds = new[] { AuditKind.Change } });
-            Assert.Equal(labels.OrderBy(l => l), all.Records.Select(r => r.Target.Substring(5)).OrderBy(l => l));
+            // The store's own records (its export at lab creation) and its volumes' (DS01/<label>).
+            Assert.Equal(labels.Select(l => "DS01/" + l).OrderBy(l => l), all.Records.Where(r => r.Target != "DS01").Select(r => r.Target).OrderBy(l => l));
+            Assert.Contains(all.Records, r => r.Target == "DS01");
+            all = AuditTrail.Find(a, new AuditQuery { Targets = new[] { "DS01" }, Actions = new[] { AuditActions.RemoveVolume }, Kinds = new[] { AuditKind.Change } });
             var two = AuditTrail.Find(a, new AuditQuery { Targets = new[] { "DS0*" }, Actions = new[] { "Remove-BPVol*" }, Kinds = new[] { AuditKind.Change }, Last = 2 });
             Assert.Equal((2, 5L, true), (two.Records.Count, two.Matching, two.More));
             Assert.Equal(all.Records.Take(2).Select(r => r.Id), two.Records.Select(r => r.Id)); // the newest

@@ -104,7 +104,7 @@ namespace BackPak.PowerShell.Cmdlets
             foreach (var group in _targets.GroupBy(t => t.Domain))
                 foreach (var p in group.Key.PlanVolumeRemoval(group.Select(t => t.Volume).ToList(), options, countParts: WillPrompt))
                 {
-                    if (p.Refusal != null) WriteBackPakError(p.Refusal); // refused up front: never in the prompt
+                    if (p.Refusal != null) WriteBackPakError(p.Refusal, p.Volume, group.Key); // refused up front: never in the prompt
                     else plans.Add((group.Key, p));
                 }
             if (plans.Count == 0) return;

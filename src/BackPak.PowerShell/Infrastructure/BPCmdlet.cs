@@ -103,8 +103,11 @@ namespace BackPak.PowerShell
             return pref is SwitchParameter sp ? sp.IsPresent : pref is bool pb && pb;
         }
 
-        /// <summary>Notes an error in the operation: a refusal of a change (recorded, with its ErrorId), or a failure.</summary>
-        private void Record(BackPakException e)
+        /// <summary>
+        /// Notes an error in the operation: a refusal of a change (recorded, with its ErrorId, about <paramref name="about"/>
+        /// or the error's target, in <paramref name="domain"/> or <see cref="AuditDomain"/>), or a failure.
+        /// </summary>
+        private void Record(BackPakException e, object? about = null, BackPak.Core.Providers.IBackPakDomain? domain = null)
         {
             if (_operation == null) return;
             if (e.ErrorId == ErrorIds.UnexpectedError || e.ErrorId == ErrorIds.FileSystemError || !RecordsRefusals)
@@ -114,9 +117,9 @@ namespace BackPak.PowerShell
             }
             try
             {
-                var domain = AuditDomain;
+                domain ??= AuditDomain;
                 if (domain == null) _operation.Failed(e.ErrorId, e.Message);
-                else _operation.Refuse(domain, MyInvocation.MyCommand.Name, AuditTargets.Of(e.Target), e);
+                else _operation.Refuse(domain, MyInvocation.MyCommand.Name, AuditTargets.Of(about ?? e.Target), e);
             }
             catch (Exception x) when (IsForeign(x) || x is BackPakException)
             {
@@ -235,9 +238,11 @@ namespace BackPak.PowerShell
         /// Reports a failure met while handling one item: the pipeline goes on, unless the error says the
         /// invocation as a whole cannot (then it is terminating, once, not repeated for every item).
         /// </summary>
-        protected void WriteBackPakError(BackPakException e)
+        /// <param name="about">What the error is about, for its audit record (a volume gives DS02/AB1234), when its target says less.</param>
+        /// <param name="domain">The domain it happened in, when not the one the command works on (a piped object's).</param>
+        protected void WriteBackPakError(BackPakException e, object? about = null, BackPak.Core.Providers.IBackPakDomain? domain = null)
         {
-            Record(e);
+            Record(e, about, domain);
             if (e.StopsInvocation)
             {
                 _terminated = true;
