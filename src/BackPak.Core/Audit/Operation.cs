@@ -66,6 +66,17 @@ namespace BackPak.Core.Audit
             return new Scope(previous);
         }
 
+        /// <summary>
+        /// Runs without an operation until the returned scope is disposed: for what a provider records of its own making
+        /// (a new lab's first export), which is not a change of the command that asked for it.
+        /// </summary>
+        public static Scope Outside()
+        {
+            var previous = Ambient.Value;
+            Ambient.Value = null;
+            return new Scope(previous);
+        }
+
         /// <summary>Restores the operation that was current before <see cref="Enter"/>.</summary>
         public readonly struct Scope : IDisposable
         {
