@@ -140,3 +140,29 @@ Describe 'The change record of one operation' {
         (Get-Content $script:Md -Raw) | Should -Match $script:RemovalId
     }
 }
+
+Describe 'The default views of audit records and change records' {
+    It '<Name> at <Width> columns: nothing cut, no column dropped' -ForEach @(
+        @{ Name = 'AuditRecord'; Width = 80 }, @{ Name = 'AuditRecord'; Width = 120 }
+        @{ Name = 'ChangeRecord'; Width = 80 }, @{ Name = 'ChangeRecord'; Width = 120 }
+    ) {
+        $items = if ($Name -eq 'AuditRecord') {
+            # The longest values: a key removal's target, a refusal with its ErrorId, Start and End details.
+            @(Get-BPAuditRecord -Kind Start, End, Refusal -Last 6) + @(Get-BPAuditRecord -Kind Change -Last 2)
+        } else { Export-BPChangeRecord -OperationId $script:StoreRemovalId -Path (Join-Path $TestDrive "view-$Width.json") -PassThru }
+        $text = $items | Out-String -Width $Width
+        $lines = $text -split "`r?`n"
+        @($lines | Where-Object { $_ -match '…' }) | Should -BeNullOrEmpty -Because "nothing is cut at $Width columns:`n$text"
+        @($lines | Where-Object { $_.TrimEnd().Length -gt $Width }) | Should -BeNullOrEmpty
+        if ($Name -eq 'AuditRecord') {
+            $text | Should -Match '(?m)^At \(UTC\)\s+Node\s+Action\s+Target\s+Result\s+Detail'
+            $text | Should -Match '\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z'
+            $flat = $text -replace '\s', ''
+            foreach ($r in $items) { $flat | Should -BeLike ('*' + [WildcardPattern]::Escape(($r.Detail -replace '\s', '')) + '*') -Because 'a detail wraps but is whole' }
+        } else {
+            foreach ($label in 'OperationId', 'Command', 'Who', 'Nodes', 'Started \(UTC\)', 'Ended \(UTC\)', 'Outcome', 'ChangeCount', 'RefusalCount') {
+                $text | Should -Match "(?m)^$label\s+:"
+            }
+        }
+    }
+}
