@@ -155,10 +155,13 @@ Describe 'The default views of audit records and change records' {
         @($lines | Where-Object { $_ -match '…' }) | Should -BeNullOrEmpty -Because "nothing is cut at $Width columns:`n$text"
         @($lines | Where-Object { $_.TrimEnd().Length -gt $Width }) | Should -BeNullOrEmpty
         if ($Name -eq 'AuditRecord') {
-            $text | Should -Match '(?m)^At \(UTC\)\s+Node\s+Action\s+Target\s+Result\s+Detail'
-            $text | Should -Match '\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z'
+            $text | Should -Match '(?m)^At \(UTC\)\s+Action\s+Result\s+Target: Detail'
             $flat = $text -replace '\s', ''
-            foreach ($r in $items) { $flat | Should -BeLike ('*' + [WildcardPattern]::Escape(($r.Detail -replace '\s', '')) + '*') -Because 'a detail wraps but is whole' }
+            foreach ($r in $items) {
+                # Only the last column wraps, so each record's cells and its whole target and detail follow one another.
+                $cells = [BackPak.Core.Model.AuditRecord]::IsoTime($r.At) + $r.Action + $r.Result + $r.Target + $(if ($r.ErrorId -or $r.Detail) { ':' }) + $r.ErrorId + $r.Detail
+                $flat | Should -BeLike ('*' + [WildcardPattern]::Escape(($cells -replace '\s', '')) + '*') -Because 'nothing of a record is cut'
+            }
         } else {
             foreach ($label in 'OperationId', 'Command', 'Who', 'Nodes', 'Started \(UTC\)', 'Ended \(UTC\)', 'Outcome', 'ChangeCount', 'RefusalCount') {
                 $text | Should -Match "(?m)^$label\s+:"

@@ -224,6 +224,10 @@ BeforeDiscovery {
             Script = { Use-KeyLab; Disconnect-BPDomain -Domain '\B'; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
         @{ Name = 'Remove-BPEncryptionKey with no domain to check the key against'; Id = 'NoDomainConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
             Script = { Use-KeyLab; Disconnect-BPDomain -All; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Export-BPChangeRecord of an operation no connected domain recorded'; Id = 'OperationNotFound'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
+            Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'none.md') } }
+        @{ Name = 'Export-BPChangeRecord to a file of no known format'; Id = 'ChangeRecordNotWritten'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
+            Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'change.txt') } }
     ) | ForEach-Object {
         $_.Fqid = "$($_.Id),$P$($_.Class)"
         $_.Kind = switch ($_.Terminating) { $true { 'terminating' } $false { 'non-terminating' } default { 'either' } }
