@@ -91,12 +91,17 @@ namespace BackPak.Lab
             var stores = new List<string>();
             var runs = new HashSet<string>(StringComparer.Ordinal);
             using (var c = OpenBackPak(readOnly: true))
-            using (var r = Reader(c, "SELECT data_store, run_id FROM import_intent WHERE @s = @s", ""))
-                while (r.Read())
-                {
-                    stores.Add(r.GetString(0));
-                    runs.Add(r.GetInt64(1).ToString(CultureInfo.InvariantCulture));
-                }
+            {
+                using (var r = Reader(c, "SELECT data_store, run_id FROM import_intent WHERE @s = @s", ""))
+                    while (r.Read())
+                    {
+                        stores.Add(r.GetString(0));
+                        runs.Add(r.GetInt64(1).ToString(CultureInfo.InvariantCulture));
+                    }
+                // An import still running holds its write transaction open: asking for the lock would wait for it.
+                // Its intent is its own; read (readers never wait in WAL mode) and leave it.
+                stores.RemoveAll(store => LockHolder(c, store) != null);
+            }
             foreach (var store in stores)
             {
                 try
