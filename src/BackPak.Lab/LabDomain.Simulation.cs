@@ -110,7 +110,7 @@ namespace BackPak.Lab
             try
             {
                 var v = Volume(c, l)!;
-                if (!IsRestore(v))
+                if (!v.IsRestoreRunning)
                     throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
                         $"No restore or materialize is running on volume {l} on {Node}" +
                         (v.CurrentOperation == null ? "." : $": its current operation is {(v.CurrentOperation + " " + v.CurrentOperationMode).Trim()}" +
@@ -128,11 +128,6 @@ namespace BackPak.Lab
                 throw;
             }
         });
-
-        /// <summary>A read in flight: a load for input (restore) or a materialize.</summary>
-        private static bool IsRestore(Volume v) =>
-            string.Equals(v.CurrentOperation, "MATERIALIZE", StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(v.CurrentOperation, "LOAD", StringComparison.OrdinalIgnoreCase) && string.Equals(v.CurrentOperationMode, "INPUT", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>The store of a volume; VolumeNotFound when there is no such volume.</summary>
         private string StoreOfVolume(string label)

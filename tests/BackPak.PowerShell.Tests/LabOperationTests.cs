@@ -82,6 +82,32 @@ namespace BackPak.PowerShell.Tests
         }
 
         [Fact]
+        public void A_data_store_alone_ends_every_operation_of_the_cmdlets_kind_there_and_no_other()
+        {
+            int restores = _h.Count("Get-BPVolume -DataStore DS02 | Where-Object IsRestoreRunning");
+            Assert.True(restores > 0);
+            var backup = _h.Run("(Start-BPLabBackup -DataStore DS02 -Confirm:$false).Label").Output.Single().ToString();
+            int elsewhere = _h.Count("Get-BPVolume | Where-Object { $_.IsRestoreRunning -and $_.DataStore -ne 'DS02' }");
+
+            var (o, e) = _h.Run("Stop-BPLabRestore -DataStore DS02 -Confirm:$false");
+            Assert.Empty(e);
+            Assert.Equal(restores, o.Count);
+            Assert.Equal(0, _h.Count("Get-BPVolume -DataStore DS02 | Where-Object IsRestoreRunning"));
+            Assert.Equal(elsewhere, _h.Count("Get-BPVolume | Where-Object { $_.IsRestoreRunning -and $_.DataStore -ne 'DS02' }"));
+            Assert.Equal(1, _h.Count($"Get-BPVolume -Label {backup} | Where-Object IsBackupRunning"));
+
+            (o, e) = _h.Run("Stop-BPLabBackup -DataStore DS02 -Confirm:$false");
+            Assert.Empty(e);
+            Assert.Equal(backup, Assert.Single(o).Properties["Label"].Value);
+            // Nothing left in flight: nothing is done, and -Verbose says why.
+            (o, e) = _h.Run("Stop-BPLabBackup -DataStore DS02 -Confirm:$false -Verbose 4>&1");
+            Assert.Empty(e);
+            Assert.Contains("No backup is in flight in data store DS02", Assert.Single(o).ToString());
+            (o, e) = _h.Run("Stop-BPLabRestore -DataStore DS99 -Confirm:$false");
+            Assert.Equal("DataStoreNotFound,BackPak.PowerShell.Cmdlets.StopBPLabRestoreCommand", Assert.Single(e).FullyQualifiedErrorId);
+        }
+
+        [Fact]
         public void A_backup_is_not_a_restore_and_the_error_says_which_cmdlet_ends_it()
         {
             var label = _h.Run("(Start-BPLabBackup -DataStore DS01 -Confirm:$false).Label").Output.Single().ToString();

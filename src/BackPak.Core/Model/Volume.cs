@@ -52,6 +52,12 @@ namespace BackPak.Core.Model
             string.Equals(CurrentOperation, "LOAD", StringComparison.OrdinalIgnoreCase)
             && string.Equals(CurrentOperationMode, "OUTPUT", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>A read is in flight: the volume is loaded for input (a restore) or being materialized.</summary>
+        public bool IsRestoreRunning =>
+            string.Equals(CurrentOperation, "MATERIALIZE", StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(CurrentOperation, "LOAD", StringComparison.OrdinalIgnoreCase)
+                && string.Equals(CurrentOperationMode, "INPUT", StringComparison.OrdinalIgnoreCase));
+
         /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
         public DomainIdentity Origin { get; }
 

@@ -9,6 +9,8 @@ namespace BackPak.PowerShell.Cmdlets
     [OutputType(typeof(Volume))]
     public sealed class StopBPLabBackupCommand : BPLabUnloadCmdlet
     {
+        protected override (Func<Volume, bool> InFlight, string Name)? OperationEnded => (v => v.IsBackupRunning, "backup");
+
         protected override void ProcessBackPakRecord() =>
             ForEachTarget(false, "End the backup (unload)", t => t.Lab.StopBackup(t.Label!, Environment.UserName));
     }

@@ -9,6 +9,8 @@ namespace BackPak.PowerShell.Cmdlets
     [OutputType(typeof(Volume))]
     public sealed class StopBPLabRestoreCommand : BPLabUnloadCmdlet
     {
+        protected override (Func<Volume, bool> InFlight, string Name)? OperationEnded => (v => v.IsRestoreRunning, "restore or materialize");
+
         protected override void ProcessBackPakRecord() =>
             ForEachTarget(false, "End the restore or materialize (unload)", t => t.Lab.StopRestore(t.Label!, Environment.UserName));
     }

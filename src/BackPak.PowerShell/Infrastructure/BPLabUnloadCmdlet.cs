@@ -5,8 +5,8 @@ namespace BackPak.PowerShell
 {
     /// <summary>
     /// The parameters of the lab cmdlets that end an operation in flight on named volumes (Stop-BPLabBackup,
-    /// Stop-BPLabRestore): labels first, or volumes piped from Get-BPVolume. Start-BPLabBackup declares its own, since
-    /// it can also take a data store alone (its -DataStore comes first).
+    /// Stop-BPLabRestore): labels first, volumes piped from Get-BPVolume, or a data store alone (every operation of the
+    /// cmdlet's kind in flight there ends). Start-BPLabBackup declares its own, since its -DataStore comes first.
     /// </summary>
     public abstract class BPLabUnloadCmdlet : BPLabVolumeCmdlet
     {
@@ -16,8 +16,9 @@ namespace BackPak.PowerShell
         [AllowNull, AllowEmptyCollection, AllowEmptyString]
         public string[]? Label { get; set; }
 
-        /// <summary>With -Label: the store the volumes must belong to.</summary>
+        /// <summary>With -Label: the store the volumes must belong to. Alone: every volume of the store with this kind of operation in flight.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
+        [Parameter(Mandatory = true, ParameterSetName = "DataStore")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
         [Selection]
         public string[]? DataStore { get; set; }
@@ -35,7 +36,7 @@ namespace BackPak.PowerShell
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
         public Volume[]? InputObject { get; set; }
 
-        protected override string[]? LabelValue => Label;
+        protected override string[]? LabelValue => ParameterSetName == "Label" ? Label : null;
         protected override string[]? DataStoreValue => DataStore;
         protected override Volume[]? InputObjectValue => ParameterSetName == "InputObject" ? InputObject : null;
         protected override string? NodeValue => Node;

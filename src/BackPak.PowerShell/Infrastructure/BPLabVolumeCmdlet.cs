@@ -25,6 +25,12 @@ namespace BackPak.PowerShell
         protected abstract string? NodeValue { get; }
         protected abstract DomainIdentity? OriginValue { get; }
 
+        /// <summary>
+        /// For the cmdlets that end an operation: which volumes have it in flight, and its name for messages. With a
+        /// data store alone, those volumes of the store are the items. Null: a data store alone is not a selection of volumes.
+        /// </summary>
+        protected virtual (Func<Volume, bool> InFlight, string Name)? OperationEnded => null;
+
         /// <summary>One item: the lab domain, and a label (null: the cmdlet chooses a volume of <paramref name="Store"/>).</summary>
         protected readonly struct Target
         {
@@ -45,6 +51,20 @@ namespace BackPak.PowerShell
             var stores = DataStoreValue?.Select(Names.NormalizeDataStore).ToList();
             var domain = ConnectionFor(OriginValue, NodeValue, labels != null ? "volume" : "data store", (object?)labels ?? stores).Domain;
             var lab = LabDomains.Require(domain);
+            if (labels == null && OperationEnded is { } ended && stores != null && stores.Count > 0)
+            {
+                var inFlight = new List<Target>();
+                foreach (var s in stores)
+                {
+                    if (domain.GetDataStores(s).Count == 0)
+                        throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
+                            $"Data store '{s}' does not exist in the domain of {domain.Node}.", s, "Get-BPDataStore lists the data stores of the domain.", stopsInvocation: true);
+                    var found = domain.GetVolumes(new VolumeQuery { DataStore = s }).Where(ended.InFlight).Select(v => new Target(lab, v.DataStore, v.Label)).ToList();
+                    if (found.Count == 0) WriteVerbose($"No {ended.Name} is in flight in data store {s} on {domain.Node}.");
+                    inFlight.AddRange(found);
+                }
+                return inFlight;
+            }
             if (labels == null)
             {
                 if (!storeAlone || stores == null || stores.Count == 0)
