@@ -11,8 +11,11 @@ using Microsoft.Data.Sqlite;
 
 namespace BackPak.Lab
 {
-    /// <summary>The BackPak domain of one lab node, behind the provider contract.</summary>
-    public sealed partial class LabDomain : IBackPakDomain
+    /// <summary>
+    /// The BackPak domain of one lab node, behind the provider contracts: the lab is a full provider (every domain
+    /// capability), with the estate's run journal and replication links.
+    /// </summary>
+    public sealed partial class LabDomain : IBackPakDomain, IRunJournalSource, IReplicationLinkSource, IEstateSource
     {
         private const string VolumeColumns =
             "label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, " +
@@ -48,6 +51,18 @@ namespace BackPak.Lab
 
         /// <summary>The lab this domain belongs to (for the simulator's faults).</summary>
         public Lab Lab => _lab;
+
+        /// <summary>The lab's journals of procedure runs: one folder for the estate, so both sides of a switch share it.</summary>
+        public IRunJournalStore RunJournal => _lab.RunJournal;
+
+        public IReplicationLink? ReplicationLink(string kind, string? dataStore) => _lab.ReplicationLink(kind, dataStore);
+
+        public string? SiteOf(string node) => _lab.SiteOf(node);
+
+        public IDomainReader OpenNode(string node) => _lab.OpenDomain(node);
+
+        /// <summary>The lab names a staging area after the node that holds it and the store (<c>\A.$BPSTAGE.DS01</c>).</summary>
+        public string StagingAreaFor(string dataStore) => Node + ".$BPSTAGE." + dataStore;
 
         public IReadOnlyList<DataStore> GetDataStores(string? name = null) => Guard(() => ReadDataStores(name));
 

@@ -239,7 +239,7 @@ BeforeDiscovery {
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
         # Always written after the refusals it sums up, so never the first error of a scenario here.
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
-        DecommissionNotSupported       = 'raised only for a provider without the decommission capabilities, and the lab has them'
+        CapabilityMissing              = 'the lab offers every capability: Providers.Tests.ps1 raises it through a provider module that lacks removal, and BackPak.PowerShell.Tests on a read-only provider'
     }
     # No cmdlet reaches a NonStop node yet (the NonStop provider waits for the provider contracts of issue 12): these
     # are raised, with their exact ErrorIds, by tests/BackPak.NonStop.Tests against a real sshd and the simulator.

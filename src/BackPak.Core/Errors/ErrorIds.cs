@@ -22,6 +22,10 @@ namespace BackPak.Core.Errors
         public const string DomainMismatch = "DomainMismatch";
         public const string DomainAmbiguous = "DomainAmbiguous";
 
+        // Providers
+        /// <summary>The connected provider does not offer a capability the command needs (removal, Catalog Sync, a run journal...): refused before anything is done.</summary>
+        public const string CapabilityMissing = "CapabilityMissing";
+
         // Names and labels
         public const string InvalidLabel = "InvalidLabel";
         public const string InvalidName = "InvalidName";
@@ -72,8 +76,6 @@ namespace BackPak.Core.Errors
         public const string DecommissionStepFailed = "DecommissionStepFailed";
         public const string DecommissionRefused = "DecommissionRefused";
         public const string DecommissionSideInvalid = "DecommissionSideInvalid";
-        /// <summary>The provider of a domain cannot do what a decommission of both sides needs (read and clear staging and storage).</summary>
-        public const string DecommissionNotSupported = "DecommissionNotSupported";
         // Key manager
         public const string KeyManagerNotConnected = "KeyManagerNotConnected";
         public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";

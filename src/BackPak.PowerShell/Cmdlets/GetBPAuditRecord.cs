@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using BackPak.Core.Model;
+using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
@@ -23,6 +24,6 @@ namespace BackPak.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int Last { get; set; } = 100;
 
-        protected override void EndBackPak() => WriteObject(BackPak.GetAuditRecords(Action, Target, Last), true);
+        protected override void EndBackPak() => WriteObject(Capabilities.Require<IAuditSink>(BackPak, "reading the audit trail").GetAuditRecords(Action, Target, Last), true);
     }
 }

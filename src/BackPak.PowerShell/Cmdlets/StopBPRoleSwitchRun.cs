@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Procedures;
+using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
@@ -39,7 +40,7 @@ namespace BackPak.PowerShell.Cmdlets
                 {
                     try
                     {
-                        SwitchContexts.Connection(journal.Location, side.Node).Domain.Audit("AbandonRoleSwitch", report.DataStore, "Done", $"run {id}: {Reason}", Environment.UserName);
+                        (SwitchContexts.Connection(journal.Location, side.Node).Domain as IAuditSink)?.Audit("AbandonRoleSwitch", report.DataStore, "Done", $"run {id}: {Reason}", Environment.UserName);
                     }
                     catch (BackPakException) { } // a side that is not connected keeps no record of it; the journal does
                 }

@@ -34,7 +34,7 @@ namespace BackPak.PowerShell
             }
         }
 
-        protected IBackPakDomain BackPak => Connection.Domain;
+        protected IDomainReader BackPak => Connection.Domain;
 
         /// <summary>
         /// The connection a piped object is acted on: the one it came from, and never another. An object read by a

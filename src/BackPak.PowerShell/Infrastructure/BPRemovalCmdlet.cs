@@ -71,11 +71,12 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>Removes volumes of one domain, reporting progress, results and errors as they come.</summary>
-        protected void RunVolumeRemoval(IBackPakDomain domain, IReadOnlyList<string> labels, string activity)
+        protected void RunVolumeRemoval(IDomainReader domain, IReadOnlyList<string> labels, string activity)
         {
+            var remover = Capabilities.Require<IVolumeRemover>(domain, "volume removal");
             var record = new ProgressRecord(2, activity, $"Removing {labels.Count} volume(s) on {domain.Node}");
             int done = 0;
-            foreach (var r in domain.RemoveVolumes(labels, Options()))
+            foreach (var r in remover.RemoveVolumes(labels, Options()))
             {
                 done++;
                 ReportVolume(r);

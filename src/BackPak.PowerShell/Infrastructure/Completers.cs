@@ -26,7 +26,7 @@ namespace BackPak.PowerShell
             n.IndexOfAny(new[] { ' ', '\\', '$', '\'' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n;
 
         /// <summary>The domain a completion is for: the -Domain already typed, else the default connection.</summary>
-        public static IBackPakDomain? Domain(IDictionary fakeBoundParameters)
+        public static IDomainReader? Domain(IDictionary fakeBoundParameters)
         {
             object? d = fakeBoundParameters["Domain"];
             if (d is PSObject p) d = p.BaseObject;
