@@ -264,7 +264,9 @@ namespace BackPak.PowerShell.Tests
             {
                 var sets = h.Run($"(Get-Command {cmd}).ParameterSets | ForEach-Object {{ $_.Name + ':' + (($_.Parameters | Where-Object {{ $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }} | ForEach-Object Name | Sort-Object) -join ',') }}")
                     .Output.Select(x => x.ToString()).OrderBy(x => x).ToArray();
-                Assert.Equal(new[] { "InputObject:InputObject", cmd != "Get-BPCatalogEntry" ? "Label:DataStore,Label,Node,Origin" : "Label:Label,Node,Origin" }, sets);
+                // Stop-BPLabBackup -DataStore alone (every backup of the store) binds nothing from the pipeline.
+                var expected = new[] { "InputObject:InputObject", cmd != "Get-BPCatalogEntry" ? "Label:DataStore,Label,Node,Origin" : "Label:Label,Node,Origin" };
+                Assert.Equal(cmd == "Stop-BPLabBackup" ? expected.Prepend("DataStore:").ToArray() : expected, sets);
             }
             var (o, e) = h.Run("[BackPak.Core.Model.Volume].GetConstructors().GetParameters().ParameterType.Name");
             Assert.Empty(e);
