@@ -31,7 +31,8 @@ foreach ($node in $lab.Nodes) {
 
 $sample = Get-BPVolume -Domain '\A' -DataStore $lab.ReplicatedDataStore -NotExpired | Select-Object -First 1
 "One volume of $($lab.ReplicatedDataStore) on both sides:"
-@(Get-BPVolume -Domain '\A' -Label $sample.Label; Get-BPVolume -Domain '\B' -Label $sample.Label) | Format-Table -AutoSize | Out-String -Width 140
+@(Get-BPVolume -Domain '\A' -Label $sample.Label; Get-BPVolume -Domain '\B' -Label $sample.Label) |
+    Format-Table Label, Node, DataStore, VolumeGroup, DomainAccess, CatalogStatus, Authorization, Expiration -AutoSize | Out-String -Width 140
 "Its catalog entries on \A and their replicas on \B:"
 @(Get-BPCatalogEntry -Domain '\A' -Label $sample.Label; Get-BPCatalogEntry -Domain '\B' -Label $sample.Label -Kind TapeVolume, TapeFile) |
     Format-Table -AutoSize | Out-String -Width 140
@@ -40,7 +41,7 @@ Connect-BPDomain -Lab $lab.Path -Node '\A' | Out-Null
 $store = $lab.ReplicatedDataStore
 "=== A backup window on \A: 25 volumes written, each export update sent to the staging area on \B ==="
 Invoke-BPLabBackup -DataStore $store -Count 25 -Domain '\A' -Confirm:$false | Out-Null
-Get-BPExportStatus -DataStore $store -Domain '\A' | Format-Table -AutoSize | Out-String -Width 140
+Get-BPExportStatus -DataStore $store -Domain '\A' | Out-String -Width 140
 
 "=== Pre-checks of the switch of $store from \A to \B ==="
 Test-BPRoleSwitch -DataStore $store -Primary '\A' -Secondary '\B' | Format-Table Passed, Name, Node, Detail -AutoSize | Out-String -Width 160
@@ -59,8 +60,8 @@ $written | Format-Table -AutoSize | Out-String -Width 140
 try { Invoke-BPLabBackup -DataStore $store -Domain '\A' -Confirm:$false -ErrorAction Stop } catch { "and \A refuses them: $($_.Exception.Message)" }
 ''
 "Their exports went to the staging area on \A:"
-Get-BPExportStatus -DataStore $store -Domain '\B' | Format-Table -AutoSize | Out-String -Width 140
+Get-BPExportStatus -DataStore $store -Domain '\B' | Out-String -Width 140
 Get-ChildItem (Join-Path $lab.Path 'nodes/A/staging/BPSTAGE.DS01') | Sort-Object LastWriteTime | Select-Object -Last 6 Name, Length, LastWriteTime | Format-Table -AutoSize | Out-String -Width 140
 "and \A, now SECONDARY, imports them:"
-Start-BPCatalogImport -DataStore $store -Type Update -Domain '\A' -Confirm:$false | Format-Table -AutoSize | Out-String -Width 160
+Start-BPCatalogImport -DataStore $store -Type Update -Domain '\A' -Confirm:$false | Out-String -Width 160
 Get-BPDomain | Disconnect-BPDomain

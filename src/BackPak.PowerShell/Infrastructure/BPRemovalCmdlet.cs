@@ -5,6 +5,7 @@ using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Providers;
 using BackPak.Core.Removal;
+using BackPak.Core.Text;
 
 namespace BackPak.PowerShell
 {
@@ -76,19 +77,49 @@ namespace BackPak.PowerShell
             var remover = Capabilities.Require<IVolumeRemover>(domain, "volume removal");
             var record = new ProgressRecord(2, activity, $"Removing {labels.Count} volume(s) on {domain.Node}");
             int done = 0;
-            foreach (var r in remover.RemoveVolumes(labels, Options()))
+            try
             {
-                done++;
-                ReportVolume(r);
-                if (done % 50 == 0 || done == labels.Count)
+                foreach (var r in remover.RemoveVolumes(labels, Options()))
                 {
-                    record.PercentComplete = (int)(100L * done / Math.Max(1, labels.Count));
-                    record.StatusDescription = $"{done} of {labels.Count} volume(s) on {domain.Node}";
-                    WriteProgress(record);
+                    done++;
+                    ReportVolume(r);
+                    if (done % 50 == 0 || done == labels.Count)
+                    {
+                        record.PercentComplete = (int)(100L * done / Math.Max(1, labels.Count));
+                        record.StatusDescription = $"{done} of {labels.Count} volume(s) on {domain.Node}";
+                        WriteProgress(record);
+                    }
                 }
+            }
+            catch (PipelineStoppedException)
+            {
+                // Ctrl-C: the pipeline's streams are closed, so the host is told directly how far the removal got. A
+                // provider removes in batches and reports a batch once it is committed, so what was reported may lag what
+                // was removed: the volumes still there are counted instead. Each volume's removal is journaled: the one in
+                // flight is completed by the next removal of the same volumes.
+                string removed = RemovedSoFar(domain, labels) is int n ? n.ToString() : "at least " + done;
+                Host?.UI?.WriteWarningLine($"{activity} stopped: {removed} of {labels.Count} volume(s) removed on {domain.Node}. " +
+                    "Run the same command again to complete it: the volume whose removal was under way is finished first (volumes already removed, if named by label, are reported as not found).");
+                throw;
             }
             record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
+        }
+
+        /// <summary>How many of the labels are no longer in the domain; null when that cannot be read now.</summary>
+        private static int? RemovedSoFar(IDomainReader domain, IReadOnlyList<string> labels)
+        {
+            try
+            {
+                int present = 0;
+                for (int i = 0; i < labels.Count; i += 200)
+                    present += domain.GetVolumes(new VolumeQuery { Labels = labels.Skip(i).Take(200).Select(Labels.ParsePattern).ToList() }).Count();
+                return labels.Count - present;
+            }
+            catch (Exception e) when (e is BackPakException || e is System.IO.IOException || e is InvalidOperationException)
+            {
+                return null;
+            }
         }
 
         /// <summary>One volume's outcome: an error for a refusal or failure, a verbose line, and the result with -PassThru.</summary>

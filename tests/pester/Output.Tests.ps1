@@ -1,0 +1,156 @@
+<#
+    Issue 11, item 4: output an operator can read and a machine can parse. Every type's default view rendered at an
+    80- and a 120-column terminal on real objects of a lab, nothing that matters cut; ConvertTo-Json of every result
+    type reads as text; operator-facing text speaks the operator's language; tab completion of key names and run ids;
+    the connection messages. (The audit record and its view are item 3's, tested in its own file.)
+#>
+
+BeforeDiscovery {
+    # Every type the module gives a default view, by its full name (the test below checks this list against the
+    # format file and the cmdlets' [OutputType], so a new type cannot go untested).
+    $script:ViewTypes = @(
+        'BackPak.Lab.LabInfo', 'BackPak.Core.Model.DomainConnection', 'BackPak.Core.Model.DataStore',
+        'BackPak.Core.Model.VolumeGroup', 'BackPak.Core.Model.Volume', 'BackPak.Core.Model.CatalogEntry',
+        'BackPak.Core.Keys.KeyManagerConnection', 'BackPak.Core.Keys.EncryptionKey', 'BackPak.Lab.LabFault',
+        'BackPak.Core.Sync.ExportStatus', 'BackPak.Core.Sync.PendingExport', 'BackPak.Core.Procedures.RoleSwitchCheck',
+        'BackPak.Core.Procedures.RoleSwitchPlan', 'BackPak.Core.Procedures.StepInfo', 'BackPak.Core.Procedures.RoleSwitchReport',
+        'BackPak.Core.Procedures.StepReport', 'BackPak.Core.Sync.SyncRun', 'BackPak.Core.Sync.ImportStatus',
+        'BackPak.Core.Removal.VolumeRemovalResult', 'BackPak.Core.Removal.DecommissionResult',
+        'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult'
+    )
+    $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:Module = Import-BPTestModule
+    Disconnect-BPDomain -All
+    Disconnect-BPKeyManager -All
+
+    function New-BPOutputObjects([string] $Lab) {
+        <#
+            Real objects of every viewed type from one lab, in the states that make the longest values: a backup
+            running, exports failing on an unreachable staging area, a failed switch, a decommission, refused keys.
+        #>
+        $o = @{}
+        function Add-Objects($items) { foreach ($i in @($items)) { if ($null -ne $i) { $n = $i.GetType().FullName; if (-not $o[$n]) { $o[$n] = [System.Collections.Generic.List[object]]::new() }; $o[$n].Add($i) } } }
+        Add-Objects (New-BPLab -Path $Lab -VolumeCount 200 -Seed 1 -Encrypted)
+        $b = Connect-BPDomain -Lab $Lab -Node '\B'
+        $a = Connect-BPDomain -Lab $Lab -Node '\A'
+        Add-Objects (Get-BPDomain)
+        Add-Objects (Get-BPDataStore -Domain $a); Add-Objects (Get-BPDataStore -Domain $b)
+        Add-Objects (Get-BPVolumeGroup -Domain $a); Add-Objects (Get-BPVolumeGroup -Domain $b)
+        $null = Start-BPLabBackup -DataStore DS01 -Domain $a -Confirm:$false
+        Add-Objects (Get-BPVolume -Domain $a -DataStore DS01 | Where-Object CurrentOperation | Select-Object -First 3)
+        Add-Objects (Get-BPVolume -Domain $b | Select-Object -First 3)
+        Add-Objects (Get-BPVolume -Domain $a -DataStore DS01 | Select-Object -First 1 | Get-BPCatalogEntry)
+        Add-Objects (Get-BPVolume -Domain $a -VolumeGroup TMFDUMPS | Select-Object -First 1 | Get-BPCatalogEntry)
+        $km = @(Connect-BPKeyManager -Lab $Lab -Node '\A'; Connect-BPKeyManager -Lab $Lab -Node '\B')
+        Add-Objects $km
+        Add-Objects (Get-BPEncryptionKey -KeyManager $km[0] | Select-Object -First 3)
+        Add-Objects (Add-BPLabFault StagingUnreachable '\B' -Confirm:$false)
+        $null = Stop-BPLabBackup -DataStore DS01 -Domain $a -Confirm:$false
+        $null = Invoke-BPLabBackup -DataStore DS01 -Count 2 -Domain $a -Confirm:$false
+        $export = @(Get-BPExportStatus -Domain $a)
+        Add-Objects $export; Add-Objects $export[0].Pending
+        Add-Objects (Test-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B')
+        $plan = Get-BPRoleSwitchPlan DS01 -Primary '\A' -Secondary '\B'
+        Add-Objects $plan; Add-Objects $plan.Steps
+        # The switch fails at its drain step (the staging area is unreachable): a failed run and its steps.
+        try { $null = Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -WarningAction SilentlyContinue } catch { }
+        $run = @(Get-BPRoleSwitchRun -Domain $a)[0]
+        Add-Objects $run; Add-Objects $run.Steps
+        $null = Stop-BPRoleSwitchRun -RunId $run.RunId -Reason 'render test' -Confirm:$false -WarningAction SilentlyContinue
+        Remove-BPLabFault -All -Confirm:$false
+        Add-Objects (Start-BPCatalogExport DS01 -Type Update -Domain $a -Confirm:$false)
+        Add-Objects (Start-BPCatalogImport DS01 -Type Update -Domain $b -Confirm:$false)
+        Add-Objects (Get-BPImportStatus -Domain $b)
+        $removed = @(Get-BPVolume -Domain $a -DataStore DS01 -Expired | Where-Object { -not $_.CurrentOperation } | Select-Object -First 2 | Remove-BPVolume -PassThru -Confirm:$false)
+        Add-Objects $removed
+        $null = Stop-BPLabRestore -DataStore DS02 -Domain $a -Confirm:$false
+        $ds02keys = @(Get-BPVolume -Domain $a -DataStore DS02 | Select-Object -First 2 | ForEach-Object MediaKeyName)
+        Add-Objects (Remove-BPDataStore DS02 -Recurse -IgnoreRetention -Domain $a -Confirm:$false -WarningAction SilentlyContinue -PassThru | Where-Object { $_ -is [BackPak.Core.Removal.DecommissionResult] })
+        Add-Objects (Test-BPDecommission -DataStore DS02 -Primary '\A')
+        Add-Objects (Test-BPDecommission -DataStore DS01 -Primary '\A' -Secondary '\B')
+        # Destroyed (DS02's keys), Refused (a DS01 key its SECONDARY copy still uses), AlreadyAbsent.
+        $inUse = (Get-BPEncryptionKey -KeyManager $km[0] | Where-Object Name -like "BPK-$($removed[0].Label)-*").Name
+        Add-Objects (Remove-BPEncryptionKey -Name (@($ds02keys) + @($inUse) + 'BPK-NOSUCH-000000') -KeyManager $km[0] -PassThru -Confirm:$false -ErrorAction SilentlyContinue)
+        $o
+    }
+
+    $script:Objects = New-BPOutputObjects (Join-Path $TestDrive 'lab')
+
+    function Get-BPViewLabels([string] $Type) {
+        # The labels of the default view of a type (table headers, or list items), as the format file defines them.
+        $view = @(Get-FormatData -TypeName $Type)[0].FormatViewDefinition[0]
+        if ($view.Control -is [System.Management.Automation.TableControl]) {
+            [pscustomobject]@{ Kind = 'Table'; Labels = @($view.Control.Headers.Label) }
+        } else {
+            $labels = foreach ($i in $view.Control.Entries[0].Items) { if ($i.Label) { $i.Label } else { $i.DisplayEntry.Value } }
+            [pscustomobject]@{ Kind = 'List'; Labels = @($labels) }
+        }
+    }
+}
+
+AfterAll {
+    Disconnect-BPDomain -All
+    Disconnect-BPKeyManager -All
+}
+
+Describe 'Default views never cut what matters' {
+
+    It '<Type> at <Width> columns: no value cut, no column dropped' -ForEach $ViewCases {
+        $items = $script:Objects[$Type]
+        $items | Should -Not -BeNullOrEmpty -Because "the lab makes objects of $Type"
+        $text = $items | Out-String -Width $Width
+        $lines = $text -split "`r?`n"
+        @($lines | Where-Object { $_ -match '…' }) | Should -BeNullOrEmpty -Because "nothing is cut at $Width columns:`n$text"
+        @($lines | Where-Object { $_.TrimEnd().Length -gt $Width }) | Should -BeNullOrEmpty
+        $view = Get-BPViewLabels $Type
+        if ($view.Kind -eq 'Table') {
+            # The header line is the one above the first dashes; a dropped or wrapped header is missing from it.
+            $dash = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^\s*-+( +-+)*\s*$' })
+            $dash | Should -BeGreaterThan 0
+            foreach ($label in $view.Labels) { $lines[$dash - 1] | Should -Match ('(^|\s)' + [regex]::Escape($label) + '(\s|$)') -Because "column $label is shown at $Width columns" }
+        } else {
+            foreach ($label in $view.Labels) { $text | Should -Match ('(?m)^' + [regex]::Escape($label) + '\s+:') -Because "item $label is shown" }
+        }
+    }
+
+    It 'every type a cmdlet outputs, and every type the format file has a view for, is rendered by the test above' {
+        $viewed = @(([xml](Get-Content -Raw (Join-Path $script:Module.ModuleBase 'BackPak.Format.ps1xml'))).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
+        # AuditRecord: item 3's view, tested with the audit trail.
+        $tested = @($ViewTypes) + 'BackPak.Core.Model.AuditRecord'
+        @($viewed | Where-Object { $_ -notin $tested }) | Should -BeNullOrEmpty
+        $outputs = @(Get-Command -Module BackPak | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.Namespace -like 'BackPak*' } | ForEach-Object FullName | Sort-Object -Unique)
+        @($outputs | Where-Object { $_ -notin $viewed }) | Should -BeNullOrEmpty -Because 'every result type has a default view'
+    }
+
+    It 'the switch plan shows every step with its title and every note, at 80 columns' {
+        $plan = $script:Objects['BackPak.Core.Procedures.RoleSwitchPlan'][0]
+        $text = $plan | Out-String -Width 80
+        $text | Should -Not -Match '…'
+        # A long line wraps (at any character): the text without its white space holds each step and note whole.
+        $flat = $text -replace '\s', ''
+        foreach ($s in $plan.Steps) {
+            $text | Should -Match ("(?m)(^|:)\s*$($s.Number)\. $([regex]::Escape($s.Id)) ")
+            $flat | Should -BeLike ('*' + [WildcardPattern]::Escape(($s.Title -replace '\s', '')) + '*') -Because 'the title wraps but is whole'
+        }
+        foreach ($n in $plan.Notes) { $flat | Should -BeLike ('*' + [WildcardPattern]::Escape(($n -replace '\s', '')) + '*') }
+    }
+
+    It 'a failed switch run says which way it switches and where it stopped' {
+        $run = $script:Objects['BackPak.Core.Procedures.RoleSwitchReport'][0]
+        $text = $run | Out-String -Width 80
+        $text | Should -Match '(?m)^Switch\s+: PRIMARY from \\A to \\B'
+        $text | Should -Match '(?m)^FailedStep\s+: drain-exports'
+    }
+
+    It 'the export status shows the time, result and error of each run whole (not "11-01 00:22 Fai…")' {
+        $st = $script:Objects['BackPak.Core.Sync.ExportStatus'] | Where-Object DataStore -eq DS01
+        $text = $st | Out-String -Width 80
+        $text | Should -Match '(?m)^LastUpdate\s+: 2026-11-01 \d\d:\d\d FAILED'
+        $text | Should -Match '(?m)^LastFull\s+: 2026-11-01 \d\d:\d\d COMPLETED'
+        ($text -replace '\s', '') | Should -BeLike ('*' + [WildcardPattern]::Escape(($st.LastUpdate.Error -replace '\s', '')) + '*')
+    }
+}
