@@ -224,6 +224,12 @@ BeforeDiscovery {
             Script = { Use-KeyLab; Disconnect-BPDomain -Domain '\B'; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
         @{ Name = 'Remove-BPEncryptionKey with no domain to check the key against'; Id = 'NoDomainConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
             Script = { Use-KeyLab; Disconnect-BPDomain -All; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Connect-BPDomain through a provider that is not registered'; Id = 'ProviderNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider NoSuchSite -Node '\A' } }
+        @{ Name = 'Register-BPProvider of a module that holds no provider'; Id = 'ProviderInvalid'; Class = 'RegisterBPProviderCommand'; Terminating = $true
+            Script = { Register-BPProvider -ModuleName Microsoft.PowerShell.Utility } }
+        @{ Name = 'Connect-BPDomain -Provider Lab with a parameter the lab does not take'; Id = 'ProviderParameterInvalid'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider Lab -Node '\A' -Parameters @{ Path = $script:LabPath; Colour = 'red' } } }
     ) | ForEach-Object {
         $_.Fqid = "$($_.Id),$P$($_.Class)"
         $_.Kind = switch ($_.Terminating) { $true { 'terminating' } $false { 'non-terminating' } default { 'either' } }

@@ -25,6 +25,12 @@ namespace BackPak.Core.Errors
         // Providers
         /// <summary>The connected provider does not offer a capability the command needs (removal, Catalog Sync, a run journal...): refused before anything is done.</summary>
         public const string CapabilityMissing = "CapabilityMissing";
+        /// <summary>No provider of that name is built in or registered.</summary>
+        public const string ProviderNotFound = "ProviderNotFound";
+        /// <summary>A module (or registry entry) does not hold a provider that passes the registration checks.</summary>
+        public const string ProviderInvalid = "ProviderInvalid";
+        /// <summary>Connect-BPDomain -Parameters names a parameter the provider does not take, or leaves out a mandatory one.</summary>
+        public const string ProviderParameterInvalid = "ProviderParameterInvalid";
 
         // Names and labels
         public const string InvalidLabel = "InvalidLabel";

@@ -26,6 +26,9 @@ namespace BackPak.Core.Providers
             (typeof(IEstateSource), "the other nodes of its estate"),
         };
 
+        /// <summary>Every capability contract besides reading, in the order Get-BPProvider lists them.</summary>
+        public static IReadOnlyList<Type> KnownTypes => Known.Select(k => k.Type).ToList();
+
         /// <summary>How a capability is named in messages.</summary>
         public static string NameOf(Type capability) =>
             Known.FirstOrDefault(k => k.Type == capability).Name ?? capability.Name;

@@ -68,6 +68,14 @@ namespace BackPak.PowerShell
             });
     }
 
+    /// <summary>Completes provider names: the built-in ones and the registry's (local state only: no module is imported).</summary>
+    public sealed class ProviderNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() => Completion.Results(ProviderRegistry.BuiltInProviders().Select(p => p.Name).Concat(ProviderRegistry.Registered().Select(e => e.Name)).ToList(), wordToComplete, "BackPak provider"));
+    }
+
     /// <summary>Completes data store names of the domain in use.</summary>
     public sealed class DataStoreCompleter : IArgumentCompleter
     {
