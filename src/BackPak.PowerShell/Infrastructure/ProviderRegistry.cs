@@ -33,7 +33,7 @@ namespace BackPak.PowerShell
 
         public static string FilePath =>
             Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } p ? p
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "BackPak", "providers.tsv");
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "BackPak", "providers.tsv");
 
         public static IReadOnlyList<IBackPakProvider> BuiltInProviders()
         {
