@@ -91,7 +91,7 @@ Describe 'A provider module written by a site' {
     }
 
     It 'is listed from the registry file in a new session, and unregistered' {
-        Get-Content $env:BACKPAK_PROVIDER_REGISTRY | Should -Match 'Tiny'
+        Get-Content -Raw $env:BACKPAK_PROVIDER_REGISTRY | Should -Match 'Tiny'
         $pwsh = [Environment]::ProcessPath
         $out = & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$($script:Module.Path)'; (Get-BPProvider Tiny).Capabilities -join ','; @(Connect-BPDomain -Provider Tiny -Node '\B' -Parameters @{ Site = 's' } | ForEach-Object Node)"
         $out | Should -Be @('reading', '\B')
@@ -101,7 +101,7 @@ Describe 'A provider module written by a site' {
 
     It 'refuses a module that holds no provider, and changes nothing' {
         { Register-BPProvider -ModuleName Microsoft.PowerShell.Utility } | Should -Throw -ErrorId 'ProviderInvalid,BackPak.PowerShell.Cmdlets.RegisterBPProviderCommand'
-        Get-Content $env:BACKPAK_PROVIDER_REGISTRY | Should -Not -Match 'Utility'
+        Get-Content -Raw $env:BACKPAK_PROVIDER_REGISTRY | Should -Not -Match 'Utility'
     }
 
     It 'connects a lab through -Provider Lab as through -Lab' {

@@ -55,14 +55,16 @@ namespace BackPak.PowerShell.Cmdlets
             if (ProviderRules.Problem(provider) is { } problem)
                 throw ProviderRegistry.Invalid(info.Name, $"its provider {provider.GetType().FullName}: {problem}", "Ask the provider's author; nothing was registered.");
             var existing = ProviderRegistry.Registered().FirstOrDefault(e => string.Equals(e.Name, provider.Name, StringComparison.OrdinalIgnoreCase));
-            if (existing != null && !string.Equals(existing.ModulePath, info.Path, StringComparison.OrdinalIgnoreCase))
+            if (existing != null && !string.Equals(existing.ModulePath, module != ModuleName ? module : info.Path, StringComparison.OrdinalIgnoreCase))
                 throw ProviderRegistry.Invalid(info.Name, $"a provider named {provider.Name} is already registered from {existing.ModulePath}",
                     $"Unregister it first (Unregister-BPProvider {provider.Name}), or give this provider another name.");
-            if (!ShouldProcess($"provider {provider.Name} from {info.Path} (registry {ProviderRegistry.FilePath})", "Register BackPak provider")) return;
-            var entry = new ProviderRegistry.Entry { Name = provider.Name, ModulePath = info.Path, TypeName = provider.GetType().FullName!, Registered = DateTime.UtcNow };
+            // The module as the operator named it when it is a file (its .psd1, not the assembly behind it), else as imported.
+            string path = module != ModuleName ? module : info.Path;
+            if (!ShouldProcess($"provider {provider.Name} from {path} (registry {ProviderRegistry.FilePath})", "Register BackPak provider")) return;
+            var entry = new ProviderRegistry.Entry { Name = provider.Name, ModulePath = path, TypeName = provider.GetType().FullName!, Registered = DateTime.UtcNow };
             ProviderRegistry.Add(entry);
-            WriteVerbose($"Registered provider {provider.Name} ({ProviderRules.CapabilitiesOf(provider.DomainType).Count} capabilities) from {info.Path}.");
-            if (PassThru) WriteObject(ProviderRegistry.Info(provider, info.Name, info.Path, false, entry.Registered));
+            WriteVerbose($"Registered provider {provider.Name} ({ProviderRules.CapabilitiesOf(provider.DomainType).Count} capabilities) from {path}.");
+            if (PassThru) WriteObject(ProviderRegistry.Info(provider, info.Name, path, false, entry.Registered));
         }
     }
 }
