@@ -319,6 +319,11 @@ namespace BackPak.Lab
             int volumes = 0;
             long entries = 0;
             var sent = new List<string>();
+            // The number is taken before any file of it reaches the staging area: an export killed after writing
+            // some files must not hand the same number to the next one, whose files an import that already read the
+            // first ones would skip as old.
+            using (var c = OpenBackPak()) LabDb.Exec(c, "UPDATE data_store SET export_seq = @q WHERE name = @s", ("@q", seq), ("@s", s.Name));
+            LabFaults.CrashPoint("export.after-seq");
             try
             {
                 Directory.CreateDirectory(dir);
@@ -354,6 +359,9 @@ namespace BackPak.Lab
             {
                 throw StagingWriteFailed(s, user, runId, seq, now, type, sent, volumes, entries, cause);
             }
+            LabFaults.CrashPoint("export.after-files");
+            // One commit for the updates sent, the end of the run and its audit record: a process killed before it
+            // leaves the updates pending, sent again (under the next number) by the next export.
             using (var c = OpenBackPak())
             {
                 LabDb.Exec(c, "BEGIN IMMEDIATE");
@@ -367,8 +375,8 @@ namespace BackPak.Lab
                 LabDb.Exec(c, "UPDATE data_store SET export_seq = @q" + (type == SyncType.Full ? ", last_full_export = @t" : "") + " WHERE name = @s",
                     ("@q", seq), ("@t", now), ("@s", s.Name));
                 EndRun(c, runId, SyncResult.Completed, volumes, entries, new string[0], 0, null, seq);
-                LabDb.Exec(c, "COMMIT");
                 WriteAudit(c, user, "CatalogExport", s.Name, "Completed", $"{type} export {seq}: {volumes} volume(s), {entries} entr(y/ies) to {s.StagingArea}");
+                LabDb.Exec(c, "COMMIT");
             }
             return ReadRun(runId);
         }
@@ -386,14 +394,15 @@ namespace BackPak.Lab
                 LabDb.Exec(c, "BEGIN IMMEDIATE");
                 using (var del = Command(c, "DELETE FROM export_pending WHERE data_store = @s AND label = @l AND raised <= @t", "@s", "@l", "@t"))
                     foreach (var l in sent) { SetAll(del, s.Name, l, now); del.ExecuteNonQuery(); }
-                // Files of this sequence are in the staging area: the next export must not reuse its number.
-                if (sent.Count > 0) LabDb.Exec(c, "UPDATE data_store SET export_seq = @q WHERE name = @s", ("@q", seq), ("@s", s.Name));
+                // The number was taken before writing; nothing of it reached the staging area, so the next export
+                // may have it. (With files of it there, it must not be reused.)
+                if (sent.Count == 0) LabDb.Exec(c, "UPDATE data_store SET export_seq = @p WHERE name = @s AND export_seq = @q", ("@p", seq - 1), ("@q", seq), ("@s", s.Name));
                 LabDb.Exec(c, "UPDATE export_pending SET retry_count = retry_count + 1, last_error = @e, next_retry = @n WHERE data_store = @s",
                     ("@e", message), ("@n", now + s.CheckDelayS * 1000L), ("@s", s.Name));
                 long left = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM export_pending WHERE data_store = @s", ("@s", s.Name))!;
                 EndRun(c, runId, SyncResult.Failed, volumes, entries, new string[0], 0, message, sent.Count > 0 ? seq : (long?)null);
-                LabDb.Exec(c, "COMMIT");
                 WriteAudit(c, user, "CatalogExport", s.Name, "Failed", message);
+                LabDb.Exec(c, "COMMIT");
                 return new BackPakException(ErrorIds.StagingWriteFailed, BackPakErrorCategory.WriteError,
                     message + (left > 0 ? $" {left} update(s) stay pending and are retried at the export check delay." : ""), s.StagingArea,
                     $"Free space in the staging area or repair its folder, then send what is pending at once: Start-BPCatalogExport -DataStore {s.Name} -Type Update" +
@@ -488,7 +497,6 @@ namespace BackPak.Lab
         public SyncRun StartImport(string dataStore, SyncType type, bool catalogFiles, string user) => Guard(() =>
         {
             StoreRow s;
-            var groups = new Dictionary<string, VolumeGroup>(StringComparer.OrdinalIgnoreCase);
             using (var c = OpenBackPak(readOnly: true)) s = ReadStore(c, dataStore);
             var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.Import);
             if (rejected != null) throw rejected;
@@ -497,15 +505,13 @@ namespace BackPak.Lab
                 throw new BackPakException(ErrorIds.StagingAreaNotSet, BackPakErrorCategory.InvalidOperation,
                     $"Data store {s.Name} on {Node} has no staging area to import from.", s.Name, "Set-BPDataStore -Name " + s.Name + " -StagingArea ...");
             if (StagingProblem(s.StagingArea) is { } problem) throw problem;
-            foreach (var g in ReadVolumeGroups(s.Name, null))
-            {
-                groups[g.Name] = g;
-                if (g.OriginalPrimaryName != null) groups[g.OriginalPrimaryName] = g; // the primary side's name (CS p9)
-            }
-            CheckTargetCatalogs(s, groups.Values.Distinct().ToList());
-            var replacements = ParseReplacements(s.NodeReplacements);
+            CheckTargetCatalogs(s, ImportGroups(s.Name).Values.Distinct().ToList());
 
             using var syncLock = AcquireSyncLock(s.Name, "Import");
+            // An import of this store killed half-way is finished first, as it would have ended; this one then
+            // starts from where that one left the store (its import sequence).
+            if (FinishInterruptedImport(s.Name))
+                using (var c = OpenBackPak(readOnly: true)) s.ImportSeq = ReadStore(c, s.Name).ImportSeq;
             long now = LabDb.ToUnixMs(Now);
             long runId = BeginRun(s.Name, "Import", type == SyncType.Full ? SyncType.Full : SyncType.Update, now);
             string dir = LabLayout.StagingDirFromGuardian(_lab.Root, s.StagingArea);
@@ -531,12 +537,43 @@ namespace BackPak.Lab
                     .OrderBy(f => f.Header.Seq).ThenBy(f => f.Header.Type == "FULL" ? 0 : 1));
 
             RefuseDamagedHeaders(runId, s, type); // damaged headers first; every field is checked as it is read below
+            LabFaults.CrashPoint("import.before-intent");
+            var pinned = WriteImportIntent(s.Name, runId, type, catalogFiles, user, files);
+            LabFaults.CrashPoint("import.after-intent");
+            return ApplyImport(s, runId, type, catalogFiles, user, pinned);
+        });
+
+        /// <summary>The volume groups of a store by name and by their original primary name (CS p9): where imported volumes go.</summary>
+        private Dictionary<string, VolumeGroup> ImportGroups(string store)
+        {
+            var groups = new Dictionary<string, VolumeGroup>(StringComparer.OrdinalIgnoreCase);
+            foreach (var g in ReadVolumeGroups(store, null))
+            {
+                groups[g.Name] = g;
+                if (g.OriginalPrimaryName != null) groups[g.OriginalPrimaryName] = g;
+            }
+            return groups;
+        }
+
+        /// <summary>
+        /// Applies the files of an import whose intent is written (<see cref="WriteImportIntent"/>): the DSM/TC entries
+        /// are committed first, then, in one BackPak transaction, the BackPak entries, the import sequence, the end of
+        /// the run, its audit record and the removal of the intent. A process killed between the two commits leaves the
+        /// intent, and whoever next opens the domain applies the same pinned files again (every write compares before
+        /// it writes, so what was committed is not written twice) and ends the run as this one would have. The caller
+        /// holds the store's sync lock.
+        /// </summary>
+        private SyncRun ApplyImport(StoreRow s, long runId, SyncType type, bool catalogFiles, string user, IReadOnlyList<(string Path, ExportFile.Header Header)> files)
+        {
+            var groups = ImportGroups(s.Name);
+            var replacements = ParseReplacements(s.NodeReplacements);
             var failed = new List<string>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             // The simulator's failing volumes, read once for the run rather than once per volume.
             var failing = new HashSet<string>(_lab.Faults().Where(f => f.Kind == LabFaultKind.ImportFailure).Select(f => f.Target), StringComparer.Ordinal);
             int volumes = 0, deleted = 0;
             long entries = 0, maxSeq = s.ImportSeq;
+            bool dsmCommitted = false;
             using (var bp = OpenBackPak())
             using (var dsm = LabDb.Open(_dsmTcDb))
             {
@@ -564,7 +601,8 @@ namespace BackPak.Lab
                         }
                     }
                     // Only a FULL import deletes: volumes no longer at the primary go, with the DSM/TC entries linked
-                    // to them; a TAPEVOLUME with no BackPak volume linked here is left alone (R9).
+                    // to them; a TAPEVOLUME with no BackPak volume linked here is left alone (R9). Read from the
+                    // BackPak catalog, which commits last: a finished import deletes what the killed one had deleted.
                     if (type == SyncType.Full && failed.Count == 0)
                         foreach (var gone in StoreLabels(bp, s.Name).Where(l => !seen.Contains(l)).ToList())
                         {
@@ -573,29 +611,37 @@ namespace BackPak.Lab
                         }
                     LabFaults.CrashPoint("import.before-commit");
                     LabDb.Exec(dsm, "COMMIT");
+                    dsmCommitted = true;
+                    LabFaults.CrashPoint("import.after-dsmtc");
+                    // One failed volume: the sequence does not move, so the next UPDATE redoes every volume (R10).
+                    if (failed.Count == 0) LabDb.Exec(bp, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", maxSeq), ("@s", s.Name));
+                    EndRun(bp, runId, failed.Count == 0 ? SyncResult.Completed : SyncResult.Failed, volumes, entries, failed, deleted,
+                        failed.Count == 0 ? null : $"{failed.Count} volume(s) failed; the next UPDATE import redoes all volumes", maxSeq);
+                    WriteAudit(bp, user, "CatalogImport", s.Name, failed.Count == 0 ? "Completed" : "Failed",
+                        $"{type} import from {s.StagingArea}: {volumes} volume(s), {entries} entr(y/ies), {deleted} deleted, {failed.Count} failed");
+                    LabDb.Exec(bp, "DELETE FROM import_intent WHERE data_store = @s", ("@s", s.Name));
                     LabDb.Exec(bp, "COMMIT");
                 }
                 catch (Exception e)
                 {
-                    LabDb.Exec(dsm, "ROLLBACK");
+                    if (!dsmCommitted) LabDb.Exec(dsm, "ROLLBACK");
                     LabDb.Exec(bp, "ROLLBACK");
+                    // Half applied: the intent stays, and the next opening of the domain finishes the import.
+                    if (dsmCommitted) throw;
                     using var c = OpenBackPak();
+                    LabDb.Exec(c, "BEGIN IMMEDIATE");
                     EndRun(c, runId, SyncResult.Failed, 0, 0, new string[0], 0,
                         e is BackPakException b && b.ErrorId == ErrorIds.ExportFileInvalid ? b.Message : "the import stopped on an error; nothing of it was applied");
+                    LabDb.Exec(c, "DELETE FROM import_intent WHERE data_store = @s", ("@s", s.Name));
+                    LabDb.Exec(c, "COMMIT");
+                    DeletePinnedFiles(runId);
                     throw;
                 }
             }
-            using (var c = OpenBackPak())
-            {
-                // One failed volume: the sequence does not move, so the next UPDATE redoes every volume (R10).
-                if (failed.Count == 0) LabDb.Exec(c, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", maxSeq), ("@s", s.Name));
-                EndRun(c, runId, failed.Count == 0 ? SyncResult.Completed : SyncResult.Failed, volumes, entries, failed, deleted,
-                    failed.Count == 0 ? null : $"{failed.Count} volume(s) failed; the next UPDATE import redoes all volumes", maxSeq);
-                WriteAudit(c, user, "CatalogImport", s.Name, failed.Count == 0 ? "Completed" : "Failed",
-                    $"{type} import from {s.StagingArea}: {volumes} volume(s), {entries} entr(y/ies), {deleted} deleted, {failed.Count} failed");
-            }
+            LabFaults.CrashPoint("import.after-backpak");
+            DeletePinnedFiles(runId);
             return ReadRun(runId);
-        });
+        }
 
         /// <summary>Writes imported volumes into the secondary's catalogs (both transactions are the caller's).</summary>
         private sealed class ImportWriter
@@ -905,6 +951,10 @@ namespace BackPak.Lab
                     // and BackPak steps would write back entries the removal is taking away. Checked in the same
                     // transaction as removal claims, so one of the two always sees the other.
                     if (direction == "Import") RefuseOverRemovals(c, store);
+                    // A run still 'Running' here was left by a process that died (or failed unexpectedly) while it held
+                    // this lock: it is ended as interrupted, except an import with an intent, which is finished instead.
+                    LabDb.Exec(c, "UPDATE sync_run SET ended = @t, result = 'Failed', error = 'interrupted: the process running it ended before the run did' " +
+                                  "WHERE data_store = @s AND result = 'Running' AND id NOT IN (SELECT run_id FROM import_intent)", ("@s", store), ("@t", LabDb.ToUnixMs(Now)));
                     LabDb.Exec(c, "INSERT OR REPLACE INTO sync_lock(data_store, direction, owner_host, owner_pid, owner_start, started) VALUES (@s, @d, @h, @p, @o, @t)",
                         ("@s", store), ("@d", direction), ("@h", RunOwner.Host), ("@p", RunOwner.Pid), ("@o", RunOwner.StartMs), ("@t", LabDb.ToUnixMs(Now)));
                     LabDb.Exec(c, "COMMIT");

@@ -22,7 +22,7 @@ namespace BackPak.Lab
     {
         public const string LabDbName = "lab.db";
         public const string Format = "BackPak.Lab";
-        public const int FormatVersion = 2;
+        public const int FormatVersion = 3;
 
         public static string LabDb(string root) => Path.Combine(root, LabDbName);
         public static string NodeFolder(string node)
@@ -35,6 +35,9 @@ namespace BackPak.Lab
         public static string DsmTcDb(string root, string node) => Path.Combine(NodeDir(root, node), "dsmtc.db");
         public static string TmfDb(string root, string node) => Path.Combine(NodeDir(root, node), "tmf.db");
         public static string StagingRoot(string root, string node) => Path.Combine(NodeDir(root, node), "staging");
+        /// <summary>Where an import pins the files it applies until it ends (see LabDomain.ImportIntent), one folder per run.</summary>
+        public static string ImportIntentDir(string root, string node) => Path.Combine(NodeDir(root, node), "import-intent");
+        public static string ImportPinDir(string root, string node, long runId) => Path.Combine(ImportIntentDir(root, node), runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         public static string SiteDir(string root, string site) => Under(root, "sites", Checked(site, "a site name"));
         public static string StorageDir(string root, string site, string dataStore) => Under(root, "sites", Checked(site, "a site name"), "storage", Checked(dataStore, "a data store name"));
         public static string KeyDb(string root, string site) => Path.Combine(SiteDir(root, site), "keys.db");

@@ -54,6 +54,10 @@ CREATE TABLE key_manager (backpak_id TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
 CREATE TABLE removal_intent (label TEXT PRIMARY KEY, run_id TEXT NOT NULL, owner_host TEXT NOT NULL, owner_pid INTEGER NOT NULL,
   owner_start INTEGER NOT NULL, user TEXT NOT NULL, data_store TEXT NOT NULL, volume_group TEXT NOT NULL, domain_access TEXT NOT NULL,
   storage_path TEXT, tape_catalog TEXT NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+-- Intent journal of catalog imports: committed, with the files pinned under nodes/<node>/import-intent/<run_id>,
+-- before the import's first commit (DSM/TC); deleted by its last (BackPak). A row left behind is an import to finish.
+CREATE TABLE import_intent (data_store TEXT PRIMARY KEY COLLATE NOCASE, run_id INTEGER NOT NULL, type TEXT NOT NULL,
+  catalog_files INTEGER NOT NULL, user TEXT NOT NULL, files TEXT NOT NULL, created INTEGER NOT NULL);
 CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL, host TEXT NOT NULL,
   action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL, detail TEXT);
 ";
