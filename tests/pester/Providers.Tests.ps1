@@ -93,7 +93,7 @@ Describe 'A provider module written by a site' {
     It 'is listed from the registry file in a new session, and unregistered' {
         Get-Content -Raw $env:BACKPAK_PROVIDER_REGISTRY | Should -Match 'Tiny'
         $pwsh = [Environment]::ProcessPath
-        $out = & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$($script:Module.Path)'; (Get-BPProvider Tiny).Capabilities -join ','; @(Connect-BPDomain -Provider Tiny -Node '\B' -Parameters @{ Site = 's' } | ForEach-Object Node)"
+        $out = & $pwsh (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "Import-Module '$($script:Module.Path)'; (Get-BPProvider Tiny).Capabilities -join ','; @(Connect-BPDomain -Provider Tiny -Node '\B' -Parameters @{ Site = 's' } | ForEach-Object Node)"
         $out | Should -Be @('reading', '\B')
         Unregister-BPProvider Tiny -Confirm:$false
         { Connect-BPDomain -Provider Tiny -Node '\A' -Parameters @{ Site = 'x' } } | Should -Throw -ErrorId 'ProviderNotFound,BackPak.PowerShell.Cmdlets.ConnectBPDomainCommand'

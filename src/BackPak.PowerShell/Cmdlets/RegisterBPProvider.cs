@@ -31,9 +31,9 @@ namespace BackPak.PowerShell.Cmdlets
         protected override void ProcessBackPakRecord()
         {
             // A path (relative to the session's folder) or a module name.
-            string module = ModuleName.IndexOfAny(new[] { '/', '\\' }) >= 0 || ModuleName.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase) || ModuleName.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
-                ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModuleName) : ModuleName;
-            if (module != ModuleName && !File.Exists(module))
+            bool isFile = ModuleName.IndexOfAny(new[] { '/', '\\' }) >= 0 || ModuleName.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase) || ModuleName.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+            string module = isFile ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModuleName) : ModuleName;
+            if (isFile && !File.Exists(module))
                 throw ProviderRegistry.Invalid(ModuleName, "there is no such file", "Give the path of the module's .psd1 or .dll, or the name of an installed module.");
             var info = ProviderRegistry.Import(module, this);
             var types = ProviderRegistry.ProvidersOf(info);
@@ -55,11 +55,11 @@ namespace BackPak.PowerShell.Cmdlets
             if (ProviderRules.Problem(provider) is { } problem)
                 throw ProviderRegistry.Invalid(info.Name, $"its provider {provider.GetType().FullName}: {problem}", "Ask the provider's author; nothing was registered.");
             var existing = ProviderRegistry.Registered().FirstOrDefault(e => string.Equals(e.Name, provider.Name, StringComparison.OrdinalIgnoreCase));
-            if (existing != null && !string.Equals(existing.ModulePath, module != ModuleName ? module : info.Path, StringComparison.OrdinalIgnoreCase))
+            if (existing != null && !string.Equals(existing.ModulePath, isFile ? module : info.Path, StringComparison.OrdinalIgnoreCase))
                 throw ProviderRegistry.Invalid(info.Name, $"a provider named {provider.Name} is already registered from {existing.ModulePath}",
                     $"Unregister it first (Unregister-BPProvider {provider.Name}), or give this provider another name.");
             // The module as the operator named it when it is a file (its .psd1, not the assembly behind it), else as imported.
-            string path = module != ModuleName ? module : info.Path;
+            string path = isFile ? module : info.Path;
             if (!ShouldProcess($"provider {provider.Name} from {path} (registry {ProviderRegistry.FilePath})", "Register BackPak provider")) return;
             var entry = new ProviderRegistry.Entry { Name = provider.Name, ModulePath = path, TypeName = provider.GetType().FullName!, Registered = DateTime.UtcNow };
             ProviderRegistry.Add(entry);
