@@ -39,6 +39,7 @@ namespace BackPak.Lab
                 using var c = OpenBackPak();
                 return (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
             }, stopsInvocation: true);
+            _holder = LabHolders.Hold(lab.Root);
             // An import killed between its two commits is finished before anything reads the domain.
             Guard(() => { FinishInterruptedImports(); return true; });
         }
@@ -92,7 +93,15 @@ namespace BackPak.Lab
         /// Connections are opened per call and pooled by Microsoft.Data.Sqlite: closing the domain closes the lab's idle
         /// pooled connections, so nothing of the lab stays open once it is disconnected.
         /// </summary>
-        public void Dispose() => LabDb.Release(_lab.Root);
+        public void Dispose()
+        {
+            LabHolders.Release(_holder);
+            _holder = null;
+            LabDb.Release(_lab.Root);
+        }
+
+        /// <summary>This domain's file among the lab's holders (New-BPLab -Force refuses a lab a live process holds).</summary>
+        private string? _holder;
 
         private IReadOnlyList<DataStore> ReadDataStores(string? name)
         {

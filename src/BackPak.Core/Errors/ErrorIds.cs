@@ -11,6 +11,7 @@ namespace BackPak.Core.Errors
         public const string NotALab = "NotALab";
         public const string LabVersionUnsupported = "LabVersionUnsupported";
         public const string LabAlreadyExists = "LabAlreadyExists";
+        public const string LabInUse = "LabInUse";
         public const string PathNotEmpty = "PathNotEmpty";
         public const string LabPathInvalid = "LabPathInvalid";
         public const string LabInsideLab = "LabInsideLab";
