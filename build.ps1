@@ -91,6 +91,8 @@ function Invoke-Build {
     Set-BPManifestReleaseNotes -ManifestPath $stagedManifest -ReleaseNotes $notes
     Copy-Item (Join-Path $src 'en-US/*.txt') -Destination (Join-Path $moduleOut 'en-US')
     if (Test-Path (Join-Path $src 'Diagnostics')) { Copy-Item (Join-Path $src 'Diagnostics') -Destination $moduleOut -Recurse }
+    # Provider modules shipped with the module (each a .psd1 naming an assembly of the module folder).
+    if (Test-Path (Join-Path $src 'Providers')) { Copy-Item (Join-Path $src 'Providers') -Destination $moduleOut -Recurse }
 
     # Cmdlet help (MAML) generated from module/BackPak/help/*.psd1 and the compiled parameter metadata.
     $rc = Invoke-FreshPwsh -Command "& '$(Join-Path $root 'build/New-CmdletHelp.ps1')' -ModulePath '$moduleOut' -SourcePath '$(Join-Path $src 'help')'"

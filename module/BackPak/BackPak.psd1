@@ -18,6 +18,9 @@
     CmdletsToExport      = @(
         'New-BPLab'
         'Connect-BPDomain'
+        'Get-BPProvider'
+        'Register-BPProvider'
+        'Unregister-BPProvider'
         'Get-BPDomain'
         'Disconnect-BPDomain'
         'Get-BPDataStore'

@@ -112,6 +112,13 @@ namespace BackPak.Lab
                     throw new BackPakException(ErrorIds.LabAlreadyExists, BackPakErrorCategory.ResourceExists,
                         $"A lab already exists at '{full}'.", full,
                         "Use -Force to replace it, or choose another path.", stopsInvocation: true);
+                // Replacing a lab under a live process would leave it reading the new lab through what it knew of
+                // the old one (volumes catalogued without storage): refused, as the store locks refuse a live owner.
+                var holders = LabHolders.Others(full);
+                if (holders.Count > 0)
+                    throw new BackPakException(ErrorIds.LabInUse, BackPakErrorCategory.ResourceBusy,
+                        $"The lab at '{full}' is in use by {string.Join(", ", holders)}: it is not replaced while another process has it open.", full,
+                        "Disconnect it there (Disconnect-BPDomain -All) or end that process, then run New-BPLab -Force again.", stopsInvocation: true);
                 return;
             }
             if (Directory.EnumerateFileSystemEntries(full).Any())

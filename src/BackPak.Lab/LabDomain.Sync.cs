@@ -179,21 +179,17 @@ namespace BackPak.Lab
             {
                 var s = ReadStore(c, name);
                 Fence(s.Name, StoreChange.Settings);
+                // Core decides which values are valid; the lab stores the normalized ones it returns.
+                settings = DataStoreSettingsRules.Validate(settings, _lab.Nodes);
                 var changes = new List<string>();
                 if (settings.StagingArea != null)
                 {
-                    string area = Guardian.UpperAscii(settings.StagingArea.Trim());
-                    // One rule for every name (Guardian: letters and digits), checked before the area is used.
-                    if (!Guardian.TryParseSubvolume(area, requireNode: true, out var stagingNode, out _, out _))
-                        throw Setting("StagingArea", settings.StagingArea, "a Guardian subvolume \\NODE.$VOLUME.SUBVOLUME, each part letters and digits, the first a letter, such as \\B.$BPSTAGE.DS01");
-                    if (!_lab.Nodes.Contains(stagingNode!))
-                        throw Setting("StagingArea", settings.StagingArea, "a subvolume on one of the lab's nodes (" + string.Join(", ", _lab.Nodes) + ")");
+                    string area = settings.StagingArea;
                     LabDb.Exec(c, "UPDATE data_store SET staging_area = @v WHERE name = @n", ("@v", area), ("@n", s.Name));
                     changes.Add("staging area " + area);
                 }
                 if (settings.ExportCheckDelay is { } delay)
                 {
-                    if (delay < TimeSpan.FromSeconds(1) || delay > TimeSpan.FromDays(1)) throw Setting("ExportCheckDelay", delay, "between 1 second and 1 day");
                     LabDb.Exec(c, "UPDATE data_store SET export_check_delay_s = @v WHERE name = @n", ("@v", (int)delay.TotalSeconds), ("@n", s.Name));
                     // Retries already planned follow the new delay when it is shorter.
                     LabDb.Exec(c, "UPDATE export_pending SET next_retry = MIN(next_retry, @t) WHERE data_store = @n", ("@t", LabDb.ToUnixMs(Now) + (long)delay.TotalMilliseconds), ("@n", s.Name));
@@ -201,20 +197,19 @@ namespace BackPak.Lab
                 }
                 if (settings.FullExportFrequency is { } freq)
                 {
-                    if (freq < TimeSpan.Zero) throw Setting("FullExportFrequency", freq, "zero (none) or a positive interval");
                     LabDb.Exec(c, "UPDATE data_store SET full_export_frequency_s = @v WHERE name = @n", ("@v", freq == TimeSpan.Zero ? null : (object)(int)freq.TotalSeconds), ("@n", s.Name));
                     changes.Add("full export frequency " + (freq == TimeSpan.Zero ? "none" : freq.ToString()));
                 }
                 if (settings.NodeReplacements != null)
                 {
-                    var pairs = settings.NodeReplacements.Select(kv => (Old: Names.NormalizeNode(kv.Key), New: Names.NormalizeNode(kv.Value))).ToList();
+                    var pairs = settings.NodeReplacements.Select(kv => (Old: kv.Key, New: kv.Value)).ToList();
                     string? text = pairs.Count == 0 ? null : string.Join(";", pairs.Select(p => p.Old + "=" + p.New));
                     LabDb.Exec(c, "UPDATE data_store SET node_replacements = @v WHERE name = @n", ("@v", text), ("@n", s.Name));
                     changes.Add("node replacements " + (text ?? "none"));
                 }
                 if (settings.PrimaryStoreId != null)
                 {
-                    string id = Names.NormalizeDataStore(settings.PrimaryStoreId);
+                    string id = settings.PrimaryStoreId;
                     LabDb.Exec(c, "UPDATE data_store SET primary_store_id = @v WHERE name = @n", ("@v", id), ("@n", s.Name));
                     changes.Add("primary store id " + id);
                 }
@@ -250,10 +245,6 @@ namespace BackPak.Lab
             }
             return ReadDataStores(name).Single();
         });
-
-        private static BackPakException Setting(string what, object? value, string expected) =>
-            new BackPakException(ErrorIds.InvalidSetting, BackPakErrorCategory.InvalidArgument,
-                $"{what} '{value}' is not valid: it must be {expected}.", value, "Correct the value; nothing was changed.");
 
         // ---------------------------------------------------------------- export
 

@@ -11,8 +11,11 @@ using Microsoft.Data.Sqlite;
 
 namespace BackPak.Lab
 {
-    /// <summary>The BackPak domain of one lab node, behind the provider contract.</summary>
-    public sealed partial class LabDomain : IBackPakDomain
+    /// <summary>
+    /// The BackPak domain of one lab node, behind the provider contracts: the lab is a full provider (every domain
+    /// capability), with the estate's run journal and replication links.
+    /// </summary>
+    public sealed partial class LabDomain : IBackPakDomain, IRunJournalSource, IReplicationLinkSource, IEstateSource
     {
         private const string VolumeColumns =
             "label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, " +
@@ -37,6 +40,7 @@ namespace BackPak.Lab
                 LabSchema.UpgradeAudit(c);
                 return (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
             }, stopsInvocation: true);
+            _holder = LabHolders.Hold(lab.Root);
             // An import killed between its two commits is finished before anything reads the domain.
             Guard(() => { FinishInterruptedImports(); return true; });
         }
@@ -51,6 +55,18 @@ namespace BackPak.Lab
 
         /// <summary>The lab this domain belongs to (for the simulator's faults).</summary>
         public Lab Lab => _lab;
+
+        /// <summary>The lab's journals of procedure runs: one folder for the estate, so both sides of a switch share it.</summary>
+        public IRunJournalStore RunJournal => _lab.RunJournal;
+
+        public IReplicationLink? ReplicationLink(string kind, string? dataStore) => _lab.ReplicationLink(kind, dataStore);
+
+        public string? SiteOf(string node) => _lab.SiteOf(node);
+
+        public IDomainReader OpenNode(string node) => _lab.OpenDomain(node);
+
+        /// <summary>The lab names a staging area after the node that holds it and the store (<c>\A.$BPSTAGE.DS01</c>).</summary>
+        public string StagingAreaFor(string dataStore) => Node + ".$BPSTAGE." + dataStore;
 
         public IReadOnlyList<DataStore> GetDataStores(string? name = null) => Guard(() => ReadDataStores(name));
 
@@ -78,7 +94,15 @@ namespace BackPak.Lab
         /// Connections are opened per call and pooled by Microsoft.Data.Sqlite: closing the domain closes the lab's idle
         /// pooled connections, so nothing of the lab stays open once it is disconnected.
         /// </summary>
-        public void Dispose() => LabDb.Release(_lab.Root);
+        public void Dispose()
+        {
+            LabHolders.Release(_holder);
+            _holder = null;
+            LabDb.Release(_lab.Root);
+        }
+
+        /// <summary>This domain's file among the lab's holders (New-BPLab -Force refuses a lab a live process holds).</summary>
+        private string? _holder;
 
         private IReadOnlyList<DataStore> ReadDataStores(string? name)
         {

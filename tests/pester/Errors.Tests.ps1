@@ -228,6 +228,12 @@ BeforeDiscovery {
             Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'none.md') } }
         @{ Name = 'Export-BPChangeRecord to a file of no known format'; Id = 'ChangeRecordNotWritten'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
             Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'change.txt') } }
+        @{ Name = 'Connect-BPDomain through a provider that is not registered'; Id = 'ProviderNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider NoSuchSite -Node '\A' } }
+        @{ Name = 'Register-BPProvider of a module that holds no provider'; Id = 'ProviderInvalid'; Class = 'RegisterBPProviderCommand'; Terminating = $true
+            Script = { Register-BPProvider -ModuleName Microsoft.PowerShell.Utility } }
+        @{ Name = 'Connect-BPDomain -Provider Lab with a parameter the lab does not take'; Id = 'ProviderParameterInvalid'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider Lab -Node '\A' -Parameters @{ Path = $script:LabPath; Colour = 'red' } } }
     ) | ForEach-Object {
         $_.Fqid = "$($_.Id),$P$($_.Class)"
         $_.Kind = switch ($_.Terminating) { $true { 'terminating' } $false { 'non-terminating' } default { 'either' } }
@@ -236,6 +242,7 @@ BeforeDiscovery {
 
     # Documented ids no scenario here can raise; each needs a reason.
     $notRaisable = @{
+        LabInUse = 'needs a second live process holding the lab: LabInUse.Tests.ps1 holds it with a real pwsh and asserts the ErrorId exactly'
         NotALabDomain = 'raised only for a domain reached through another provider than the lab, and the lab is the only provider so far'
         # They need a TLS key server: Keys.Tests.ps1 raises them, with exact FullyQualifiedErrorIds, against PyKMIP.
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
@@ -243,7 +250,7 @@ BeforeDiscovery {
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
         # Always written after the refusals it sums up, so never the first error of a scenario here.
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
-        DecommissionNotSupported       = 'raised only for a provider without the decommission capabilities, and the lab has them'
+        CapabilityMissing              = 'the lab offers every capability: Providers.Tests.ps1 raises it through a provider module that lacks removal, and BackPak.PowerShell.Tests on a read-only provider'
     }
     # No cmdlet reaches a NonStop node yet (the NonStop provider waits for the provider contracts of issue 12): these
     # are raised, with their exact ErrorIds, by tests/BackPak.NonStop.Tests against a real sshd and the simulator.

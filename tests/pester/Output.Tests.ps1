@@ -16,7 +16,7 @@ BeforeDiscovery {
         'BackPak.Core.Procedures.RoleSwitchPlan', 'BackPak.Core.Procedures.StepInfo', 'BackPak.Core.Procedures.RoleSwitchReport',
         'BackPak.Core.Procedures.StepReport', 'BackPak.Core.Sync.SyncRun', 'BackPak.Core.Sync.ImportStatus',
         'BackPak.Core.Removal.VolumeRemovalResult', 'BackPak.Core.Removal.DecommissionResult',
-        'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult'
+        'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -38,6 +38,7 @@ BeforeAll {
         $b = Connect-BPDomain -Lab $Lab -Node '\B'
         $a = Connect-BPDomain -Lab $Lab -Node '\A'
         Add-Objects (Get-BPDomain)
+        Add-Objects (Get-BPProvider)
         Add-Objects (Get-BPDataStore -Domain $a); Add-Objects (Get-BPDataStore -Domain $b)
         Add-Objects (Get-BPVolumeGroup -Domain $a); Add-Objects (Get-BPVolumeGroup -Domain $b)
         $null = Start-BPLabBackup -DataStore DS01 -Domain $a -Confirm:$false

@@ -13,7 +13,7 @@ The BackPak catalog and configuration, the DSM/TC catalogs and the TMF catalog a
         Seed        = 'Seed of the generator. The same seed builds the same labels, dates and catalog entries. The default is 1.'
         Encrypted   = 'Enables encryption on the DSM/TC volume groups: their volumes get a Media Key Name and a key in the key server of their site, replicated to the other site.'
         DataStore   = 'Store ID of the replicated data store (PRIMARY on \A, SECONDARY on \B). The default is DS01. The lab names the store''s staging subvolume after it (\B.$BPSTAGE.DS01), so it must be a Guardian subvolume name: 1 to 8 letters or digits, the first a letter.'
-        Force       = 'Replaces an existing lab at -Path. A folder that holds anything other than a lab is never replaced, with or without -Force.'
+        Force       = 'Replaces an existing lab at -Path. A folder that holds anything other than a lab is never replaced, with or without -Force; nor is a lab that another live process has open (LabInUse names it: disconnect it there first).'
     }
     Outputs     = 'BackPak.Lab.LabInfo: the path, nodes, volume count, seed and clock of the new lab.'
     Examples    = @(

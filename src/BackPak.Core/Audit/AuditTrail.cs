@@ -126,7 +126,7 @@ namespace BackPak.Core.Audit
     public static class AuditTrail
     {
         /// <summary>The newest records matching <paramref name="query"/>, newest first, with the number that matched in all.</summary>
-        public static AuditSelection Find(IBackPakDomain domain, AuditQuery query)
+        public static AuditSelection Find(IAuditSink domain, AuditQuery query)
         {
             var kept = new List<AuditRecord>();
             long matching = 0;

@@ -96,8 +96,8 @@ namespace BackPak.Core.Audit
         /// <summary>What the operation did in one domain.</summary>
         private sealed class Place
         {
-            public Place(IBackPakDomain domain, string target) { Domain = domain; Target = target; }
-            public IBackPakDomain Domain { get; }
+            public Place(IAuditSink domain, string target) { Domain = domain; Target = target; }
+            public IAuditSink Domain { get; }
             public string Target { get; }
             public int Changes;
             public int Refusals;
@@ -110,7 +110,7 @@ namespace BackPak.Core.Audit
         /// the same transaction as the change it records: the operation's Start first when this is its first record
         /// there, then the entry, both stamped with the operation id and its user when the entry has none.
         /// </summary>
-        public IReadOnlyList<AuditEntry> Stamp(IBackPakDomain domain, AuditEntry entry)
+        public IReadOnlyList<AuditEntry> Stamp(IAuditSink domain, AuditEntry entry)
         {
             if (domain == null) throw new ArgumentNullException(nameof(domain));
             var stamped = entry.For(Id, User);
@@ -142,7 +142,7 @@ namespace BackPak.Core.Audit
         }
 
         /// <summary>The records for an entry written outside any operation (a provider's own tests, old callers): the entry alone.</summary>
-        public static IReadOnlyList<AuditEntry> StampCurrent(IBackPakDomain domain, AuditEntry entry) =>
+        public static IReadOnlyList<AuditEntry> StampCurrent(IAuditSink domain, AuditEntry entry) =>
             Current is { } op ? op.Stamp(domain, entry) : new[] { entry };
 
         /// <summary>
@@ -155,11 +155,11 @@ namespace BackPak.Core.Audit
         }
 
         /// <summary>How the operation came out in a domain, in words: the start of its End record's detail there.</summary>
-        public void Summarize(IBackPakDomain domain, string summary)
+        public void Summarize(DomainIdentity domain, string summary)
         {
             lock (_gate)
             {
-                var place = Find(domain.Identity);
+                var place = Find(domain);
                 if (place != null) place.Summary = summary;
             }
         }
@@ -169,7 +169,7 @@ namespace BackPak.Core.Audit
         /// its own Refusal record with that ErrorId (a key still in use, a decommission refused) is not recorded twice:
         /// each such record answers for one error the module reports. Nothing is written in a dry run.
         /// </summary>
-        public void Refuse(IBackPakDomain domain, string action, string target, BackPakException e)
+        public void Refuse(IAuditSink domain, string action, string target, BackPakException e)
         {
             lock (_gate)
             {

@@ -11,6 +11,7 @@ namespace BackPak.Core.Errors
         public const string NotALab = "NotALab";
         public const string LabVersionUnsupported = "LabVersionUnsupported";
         public const string LabAlreadyExists = "LabAlreadyExists";
+        public const string LabInUse = "LabInUse";
         public const string PathNotEmpty = "PathNotEmpty";
         public const string LabPathInvalid = "LabPathInvalid";
         public const string LabInsideLab = "LabInsideLab";
@@ -21,6 +22,16 @@ namespace BackPak.Core.Errors
         public const string DomainDisconnected = "DomainDisconnected";
         public const string DomainMismatch = "DomainMismatch";
         public const string DomainAmbiguous = "DomainAmbiguous";
+
+        // Providers
+        /// <summary>The connected provider does not offer a capability the command needs (removal, Catalog Sync, a run journal...): refused before anything is done.</summary>
+        public const string CapabilityMissing = "CapabilityMissing";
+        /// <summary>No provider of that name is built in or registered.</summary>
+        public const string ProviderNotFound = "ProviderNotFound";
+        /// <summary>A module (or registry entry) does not hold a provider that passes the registration checks.</summary>
+        public const string ProviderInvalid = "ProviderInvalid";
+        /// <summary>Connect-BPDomain -Parameters names a parameter the provider does not take, or leaves out a mandatory one.</summary>
+        public const string ProviderParameterInvalid = "ProviderParameterInvalid";
 
         // Names and labels
         public const string InvalidLabel = "InvalidLabel";
@@ -72,8 +83,6 @@ namespace BackPak.Core.Errors
         public const string DecommissionStepFailed = "DecommissionStepFailed";
         public const string DecommissionRefused = "DecommissionRefused";
         public const string DecommissionSideInvalid = "DecommissionSideInvalid";
-        /// <summary>The provider of a domain cannot do what a decommission of both sides needs (read and clear staging and storage).</summary>
-        public const string DecommissionNotSupported = "DecommissionNotSupported";
         // Key manager
         public const string KeyManagerNotConnected = "KeyManagerNotConnected";
         public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";

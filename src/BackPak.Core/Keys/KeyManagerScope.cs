@@ -37,10 +37,10 @@ namespace BackPak.Core.Keys
         /// <param name="keyManagerId">The connection's BackPak id.</param>
         /// <param name="endpoint">Where the keys live, for the messages.</param>
         /// <param name="domains">The connected domains.</param>
-        public static KeyManagerScope Of(string? keyManagerId, string endpoint, IReadOnlyList<IBackPakDomain> domains)
+        public static KeyManagerScope Of(string? keyManagerId, string endpoint, IReadOnlyList<IDomainReader> domains)
         {
             if (domains == null) throw new ArgumentNullException(nameof(domains));
-            var defined = domains.Select(d => (d.Node, Ids: d.GetKeyManagerIds())).OrderBy(x => x.Node, StringComparer.OrdinalIgnoreCase).ToList();
+            var defined = domains.Select(d => (d.Node, Ids: Facts(d).GetKeyManagerIds())).OrderBy(x => x.Node, StringComparer.OrdinalIgnoreCase).ToList();
             string definitions = string.Join("; ", defined.Select(x => x.Node + " defines " + (x.Ids.Count == 0 ? "none" : string.Join(", ", x.Ids))));
             var known = defined.SelectMany(x => x.Ids).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             string example = known.Count == 1 ? known[0] : "<id>";
@@ -68,7 +68,7 @@ namespace BackPak.Core.Keys
             var connected = new HashSet<string>(domains.Select(d => d.Node), StringComparer.OrdinalIgnoreCase);
             var missing = new List<ReplicationPartner>();
             foreach (var d in domains.Where(d => served.Any(s => string.Equals(s.Node, d.Node, StringComparison.OrdinalIgnoreCase))))
-                foreach (var p in d.GetReplicationPartners())
+                foreach (var p in Facts(d).GetReplicationPartners())
                     if (!connected.Contains(p.PartnerNode)) missing.Add(p);
             var nodes = served.Select(s => s.Node).ToList();
             if (missing.Count == 0) return new KeyManagerScope(keyManagerId, nodes, missing, null);
@@ -86,5 +86,8 @@ namespace BackPak.Core.Keys
                 $"({first.Provider} at '{first.Location}'), for example Connect-BPDomain -Lab <folder> -Node '{absent[0]}'; then run the command again.",
                 stopsInvocation: true));
         }
+
+        /// <summary>A domain whose provider cannot tell its Key Manager ids and partners cannot vouch for a key: the removal is refused.</summary>
+        internal static IKeyFacts Facts(IDomainReader d) => Capabilities.Require<IKeyFacts>(d, "key removal (every connected domain must say which keys it may still need)");
     }
 }

@@ -13,10 +13,10 @@ namespace BackPak.Core.Keys
     /// </summary>
     public sealed class KeyReferences
     {
-        private readonly IReadOnlyList<IBackPakDomain> _domains;
+        private readonly IReadOnlyList<IDomainReader> _domains;
         private Dictionary<string, List<KeyReference>>? _imageOnly;
 
-        public KeyReferences(IReadOnlyList<IBackPakDomain> domains)
+        public KeyReferences(IReadOnlyList<IDomainReader> domains)
         {
             _domains = domains ?? throw new ArgumentNullException(nameof(domains));
         }
@@ -53,7 +53,7 @@ namespace BackPak.Core.Keys
             if (_imageOnly != null) return _imageOnly;
             var map = new Dictionary<string, List<KeyReference>>(StringComparer.Ordinal);
             foreach (var d in _domains)
-                foreach (var i in d.GetVolumeImageKeys())
+                foreach (var i in KeyManagerScope.Facts(d).GetVolumeImageKeys())
                 {
                     if (string.Equals(i.MediaKeyName, i.CatalogMediaKeyName, StringComparison.Ordinal)) continue; // counted by the catalog
                     if (!map.TryGetValue(i.MediaKeyName, out var list)) map[i.MediaKeyName] = list = new List<KeyReference>();

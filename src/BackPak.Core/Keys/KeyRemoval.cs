@@ -60,8 +60,8 @@ namespace BackPak.Core.Keys
         public const string AuditAction = Audit.AuditActions.RemoveEncryptionKey;
 
         private readonly IKeyManager _keys;
-        private readonly IReadOnlyList<IBackPakDomain> _domains;
-        private readonly IBackPakDomain? _audit;
+        private readonly IReadOnlyList<IDomainReader> _domains;
+        private readonly IAuditSink? _audit;
         private readonly KeyReferences _references;
         private IKeyLookup? _lookup;
 
@@ -70,7 +70,7 @@ namespace BackPak.Core.Keys
         /// <param name="domains">Every connected domain; at least one, and both sides of every replicated store of the domains that define the id.</param>
         /// <param name="audit">Where each removal is recorded; null records nothing.</param>
         /// <exception cref="BackPakException">NoDomainConnected, KeyManagerIdUnknown or KeyDomainsNotConnected (terminating): nothing is removed.</exception>
-        public KeyRemoval(IKeyManager keys, string? keyManagerId, IReadOnlyList<IBackPakDomain> domains, IBackPakDomain? audit = null)
+        public KeyRemoval(IKeyManager keys, string? keyManagerId, IReadOnlyList<IDomainReader> domains, IAuditSink? audit = null)
         {
             _keys = keys ?? throw new ArgumentNullException(nameof(keys));
             _domains = domains ?? throw new ArgumentNullException(nameof(domains));

@@ -6,7 +6,7 @@ namespace BackPak.Core.Model
     /// <summary>A connection to one BackPak domain: what Connect-BPDomain returns and -Domain takes.</summary>
     public sealed class DomainConnection
     {
-        public DomainConnection(IBackPakDomain domain, DateTime connectedAt)
+        public DomainConnection(IDomainReader domain, DateTime connectedAt)
         {
             Domain = domain ?? throw new ArgumentNullException(nameof(domain));
             ConnectedAt = connectedAt;
@@ -24,7 +24,7 @@ namespace BackPak.Core.Model
         public bool IsOpen { get; internal set; } = true;
 
         /// <summary>The provider behind the connection.</summary>
-        public IBackPakDomain Domain { get; }
+        public IDomainReader Domain { get; }
 
         /// <summary>Closes the provider; the connection cannot be used afterwards.</summary>
         public void Close()

@@ -56,7 +56,8 @@ namespace BackPak.Core.Procedures
         public static RoleSwitchReport RunSwitch(RoleSwitchContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
         {
             string p = c.Primary.Node, s = c.Secondary.Node;
-            return Run(ProcedureKind.Switch, c, RoleSwitch.Definition(c.DataStore, p, s), () => RoleSwitch.RequireStart(c),
+            string newStaging = c.Primary.StagingAreaFor(c.DataStore);
+            return Run(ProcedureKind.Switch, c, RoleSwitch.Definition(c.DataStore, p, s, newStaging), () => RoleSwitch.RequireStart(c),
                 runId =>
                 {
                     // The fence is up: a removal claimed before it is visible now (the check is serialized with claims).
@@ -67,7 +68,7 @@ namespace BackPak.Core.Procedures
                         $"The switch of {c.DataStore} from {p} to {s} cannot start: {RoleSwitch.RemovalsText(c.DataStore, removing)}. Nothing was changed.", c.DataStore,
                         "Wait for a running removal to end; run an interrupted one again (the same Remove-BPVolume takes it over and finishes it). Then start the switch.", stopsInvocation: true);
                 },
-                () => new RoleSwitchReport(), null, resumeRunId, confirmStep, progress);
+                () => new RoleSwitchReport(), new Dictionary<string, string> { [RoleSwitch.NewStagingKey] = newStaging }, resumeRunId, confirmStep, progress);
         }
 
         /// <summary>
@@ -607,7 +608,7 @@ namespace BackPak.Core.Procedures
             (ds, p, s) => $"switch of {ds} from {p} to {s}",
             id => $"Invoke-BPRoleSwitch -Resume {id}",
             (id, step) => $"run Invoke-BPRoleSwitch -Resume {id} -ConfirmStep {step}",
-            (ds, p, s, h) => RoleSwitch.Plan(ds, p, s).Steps);
+            (ds, p, s, h) => RoleSwitch.Plan(ds, p, s, h.TryGetValue(RoleSwitch.NewStagingKey, out var staging) ? staging : null).Steps);
 
         public static readonly ProcedureKind Decommission = new ProcedureKind("DC", "decommission", ErrorIds.DecommissionStepFailed,
             (ds, p, s) => $"decommission of {ds} on {p}" + (s.Length > 0 ? " and " + s : ""),

@@ -55,6 +55,8 @@ namespace BackPak.Core.Procedures
         public string? ExportStagingArea { get; init; }
         /// <summary>Where this side imports from (used while it is SECONDARY).</summary>
         public string? ImportStagingArea { get; init; }
+        /// <summary>The staging area this side would receive the other side's exports in (its provider's naming), when known.</summary>
+        public string? StagingAreaHere { get; init; }
         public string? Problem { get; init; }
         public override string ToString() => !Known ? $"{Node}: unknown ({Problem})"
             : $"{Node}: {DataStore} {DomainAccess.ToString().ToUpperInvariant()}, export {(ExportSuspended ? "suspended" : "active")}" +
@@ -110,10 +112,11 @@ namespace BackPak.Core.Procedures
             public Func<RoleSwitchContext, IReplicationLink?>? Facility;
         }
 
-        public static RoleSwitchPlan Plan(string dataStore, string primary, string secondary) => new RoleSwitchPlan
+        /// <param name="newStaging">The staging area the switch moves to (the primary's <see cref="ISwitchSite.StagingAreaFor"/>), when known.</param>
+        public static RoleSwitchPlan Plan(string dataStore, string primary, string secondary, string? newStaging = null) => new RoleSwitchPlan
         {
             DataStore = dataStore, Primary = primary, Secondary = secondary,
-            Steps = Steps(dataStore, primary, secondary).Select(s => s.Info).ToList(),
+            Steps = Steps(dataStore, primary, secondary, newStaging).Select(s => s.Info).ToList(),
             Notes = new[]
             {
                 $"NetBatch: move the full-export jobs from {primary} to {secondary} and the BB027_IMPORT_CATALOG jobs from {secondary} to {primary}; set PARAM AUTOEXPIRE^TIME on {primary} [CS p28].",
@@ -122,9 +125,14 @@ namespace BackPak.Core.Procedures
             },
         };
 
-        private static List<Step> Steps(string ds, string p, string s)
+        /// <summary>The header value of a switch run that records where its staging area moves (named by the provider).</summary>
+        internal const string NewStagingKey = "newStaging";
+
+        private static List<Step> Steps(string ds, string p, string s, string? newStaging)
         {
-            string newStaging = p + ".$BPSTAGE." + ds;
+            // The name comes from the provider of the side that will import (its site's own naming); the steps ask it again
+            // when they run, so a plan read from an older journal without the name still runs the same.
+            string stagingTitle = newStaging ?? $"a staging subvolume of {ds} on {p}";
             var steps = new List<Step>
             {
                 new Step
@@ -225,16 +233,17 @@ namespace BackPak.Core.Procedures
                 },
                 new Step
                 {
-                    Info = Info("move-staging", $"Move the staging area to {newStaging} (disk space checked)", p, StepKind.Action, "CS p41"),
+                    Info = Info("move-staging", $"Move the staging area to {stagingTitle} (disk space checked)", p, StepKind.Action, "CS p41"),
                     Run = (c, j) =>
                     {
+                        string newStaging = c.Primary.StagingAreaFor(ds);
                         long? free = c.Primary.GetStagingFreeBytes(newStaging);
                         if (free.HasValue && free.Value < MinStagingBytes) throw Failed("move-staging", $"only {free.Value / 1048576} MiB free for the staging area on {p}");
                         c.Secondary.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, c.User);
                         c.Primary.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, c.User);
                         return $"{s} exports to and {p} imports from {newStaging}";
                     },
-                    IsDone = (c, j) => c.Secondary.GetExportStatus(ds).StagingArea == newStaging && c.Primary.GetImportStatus(ds).StagingArea == newStaging,
+                    IsDone = (c, j) => { string newStaging = c.Primary.StagingAreaFor(ds); return c.Secondary.GetExportStatus(ds).StagingArea == newStaging && c.Primary.GetImportStatus(ds).StagingArea == newStaging; },
                 },
                 new Step
                 {
@@ -334,7 +343,7 @@ namespace BackPak.Core.Procedures
             bool drained = Drained(ex, null);
             Add("exports drained", p, drained, drained ? "nothing pending or running" : $"{ex.PendingCount} update(s) pending{(ex.Running ? ", an export running" : "")} (the switch waits for them)", "seed");
             Add("staging reachable", p, ex.StagingReachable, ex.StagingArea == null ? "no staging area set" : ex.StagingArea + (ex.StagingReachable ? " reachable" : " NOT reachable"), "CS p7");
-            string newStaging = p + ".$BPSTAGE." + ds;
+            string newStaging = c.Primary.StagingAreaFor(ds);
             long? free = c.Primary.GetStagingFreeBytes(newStaging);
             Add("staging space", p, free == null || free.Value >= MinStagingBytes,
                 free == null ? "free space unknown" : $"{free.Value / 1048576} MiB free for {newStaging} (at least {MinStagingBytes / 1048576} MiB wanted, inferred)", "CS p41");
@@ -422,18 +431,20 @@ namespace BackPak.Core.Procedures
         }
 
         /// <summary>How a side of a switch stands now.</summary>
-        public static RoleSwitchSide Side(IBackPakDomain d, string ds)
+        public static RoleSwitchSide Side(IDomainReader d, string ds)
         {
             try
             {
                 var store = d.GetDataStores(ds).FirstOrDefault();
                 if (store == null) return new RoleSwitchSide { Node = d.Node, DataStore = ds, Problem = $"{ds} does not exist on {d.Node}" };
-                var ex = d.GetExportStatus(ds);
-                var im = d.GetImportStatus(ds);
+                var sync = Capabilities.Require<ICatalogSync>(d, "reading how a side of a switch stands");
+                var ex = sync.GetExportStatus(ds);
+                var im = sync.GetImportStatus(ds);
                 return new RoleSwitchSide
                 {
                     Node = d.Node, DataStore = ds, Known = true, DomainAccess = store.DomainAccess, ExportSuspended = ex.Suspended,
                     PendingUpdates = ex.PendingCount, ExportStagingArea = ex.StagingArea, ImportStagingArea = im.StagingArea,
+                    StagingAreaHere = (d as ISwitchSite)?.StagingAreaFor(ds),
                 };
             }
             catch (BackPakException e) { return new RoleSwitchSide { Node = d.Node, DataStore = ds, Problem = e.Message }; }
@@ -460,7 +471,7 @@ namespace BackPak.Core.Procedures
             {
                 say.Add($"{ds} is PRIMARY on {main.Node}: backups run there.");
                 var other = known.FirstOrDefault(x => x.Node != main.Node);
-                string staging = (other?.Node ?? (main.Node == primary ? secondary : primary)) + ".$BPSTAGE." + ds;
+                string staging = other?.StagingAreaHere ?? $"<a staging subvolume on {other?.Node ?? (main.Node == primary ? secondary : primary)}>";
                 if (main.ExportStagingArea == null || main.ExportStagingArea.StartsWith(main.Node + ".", StringComparison.OrdinalIgnoreCase))
                     say.Add($"Its exports do not go to the other side: Set-BPDataStore {ds} -Domain '{main.Node}' -StagingArea '{staging}'.");
                 if (main.ExportSuspended)
@@ -594,7 +605,7 @@ namespace BackPak.Core.Procedures
             public AwaitOperator(string what) : base(what) { }
         }
 
-        internal static List<ProcedureStep<RoleSwitchContext>> Definition(string ds, string p, string s) =>
-            Steps(ds, p, s).Select(x => new ProcedureStep<RoleSwitchContext>(x.Info, x.Run, x.IsDone)).ToList();
+        internal static List<ProcedureStep<RoleSwitchContext>> Definition(string ds, string p, string s, string? newStaging) =>
+            Steps(ds, p, s, newStaging).Select(x => new ProcedureStep<RoleSwitchContext>(x.Info, x.Run, x.IsDone)).ToList();
     }
 }

@@ -41,7 +41,7 @@ namespace BackPak.Core.Removal
         /// <summary>The connected key managers to destroy the keys on (both key servers of a replicated store, where both are connected).</summary>
         public IReadOnlyList<KeyManagerConnection> KeyManagers { get; init; } = new KeyManagerConnection[0];
         /// <summary>Every connected domain: key removal checks none of them still uses a key.</summary>
-        public IReadOnlyList<IBackPakDomain> KeyDomains { get; init; } = new IBackPakDomain[0];
+        public IReadOnlyList<IDomainReader> KeyDomains { get; init; } = new IDomainReader[0];
         /// <summary>The storage replication of the store, when its facility can delete the replicas; null leaves them to the operator.</summary>
         public IReplicaCleanup? Replicas { get; init; }
         public IRunJournalStore Journal { get; init; } = null!;
@@ -281,7 +281,7 @@ namespace BackPak.Core.Removal
                 ProcedureRunner.Run(ProcedureKind.Decommission, c, Definition(c), () => RequireStart(c), null, () => result, header, resumeRunId, null, progress);
                 result.Completed = true;
                 Fill(result, c);
-                Operation.Current?.Summarize(c.Primary, $"{c.DataStore}: {Summary(result)}");
+                Operation.Current?.Summarize(c.Primary.Identity, $"{c.DataStore}: {Summary(result)}");
                 return result;
             }
             catch (BackPakException e) when (ReferenceEquals(e.Target, result))
@@ -351,10 +351,8 @@ namespace BackPak.Core.Removal
         private static BackPakException Side(string message, object target, string action) =>
             new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument, message, target, action, stopsInvocation: true);
 
-        private static IDecommissionSite Site(IBackPakDomain d) => d as IDecommissionSite ?? throw new BackPakException(ErrorIds.DecommissionNotSupported,
-            BackPakErrorCategory.NotImplemented,
-            $"The {d.Provider} provider of {d.Node} cannot read or clear the staging area and storage of a data store, which a decommission of both sides needs.", d.Node,
-            "Decommission this side with Remove-BPDataStore -Recurse alone, and clear its staging area and storage with the site's own tools.", stopsInvocation: true);
+        private static IDecommissionSite Site(IBackPakDomain d) =>
+            Capabilities.Require<IDecommissionSite>(d, "the decommission of both sides of a data store (its staging area and storage are read and cleared)");
 
         /// <summary>The domain that reaches a staging area: the one of its node among the sides, else the primary's.</summary>
         private static IBackPakDomain StagingDomain(DecommissionContext c, string area)

@@ -82,8 +82,11 @@ namespace BackPak.Core.Removal
     /// </summary>
     public static class Decommission
     {
-        public static DecommissionPlan Plan(IBackPakDomain domain, string dataStore, string? volumeGroup, VolumeRemovalOptions options)
+        /// <summary>What removing a store or group would do. Refuses (CapabilityMissing) a provider that cannot remove volumes, groups and stores.</summary>
+        public static DecommissionPlan Plan(IDomainReader domain, string dataStore, string? volumeGroup, VolumeRemovalOptions options)
         {
+            string what = volumeGroup == null ? "the removal of a data store" : "the removal of a volume group";
+            Capabilities.Require<IStoreRemover>(domain, what);
             var groups = domain.GetVolumeGroups(dataStore).Select(g => g.Name).ToList();
             if (volumeGroup != null && !groups.Contains(volumeGroup, StringComparer.OrdinalIgnoreCase))
                 throw new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
@@ -94,7 +97,8 @@ namespace BackPak.Core.Removal
             {
                 Node = domain.Node, DataStore = dataStore, VolumeGroup = volumeGroup,
                 VolumeGroups = volumeGroup == null ? groups : new[] { volumeGroup },
-                Volumes = domain.PlanVolumeRemoval(volumes, options),
+                // An empty store or group needs no volume removal: a provider that removes only stores and groups can do it.
+                Volumes = volumes.Count == 0 ? new VolumeRemovalPlan[0] : Capabilities.Require<IVolumeRemover>(domain, what + " with its volumes").PlanVolumeRemoval(volumes, options),
             };
         }
 
@@ -105,8 +109,10 @@ namespace BackPak.Core.Removal
         /// failed when claimed, e.g. a backup started meanwhile), the groups and the store stay, and the result says
         /// why with Completed false; running the same command again goes on from there.
         /// </summary>
-        public static DecommissionResult Run(IBackPakDomain domain, DecommissionPlan plan, VolumeRemovalOptions options, Action<VolumeRemovalResult> onVolume)
+        public static DecommissionResult Run(IDomainReader domain, DecommissionPlan plan, VolumeRemovalOptions options, Action<VolumeRemovalResult> onVolume)
         {
+            Capabilities.Require<IStoreRemover>(domain, "the removal of " + Target(plan));
+            var audit = domain as IAuditSink;
             var result = new DecommissionResult(domain.Identity) { OperationId = Operation.CurrentId, Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup, Primary = plan.Node };
             string action = plan.VolumeGroup == null ? AuditActions.RemoveDataStore : AuditActions.RemoveVolumeGroup;
             if (plan.Refused > 0)
@@ -115,7 +121,7 @@ namespace BackPak.Core.Removal
                 result.Status = RunStatus.Failed;
                 result.Message = $"Nothing was removed: {plan.Describe()}.";
                 var refusal = Refused(plan.Target, plan.Refused, plan.Volumes.Count, plan.RefusalCounts(), result);
-                domain.Audit(new AuditEntry
+                audit?.Audit(new AuditEntry
                 {
                     Kind = AuditKind.Refusal, Action = action, Target = Target(plan), Result = "Refused", ErrorId = refusal.ErrorId,
                     Detail = result.Message, User = options.User,
@@ -134,7 +140,7 @@ namespace BackPak.Core.Removal
                 result.Status = RunStatus.Failed;
                 result.Message = $"{plan.Target}: {counts.Removed} volume(s) removed, but {counts.Refused + counts.Failed} could not be (each is reported), " +
                                  $"so the volume group{(plan.VolumeGroup == null ? "s and the store stay" : " stays")}. Run the same command again once they can go.";
-                Operation.Current?.Summarize(domain, result.Message);
+                Operation.Current?.Summarize(domain.Identity, result.Message);
                 return result;
             }
             result.VolumeGroupsRemoved.AddRange(RemoveGroupsOf(domain, plan.DataStore, plan.VolumeGroups, options.User));
@@ -145,7 +151,7 @@ namespace BackPak.Core.Removal
             }
             result.Completed = true;
             result.Status = RunStatus.Completed;
-            Operation.Current?.Summarize(domain, $"{Target(plan)}: {result.VolumesRemoved} volume(s) removed, {result.VolumesAlreadyAbsent} already absent");
+            Operation.Current?.Summarize(domain.Identity, $"{Target(plan)}: {result.VolumesRemoved} volume(s) removed, {result.VolumesAlreadyAbsent} already absent");
             return result;
         }
 
@@ -163,11 +169,11 @@ namespace BackPak.Core.Removal
         /// Removes every volume the store (or group) holds now — asked of the store, not of a plan, so volumes claimed
         /// by an interrupted run are taken over — reporting each result as it comes.
         /// </summary>
-        public static VolumeCounts RemoveVolumesOf(IBackPakDomain domain, string dataStore, string? volumeGroup, VolumeRemovalOptions options, Action<VolumeRemovalResult>? onVolume)
+        public static VolumeCounts RemoveVolumesOf(IDomainReader domain, string dataStore, string? volumeGroup, VolumeRemovalOptions options, Action<VolumeRemovalResult>? onVolume)
         {
             var labels = domain.GetVolumes(new VolumeQuery { DataStore = dataStore, VolumeGroup = volumeGroup }).Select(v => v.Label).ToList();
             int removed = 0, absent = 0, refused = 0, failed = 0;
-            foreach (var r in domain.RemoveVolumes(labels, options))
+            foreach (var r in Capabilities.Require<IVolumeRemover>(domain, "volume removal").RemoveVolumes(labels, options))
             {
                 switch (r.Status)
                 {
@@ -182,23 +188,23 @@ namespace BackPak.Core.Removal
         }
 
         /// <summary>Removes the named groups of a store that still exist (an earlier, interrupted run may have removed some); returns those removed now.</summary>
-        public static List<string> RemoveGroupsOf(IBackPakDomain domain, string dataStore, IEnumerable<string> groups, string user)
+        public static List<string> RemoveGroupsOf(IDomainReader domain, string dataStore, IEnumerable<string> groups, string user)
         {
             var removed = new List<string>();
             foreach (var g in groups)
             {
                 if (!domain.GetVolumeGroups(dataStore, g).Any()) continue;
-                domain.RemoveVolumeGroup(g, user);
+                Capabilities.Require<IStoreRemover>(domain, "volume group removal").RemoveVolumeGroup(g, user);
                 removed.Add(g);
             }
             return removed;
         }
 
         /// <summary>Removes the (empty) store if it still exists; true when it was removed now.</summary>
-        public static bool RemoveStore(IBackPakDomain domain, string dataStore, string user)
+        public static bool RemoveStore(IDomainReader domain, string dataStore, string user)
         {
             if (!domain.GetDataStores(dataStore).Any()) return false;
-            domain.RemoveDataStore(dataStore, user);
+            Capabilities.Require<IStoreRemover>(domain, "data store removal").RemoveDataStore(dataStore, user);
             return true;
         }
 

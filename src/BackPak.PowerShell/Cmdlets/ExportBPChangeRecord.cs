@@ -83,7 +83,7 @@ namespace BackPak.PowerShell.Cmdlets
                     "No BackPak domain is connected in this session, so no audit trail can be read.", id,
                     "Connect the domains the operation ran on: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
             var query = new AuditQuery { OperationIds = new[] { id } };
-            var records = open.SelectMany(c => AuditTrail.Find(c.Domain, query).Records).ToList();
+            var records = open.Select(c => c.Domain).OfType<BackPak.Core.Providers.IAuditSink>().SelectMany(d => AuditTrail.Find(d, query).Records).ToList();
             if (records.Count == 0)
                 throw new BackPakException(ErrorIds.OperationNotFound, BackPakErrorCategory.ObjectNotFound,
                     $"No audit record of operation '{id}' is in the audit trail of {string.Join(" or ", open.Select(c => c.Node))}.", id,

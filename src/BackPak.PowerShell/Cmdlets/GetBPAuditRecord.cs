@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using BackPak.Core.Audit;
 using BackPak.Core.Model;
+using BackPak.Core.Providers;
+using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
@@ -70,7 +72,7 @@ namespace BackPak.PowerShell.Cmdlets
                 OperationIds = byPipeline ? _piped : OperationId,
                 Last = All ? (int?)null : Last,
             };
-            var found = AuditTrail.Find(BackPak, query);
+            var found = AuditTrail.Find(Capabilities.Require<IAuditSink>(BackPak, "reading the audit trail"), query);
             WriteObject(found.Records, true);
             if (found.More && !All && !IsGiven(nameof(Last)))
                 WriteWarning($"Showing the newest {found.Records.Count} of {found.Matching} matching audit records on {BackPak.Node}. " +

@@ -75,7 +75,7 @@ namespace BackPak.PowerShell.Cmdlets
             }
         }
 
-        private bool Emit(IBackPakDomain domain, string label)
+        private bool Emit(IDomainReader domain, string label)
         {
             bool any = false;
             foreach (var e in domain.GetCatalogEntries(label))

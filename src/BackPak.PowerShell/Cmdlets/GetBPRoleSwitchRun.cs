@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Procedures;
+using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
@@ -15,7 +16,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void ProcessBackPakRecord()
         {
-            var journal = LabDomains.Require(BackPak).Lab.RunJournal;
+            var journal = Capabilities.Require<IRunJournalSource>(BackPak, "reading the runs of procedures").RunJournal;
             if (RunId == null)
             {
                 WriteObject(ProcedureRunner.Reports(journal), true);

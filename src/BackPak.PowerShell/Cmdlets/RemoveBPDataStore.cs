@@ -51,7 +51,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter]
         public DecommissionKeep[]? Keep { get; set; }
 
-        private readonly List<(IBackPakDomain Domain, string Store)> _targets = new List<(IBackPakDomain, string)>();
+        private readonly List<(IDomainReader Domain, string Store)> _targets = new List<(IDomainReader, string)>();
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
 
         protected override void StopProcessing() => _cancel.Cancel();
@@ -89,6 +89,12 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void EndBackPak()
         {
+            // Every provider involved must be able to do it all before the first store goes.
+            foreach (var d in _targets.Select(t => t.Domain).Distinct())
+            {
+                if (Recurse) DecommissionContexts.Full(d, "the decommission of a data store with everything in it", Secondary != null);
+                else Capabilities.Require<IStoreRemover>(d, "data store removal");
+            }
             foreach (var (domain, store) in _targets)
             {
                 try
@@ -101,7 +107,7 @@ namespace BackPak.PowerShell.Cmdlets
         }
 
         /// <summary>Without -Recurse: only an empty store goes.</summary>
-        private void RemoveEmpty(IBackPakDomain domain, string store)
+        private void RemoveEmpty(IDomainReader domain, string store)
         {
             var s = domain.GetDataStores(store).First();
             long volumes = domain.CountVolumes(new VolumeQuery { DataStore = store });
@@ -121,8 +127,9 @@ namespace BackPak.PowerShell.Cmdlets
         }
 
         /// <summary>With -Recurse: the decommission, new or continued.</summary>
-        private void Decommission(IBackPakDomain domain, string store)
+        private void Decommission(IDomainReader domain, string store)
         {
+            var full = DecommissionContexts.Full(domain, "the decommission of a data store with everything in it", Secondary != null);
             var journal = DecommissionContexts.Journal(domain);
             string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
             DomainConnection? secondary = Secondary;
@@ -146,7 +153,7 @@ namespace BackPak.PowerShell.Cmdlets
                 keep = run.Keep;
                 WriteVerbose($"Continuing decommission run {resume} of {store}.");
             }
-            else secondaryStore = DataStoreDecommission.RequireSides(domain, secondary?.Domain, store);
+            else secondaryStore = DataStoreDecommission.RequireSides(full, secondary == null ? null : DecommissionContexts.Full(secondary.Domain, "the decommission of a data store with everything in it", true), store);
 
             string activity = $"Decommission of {store} on {domain.Node}{(secondary != null ? " and " + secondary.Node : "")}";
             // A new record each time: a host or a stream may keep the records it is given.

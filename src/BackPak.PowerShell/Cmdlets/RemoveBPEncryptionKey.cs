@@ -26,7 +26,7 @@ namespace BackPak.PowerShell.Cmdlets
         private readonly List<string> _pending = new List<string>();
         private readonly Stopwatch _progressClock = Stopwatch.StartNew();
         private KeyRemoval? _removal;
-        private IReadOnlyList<IBackPakDomain> _domains = new IBackPakDomain[0];
+        private IReadOnlyList<IDomainReader> _domains = new IDomainReader[0];
         private int _done;
 
         /// <summary>Media Key Names of the keys to delete.</summary>
@@ -53,7 +53,7 @@ namespace BackPak.PowerShell.Cmdlets
         {
             var connection = KeyManagerConnection;
             _domains = ConnectedDomains;
-            var audit = DomainSessions.Default is { IsOpen: true } d ? d.Domain : null;
+            var audit = DomainSessions.Default is { IsOpen: true } d ? d.Domain as IAuditSink : null;
             _removal = new KeyRemoval(connection.KeyManager, connection.BackPakId, _domains, audit) { Reason = Reason };
             WriteVerbose($"Key manager {connection.Endpoint} (Key Manager {connection.BackPakId}) serves the domains of {string.Join(", ", _removal.Scope.ServedNodes)}; " +
                 $"catalogs and storage images of {string.Join(", ", _domains.Select(x => x.Node))} are checked for every key.");

@@ -51,10 +51,10 @@ namespace BackPak.PowerShell.Cmdlets
 
         // Collected over the whole pipeline: one plan, one confirmation, batched removal. Nothing is looked up or
         // removed before EndProcessing, so a piped object that contradicts -Domain stops the command with nothing done.
-        private readonly List<(IBackPakDomain Domain, Volume Volume)> _targets = new List<(IBackPakDomain, Volume)>();
+        private readonly List<(IDomainReader Domain, Volume Volume)> _targets = new List<(IDomainReader, Volume)>();
         private readonly HashSet<(DomainIdentity, string)> _seen = new HashSet<(DomainIdentity, string)>();
-        private readonly Dictionary<(IBackPakDomain Domain, string? Store), List<LabelPattern>> _asked =
-            new Dictionary<(IBackPakDomain, string?), List<LabelPattern>>();
+        private readonly Dictionary<(IDomainReader Domain, string? Store), List<LabelPattern>> _asked =
+            new Dictionary<(IDomainReader, string?), List<LabelPattern>>();
 
         /// <summary>Labels asked in one query at most (an OR of equalities and globs in the provider's store).</summary>
         private const int PatternsPerQuery = 200;
@@ -81,7 +81,7 @@ namespace BackPak.PowerShell.Cmdlets
             }
         }
 
-        private void Add(IBackPakDomain domain, Volume v)
+        private void Add(IDomainReader domain, Volume v)
         {
             if (_seen.Add((domain.Identity, v.Label))) _targets.Add((domain, v));
         }
@@ -96,15 +96,18 @@ namespace BackPak.PowerShell.Cmdlets
                     "across all of its data stores. Removing a whole store's volumes needs that store to be named: nothing was removed.",
                     string.Join(",", asked.Value), "Add -DataStore <store> (every volume of that store is then meant), or give narrower labels.",
                     stopsInvocation: true);
+            // A provider that cannot remove volumes stops the command before a single volume is looked up.
+            foreach (var d in _asked.Keys.Select(k => k.Domain).Concat(_targets.Select(t => t.Domain)).Distinct())
+                Capabilities.Require<IVolumeRemover>(d, "volume removal");
             foreach (var asked in _asked) Resolve(asked.Key.Domain, asked.Key.Store, asked.Value);
             if (_targets.Count == 0) return;
 
             var options = Options();
-            var plans = new List<(IBackPakDomain Domain, VolumeRemovalPlan Plan)>();
+            var plans = new List<(IDomainReader Domain, VolumeRemovalPlan Plan)>();
             foreach (var group in _targets.GroupBy(t => t.Domain))
-                foreach (var p in group.Key.PlanVolumeRemoval(group.Select(t => t.Volume).ToList(), options, countParts: WillPrompt))
+                foreach (var p in Capabilities.Require<IVolumeRemover>(group.Key, "volume removal").PlanVolumeRemoval(group.Select(t => t.Volume).ToList(), options, countParts: WillPrompt))
                 {
-                    if (p.Refusal != null) WriteBackPakError(p.Refusal, p.Volume, group.Key); // refused up front: never in the prompt
+                    if (p.Refusal != null) WriteBackPakError(p.Refusal, p.Volume, group.Key as IAuditSink); // refused up front: never in the prompt
                     else plans.Add((group.Key, p));
                 }
             if (plans.Count == 0) return;
@@ -121,7 +124,7 @@ namespace BackPak.PowerShell.Cmdlets
         }
 
         /// <summary>The volumes the labels asked of one domain (and store) name, read in a few queries; exact labels not found are errors.</summary>
-        private void Resolve(IBackPakDomain domain, string? store, List<LabelPattern> patterns)
+        private void Resolve(IDomainReader domain, string? store, List<LabelPattern> patterns)
         {
             var distinct = patterns.GroupBy(p => p.Text).Select(g => g.First()).ToList();
             var exact = new HashSet<string>(distinct.Where(p => !p.IsWildcard).Select(p => p.Text));

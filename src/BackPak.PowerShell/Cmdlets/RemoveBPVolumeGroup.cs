@@ -28,7 +28,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Recurse { get; set; }
 
-        private readonly List<(IBackPakDomain Domain, VolumeGroup Group)> _targets = new List<(IBackPakDomain, VolumeGroup)>();
+        private readonly List<(IDomainReader Domain, VolumeGroup Group)> _targets = new List<(IDomainReader, VolumeGroup)>();
 
         protected override void ProcessBackPakRecord()
         {
@@ -54,6 +54,12 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void EndBackPak()
         {
+            // Every provider involved must be able to remove groups (and their volumes) before the first one goes.
+            foreach (var d in _targets.Select(t => t.Domain).Distinct())
+            {
+                Capabilities.Require<IStoreRemover>(d, "volume group removal");
+                if (Recurse) Capabilities.Require<IVolumeRemover>(d, "volume group removal with its volumes");
+            }
             foreach (var (domain, group) in _targets)
             {
                 try { RemoveOne(domain, group); }
@@ -61,7 +67,7 @@ namespace BackPak.PowerShell.Cmdlets
             }
         }
 
-        private void RemoveOne(IBackPakDomain domain, VolumeGroup group)
+        private void RemoveOne(IDomainReader domain, VolumeGroup group)
         {
             var options = Options();
             var plan = Decommission.Plan(domain, group.DataStore, group.Name, options);

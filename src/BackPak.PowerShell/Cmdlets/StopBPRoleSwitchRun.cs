@@ -3,6 +3,7 @@ using System.Management.Automation;
 using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Procedures;
+using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
@@ -40,7 +41,7 @@ namespace BackPak.PowerShell.Cmdlets
                 {
                     try
                     {
-                        SwitchContexts.Connection(journal.Location, side.Node).Domain.Audit(new AuditEntry
+                        (SwitchContexts.Connection(journal.Location, side.Node).Domain as IAuditSink)?.Audit(new AuditEntry
                         {
                             Action = AuditActions.StopRoleSwitchRun, Target = report.DataStore, Result = "Done", Detail = $"run {id}: {Reason}",
                             User = Environment.UserName,

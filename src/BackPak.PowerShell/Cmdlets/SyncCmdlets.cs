@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Providers;
 using BackPak.Core.Sync;
 
 namespace BackPak.PowerShell.Cmdlets
@@ -16,7 +17,7 @@ namespace BackPak.PowerShell.Cmdlets
     public sealed class GetBPExportStatusCommand : BPStoreCmdlet
     {
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(true, (d, s) => WriteObject(d.GetExportStatus(s)));
+            ForEachStore<ICatalogSync>(true, "the Export Status page", (d, sync, s) => WriteObject(sync.GetExportStatus(s)));
     }
 
     /// <summary>What a SECONDARY data store knows of its imports.</summary>
@@ -25,9 +26,9 @@ namespace BackPak.PowerShell.Cmdlets
     public sealed class GetBPImportStatusCommand : BPStoreCmdlet
     {
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(true, (d, s) =>
+            ForEachStore<ICatalogSync>(true, "the import status", (d, sync, s) =>
             {
-                if (d.GetDataStores(s).FirstOrDefault()?.DomainAccess == DomainAccess.Secondary || DataStore != null) WriteObject(d.GetImportStatus(s));
+                if (d.GetDataStores(s).FirstOrDefault()?.DomainAccess == DomainAccess.Secondary || DataStore != null) WriteObject(sync.GetImportStatus(s));
             });
     }
 
@@ -39,11 +40,11 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter] public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
+            ForEachStore<ICatalogSync>(false, "suspending catalog export", (d, sync, s) =>
             {
                 if (!ShouldProcess($"data store {s} on {d.Node}", "Suspend catalog export (pending updates are kept)")) return;
-                d.SetExportSuspended(s, true, Environment.UserName);
-                if (PassThru) WriteObject(d.GetExportStatus(s));
+                sync.SetExportSuspended(s, true, Environment.UserName);
+                if (PassThru) WriteObject(sync.GetExportStatus(s));
             });
     }
 
@@ -55,11 +56,11 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter] public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
+            ForEachStore<ICatalogSync>(false, "resuming catalog export", (d, sync, s) =>
             {
                 if (!ShouldProcess($"data store {s} on {d.Node}", "Resume catalog export")) return;
-                d.SetExportSuspended(s, false, Environment.UserName);
-                if (PassThru) WriteObject(d.GetExportStatus(s));
+                sync.SetExportSuspended(s, false, Environment.UserName);
+                if (PassThru) WriteObject(sync.GetExportStatus(s));
             });
     }
 
@@ -82,7 +83,7 @@ namespace BackPak.PowerShell.Cmdlets
         protected override void StopProcessing() => _stop.Set();
 
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
+            ForEachStore<ICatalogSync>(false, "waiting for catalog export", (d, sync, s) =>
             {
                 var deadline = DateTime.UtcNow.AddSeconds(Timeout);
                 var progress = new ProgressRecord(3, $"Waiting for catalog export of {s} on {d.Node}", "Checking");
@@ -91,7 +92,7 @@ namespace BackPak.PowerShell.Cmdlets
                 {
                     while (true)
                     {
-                        var st = d.GetExportStatus(s); // runs the domain's due exports and retries
+                        var st = sync.GetExportStatus(s); // runs the domain's due exports and retries
                         if (ExportDrain.IsDrained(st))
                         {
                             WriteObject(st);
@@ -125,11 +126,11 @@ namespace BackPak.PowerShell.Cmdlets
         public string Type { get; set; } = "Update";
 
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
+            ForEachStore<ICatalogSync>(false, "a catalog export", (d, sync, s) =>
             {
                 var type = Type == "Full" ? SyncType.Full : SyncType.Update;
                 if (!ShouldProcess($"data store {s} on {d.Node}", $"Start a {Type.ToUpperInvariant()} catalog export to the staging area")) return;
-                WriteObject(d.StartExport(s, type, Environment.UserName));
+                WriteObject(sync.StartExport(s, type, Environment.UserName));
             });
     }
 
@@ -147,11 +148,11 @@ namespace BackPak.PowerShell.Cmdlets
         public SwitchParameter CatalogFiles { get; set; }
 
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
+            ForEachStore<ICatalogSync>(false, "a catalog import", (d, sync, s) =>
             {
                 bool files = !MyInvocation.BoundParameters.ContainsKey(nameof(CatalogFiles)) || CatalogFiles.IsPresent;
                 if (!ShouldProcess($"data store {s} on {d.Node}", $"Start a {Type.ToUpperInvariant()} catalog import (CATALOGFILES {(files ? "YES" : "NO")})")) return;
-                var run = d.StartImport(s, Type == "Full" ? SyncType.Full : SyncType.Update, files, Environment.UserName);
+                var run = sync.StartImport(s, Type == "Full" ? SyncType.Full : SyncType.Update, files, Environment.UserName);
                 if (run.Result == SyncResult.Failed)
                     WriteBackPakError(new BackPakException(ErrorIds.ImportFailed, BackPakErrorCategory.InvalidResult,
                         $"The {Type.ToUpperInvariant()} import of {s} on {d.Node} failed for {run.FailedVolumes.Count} volume(s): {string.Join(", ", run.FailedVolumes.Take(10))}. {run.Error}", s,
@@ -178,7 +179,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter] public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessBackPakRecord() =>
-            ForEachStore(false, (d, s) =>
+            ForEachStore<IDataStoreSettings>(false, "changing data store settings", (d, writer, s) =>
             {
                 var settings = new DataStoreSettings
                 {
@@ -196,7 +197,7 @@ namespace BackPak.PowerShell.Cmdlets
                 if (PrimaryStoreId != null) what.Add("primary store id " + PrimaryStoreId);
                 if (what.Count == 0) { WriteVerbose("Nothing to change."); return; }
                 if (!ShouldProcess($"data store {s} on {d.Node}", "Set " + string.Join("; ", what))) return;
-                var result = d.SetDataStore(s, settings, Environment.UserName);
+                var result = writer.SetDataStore(s, settings, Environment.UserName);
                 if (PassThru) WriteObject(result);
             });
     }

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using BackPak.Core.Errors;
+using BackPak.Core.Providers;
 using BackPak.Core.Model;
 using BackPak.Core.Removal;
 using BackPak.Core.Text;
@@ -46,7 +47,10 @@ namespace BackPak.PowerShell.Cmdlets
                     $"-Primary {Primary.Node} is in {Primary.Location} and -Secondary {Secondary.Node} in {Secondary.Location}: the two sides of a replicated store are of one estate.",
                     Secondary, "Give two domains of the same lab (Get-BPDomain lists the connections).", stopsInvocation: true);
             string ds = Names.NormalizeDataStore(DataStore);
-            var checks = DataStoreDecommission.Test(Primary.Domain, Secondary?.Domain, ds, null, DecommissionContexts.Journal(Primary.Domain),
+            const string what = "checking what a decommission left";
+            var checks = DataStoreDecommission.Test(Capabilities.RequireFull(Primary.Domain, what, typeof(IDecommissionSite)),
+                Secondary == null ? null : Capabilities.RequireFull(Secondary.Domain, what, typeof(IDecommissionSite)), ds, null,
+                (Primary.Domain as IRunJournalSource)?.RunJournal,
                 DecommissionContexts.KeyManagers(Primary.Domain, Secondary?.Domain));
             if (Quiet) WriteObject(checks.All(x => x.Passed));
             else WriteObject(checks, true);

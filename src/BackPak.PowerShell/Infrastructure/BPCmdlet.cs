@@ -86,8 +86,8 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>The domain whose audit trail records this invocation's refusals: the default connection, if it is open.</summary>
-        protected virtual BackPak.Core.Providers.IBackPakDomain? AuditDomain =>
-            DomainSessions.Default is { IsOpen: true } c ? c.Domain : null;
+        protected virtual BackPak.Core.Providers.IAuditSink? AuditDomain =>
+            DomainSessions.Default is { IsOpen: true } c ? c.Domain as BackPak.Core.Providers.IAuditSink : null;
 
         /// <summary>
         /// Whether this cmdlet's errors are refusals of a change, recorded in the audit trail: true for a cmdlet that changes
@@ -107,7 +107,7 @@ namespace BackPak.PowerShell
         /// Notes an error in the operation: a refusal of a change (recorded, with its ErrorId, about <paramref name="about"/>
         /// or the error's target, in <paramref name="domain"/> or <see cref="AuditDomain"/>), or a failure.
         /// </summary>
-        private void Record(BackPakException e, object? about = null, BackPak.Core.Providers.IBackPakDomain? domain = null)
+        private void Record(BackPakException e, object? about = null, BackPak.Core.Providers.IAuditSink? domain = null)
         {
             if (_operation == null) return;
             if (e.ErrorId == ErrorIds.UnexpectedError || e.ErrorId == ErrorIds.FileSystemError || !RecordsRefusals)
@@ -240,7 +240,7 @@ namespace BackPak.PowerShell
         /// </summary>
         /// <param name="about">What the error is about, for its audit record (a volume gives DS02/AB1234), when its target says less.</param>
         /// <param name="domain">The domain it happened in, when not the one the command works on (a piped object's).</param>
-        protected void WriteBackPakError(BackPakException e, object? about = null, BackPak.Core.Providers.IBackPakDomain? domain = null)
+        protected void WriteBackPakError(BackPakException e, object? about = null, BackPak.Core.Providers.IAuditSink? domain = null)
         {
             Record(e, about, domain);
             if (e.StopsInvocation)

@@ -34,12 +34,12 @@ namespace BackPak.PowerShell
             }
         }
 
-        protected IBackPakDomain BackPak => Connection.Domain;
+        protected IDomainReader BackPak => Connection.Domain;
 
         protected override System.DateTime OperationClock() => ClockOf(Domain ?? DomainSessions.Default);
 
         /// <summary>Refusals are recorded in the domain the command works on: -Domain, else the default, if open.</summary>
-        protected override IBackPakDomain? AuditDomain => (Domain ?? DomainSessions.Default) is { IsOpen: true } c ? c.Domain : null;
+        protected override IAuditSink? AuditDomain => (Domain ?? DomainSessions.Default) is { IsOpen: true } c ? c.Domain as IAuditSink : null;
 
         /// <summary>
         /// The connection a piped object is acted on: the one it came from, and never another. An object read by a

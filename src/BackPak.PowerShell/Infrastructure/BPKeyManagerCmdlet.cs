@@ -29,7 +29,7 @@ namespace BackPak.PowerShell
         protected IKeyManager Keys => KeyManagerConnection.KeyManager;
 
         /// <summary>The open domain connections of the session: the catalogs that say which keys are in use.</summary>
-        protected static IReadOnlyList<BackPak.Core.Providers.IBackPakDomain> ConnectedDomains =>
+        protected static IReadOnlyList<BackPak.Core.Providers.IDomainReader> ConnectedDomains =>
             DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToList();
     }
 }

@@ -72,13 +72,14 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>Removes volumes of one domain, reporting progress, results and errors as they come.</summary>
-        protected void RunVolumeRemoval(IBackPakDomain domain, IReadOnlyList<string> labels, string activity)
+        protected void RunVolumeRemoval(IDomainReader domain, IReadOnlyList<string> labels, string activity)
         {
+            var remover = Capabilities.Require<IVolumeRemover>(domain, "volume removal");
             var record = new ProgressRecord(2, activity, $"Removing {labels.Count} volume(s) on {domain.Node}");
             int done = 0;
             try
             {
-                foreach (var r in domain.RemoveVolumes(labels, Options()))
+                foreach (var r in remover.RemoveVolumes(labels, Options()))
                 {
                     done++;
                     ReportVolume(r);
@@ -106,7 +107,7 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>How many of the labels are no longer in the domain; null when that cannot be read now.</summary>
-        private static int? RemovedSoFar(IBackPakDomain domain, IReadOnlyList<string> labels)
+        private static int? RemovedSoFar(IDomainReader domain, IReadOnlyList<string> labels)
         {
             try
             {
@@ -124,7 +125,7 @@ namespace BackPak.PowerShell
         /// <summary>One volume's outcome: an error for a refusal or failure, a verbose line, and the result with -PassThru.</summary>
         protected void ReportVolume(VolumeRemovalResult r)
         {
-            if (r.Error != null) WriteBackPakError(r.Error, r, DomainSessions.Find(r.Origin)?.Domain);
+            if (r.Error != null) WriteBackPakError(r.Error, r, DomainSessions.Find(r.Origin)?.Domain as IAuditSink);
             else WriteVerbose($"{r.Label} on {r.Node}: {r.Status}{(r.Resumed ? " (finished an interrupted removal, run " + r.RunId + ")" : "")}; " +
                               $"storage {r.Storage} ({r.StorageFilesRemoved} file(s)), tape catalog {r.TapeCatalog}, BackPak entry {r.BackPakCatalog}.");
             if (PassThru) WriteObject(r);

@@ -31,7 +31,7 @@ namespace BackPak.PowerShell
         public DomainIdentity? Origin { get; set; }
 
         /// <summary>The domain and store names of this record; all stores of the domain when none is named and <paramref name="allWhenNone"/>.</summary>
-        protected IEnumerable<(IBackPakDomain Domain, string Store)> Stores(bool allWhenNone)
+        protected IEnumerable<(IDomainReader Domain, string Store)> Stores(bool allWhenNone)
         {
             var domain = ConnectionFor(Origin, Node, "data store", DataStore).Domain;
             if (DataStore == null)
@@ -46,11 +46,28 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>Runs an action per store; a failure of one store is reported and the others go on.</summary>
-        protected void ForEachStore(bool allWhenNone, System.Action<IBackPakDomain, string> action)
+        protected void ForEachStore(bool allWhenNone, System.Action<IDomainReader, string> action)
         {
             foreach (var (domain, store) in Stores(allWhenNone).ToList())
             {
                 try { action(domain, store); }
+                catch (BackPakException e) { WriteBackPakError(e); }
+            }
+        }
+
+        /// <summary>
+        /// Runs an action per store with a capability of its domain's provider, checked for every domain before the first
+        /// store is acted on: a provider without it stops the command before anything is done (CapabilityMissing).
+        /// </summary>
+        protected void ForEachStore<T>(bool allWhenNone, string forWhat, System.Action<IDomainReader, T, string> action) where T : class
+        {
+            var stores = Stores(allWhenNone).ToList();
+            var capable = new Dictionary<IDomainReader, T>();
+            foreach (var d in stores.Select(x => x.Domain).Distinct())
+                capable[d] = Capabilities.Require<T>(d, forWhat);
+            foreach (var (domain, store) in stores)
+            {
+                try { action(domain, capable[domain], store); }
                 catch (BackPakException e) { WriteBackPakError(e); }
             }
         }
@@ -59,13 +76,13 @@ namespace BackPak.PowerShell
     /// <summary>A lab simulation cmdlet working on data stores.</summary>
     public abstract class BPLabCmdlet : BPStoreCmdlet
     {
-        protected static BackPak.Lab.LabDomain LabOf(IBackPakDomain d) => LabDomains.Require(d);
+        protected static BackPak.Lab.LabDomain LabOf(IDomainReader d) => LabDomains.Require(d);
     }
 
     /// <summary>The simulator needs the lab behind a connection, not just any provider.</summary>
     internal static class LabDomains
     {
-        public static BackPak.Lab.LabDomain Require(IBackPakDomain d) => d as BackPak.Lab.LabDomain ?? throw new BackPakException(
+        public static BackPak.Lab.LabDomain Require(IDomainReader d) => d as BackPak.Lab.LabDomain ?? throw new BackPakException(
             ErrorIds.NotALabDomain, BackPakErrorCategory.InvalidOperation,
             $"The domain on {d.Node} is reached through the {d.Provider} provider, not a lab: simulations run only in a lab.", d.Node,
             "Connect to a lab with Connect-BPDomain -Lab <folder>.", stopsInvocation: true);

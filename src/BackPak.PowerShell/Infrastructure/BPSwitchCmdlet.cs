@@ -6,6 +6,7 @@ using System.Threading;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
+using BackPak.Core.Providers;
 using BackPak.Core.Text;
 
 namespace BackPak.PowerShell
@@ -53,22 +54,25 @@ namespace BackPak.PowerShell
                 throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
                     $"-Primary {primary.Node} is in {primary.Location} and -Secondary {secondary.Node} in {secondary.Location}: the two sides of a switch replicate to each other, so they are of one estate.",
                     secondary, "Give two domains of the same lab (Get-BPDomain lists the connections and where they are).", stopsInvocation: true);
-            var p = LabDomains.Require(primary.Domain);
-            var s = LabDomains.Require(secondary.Domain);
-            var lab = p.Lab;
+            // Both sides must be full providers with a run journal; replication links are optional (without them the
+            // switch stops at those steps for the operator to confirm).
+            var p = Capabilities.RequireFull(primary.Domain, "the role switch", typeof(IRunJournalSource));
+            var s = Capabilities.RequireFull(secondary.Domain, "the role switch", typeof(IRunJournalSource));
+            var links = primary.Domain as IReplicationLinkSource;
             return new RoleSwitchContext
             {
-                DataStore = ds, Primary = p, Secondary = s, Journal = lab.RunJournal,
-                StorageLink = lab.ReplicationLink("STORAGE", ds), KeyLink = lab.ReplicationLink("KEYS", null),
-                SecondarySite = lab.SiteOf(s.Node), Timeout = timeout, Cancel = cancel, User = Environment.UserName,
+                DataStore = ds, Primary = p, Secondary = s, Journal = ((IRunJournalSource)p).RunJournal,
+                StorageLink = links?.ReplicationLink("STORAGE", ds), KeyLink = links?.ReplicationLink("KEYS", null),
+                SecondarySite = links?.SiteOf(s.Node), Timeout = timeout, Cancel = cancel, User = Environment.UserName,
             };
         }
 
-        /// <summary>The run journals of the connected domains (one per lab), or of one domain's.</summary>
+        /// <summary>The run journals of the connected domains (one per estate), or of one domain's.</summary>
         public static IReadOnlyList<IRunJournalStore> Journals(DomainConnection? only)
         {
             var connections = only != null ? new[] { only } : DomainSessions.All.Where(c => c.IsOpen).ToArray();
-            return connections.Select(c => c.Domain).OfType<BackPak.Lab.LabDomain>().GroupBy(d => d.Location).Select(g => g.First().Lab.RunJournal).ToList();
+            return connections.Select(c => c.Domain).OfType<IRunJournalSource>().Select(j => j.RunJournal)
+                .GroupBy(j => j.Location).Select(g => g.First()).ToList();
         }
 
         /// <summary>The journal store that holds a run: the one of <paramref name="only"/>, else the one connected lab that has it.</summary>
@@ -78,7 +82,7 @@ namespace BackPak.PowerShell
             var journals = Journals(only);
             if (journals.Count == 0)
             {
-                if (only != null) LabDomains.Require(only.Domain);
+                if (only != null) Capabilities.Require<IRunJournalSource>(only.Domain, "reading the runs of procedures");
                 throw new BackPakException(ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
                     "No BackPak domain is connected in this session: the journal of a run is found through a connected domain.", "default domain",
                     "Connect one first: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
@@ -101,7 +105,10 @@ namespace BackPak.PowerShell
                 $"The run needs the domain on {node} of {location}, and it is not connected in this session.", node,
                 $"Connect it first: Connect-BPDomain -Lab '{location}' -Node '{node}'.", stopsInvocation: true);
 
-        /// <summary>How each side of a run stands: read through the session's connections, else through the lab itself.</summary>
+        /// <summary>
+        /// How each side of a run stands: read through the session's connections, else through a domain of that node opened
+        /// the way the connected domain of the same estate was (its provider's own way), and closed again.
+        /// </summary>
         public static IReadOnlyList<RoleSwitchSide> Sides(string location, string dataStore, params string[] nodes)
         {
             var sides = new List<RoleSwitchSide>();
@@ -109,9 +116,15 @@ namespace BackPak.PowerShell
             {
                 var c = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location && string.Equals(x.Node, node, StringComparison.OrdinalIgnoreCase));
                 if (c != null) { sides.Add(RoleSwitch.Side(c.Domain, dataStore)); continue; }
+                var estate = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location)?.Domain as IEstateSource;
+                if (estate == null)
+                {
+                    sides.Add(new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = $"{node} is not connected in this session" });
+                    continue;
+                }
                 try
                 {
-                    using var d = BackPak.Lab.Lab.Open(location).OpenDomain(node);
+                    using var d = estate.OpenNode(node);
                     sides.Add(RoleSwitch.Side(d, dataStore));
                 }
                 catch (BackPakException e) { sides.Add(new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = e.Message }); }

@@ -26,7 +26,7 @@ namespace BackPak.PowerShell
             n.IndexOfAny(new[] { ' ', '\\', '$', '\'' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n;
 
         /// <summary>The domain a completion is for: the -Domain already typed, else the default connection.</summary>
-        public static IBackPakDomain? Domain(IDictionary fakeBoundParameters)
+        public static IDomainReader? Domain(IDictionary fakeBoundParameters)
         {
             object? d = fakeBoundParameters["Domain"];
             if (d is PSObject p) d = p.BaseObject;
@@ -66,6 +66,14 @@ namespace BackPak.PowerShell
                 if (!Directory.Exists(path)) return Enumerable.Empty<CompletionResult>();
                 return Completion.Results(BackPak.Lab.Lab.Open(path).Nodes, wordToComplete, "Lab node");
             });
+    }
+
+    /// <summary>Completes provider names: the built-in ones and the registry's (local state only: no module is imported).</summary>
+    public sealed class ProviderNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() => Completion.Results(ProviderRegistry.BuiltInProviders().Select(p => p.Name).Concat(ProviderRegistry.Registered().Select(e => e.Name)).ToList(), wordToComplete, "BackPak provider"));
     }
 
     /// <summary>Completes data store names of the domain in use.</summary>
@@ -133,7 +141,7 @@ namespace BackPak.PowerShell
                     : DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToArray();
                 var query = new BackPak.Core.Audit.AuditQuery { Kinds = new[] { AuditKind.Start }, Last = Newest };
                 return domains
-                    .SelectMany(d => BackPak.Core.Audit.AuditTrail.Find(d, query).Records)
+                    .OfType<IAuditSink>().SelectMany(d => BackPak.Core.Audit.AuditTrail.Find(d, query).Records)
                     .Where(r => r.OperationId.Length > 0 && r.OperationId.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                     .GroupBy(r => r.OperationId, StringComparer.OrdinalIgnoreCase)
                     .Select(g => g.First())

@@ -12,30 +12,38 @@ using BackPak.Core.Removal;
 namespace BackPak.PowerShell
 {
     /// <summary>
-    /// The decommission cmdlets' one place for what a run works with beyond its two domains: the run journal of their
-    /// estate, the storage replication that can delete replicas, the connected key managers of the store's Key Manager,
-    /// and every connected domain of the estate (key removal asks them all).
+    /// The decommission cmdlets' one place for what a run works with beyond its two domains: the capabilities it needs of
+    /// their providers, the run journal of their estate, the storage replication that can delete replicas, the connected
+    /// key managers of the store's Key Manager, and every connected domain of the estate (key removal asks them all).
     /// </summary>
     internal static class DecommissionContexts
     {
-        public static IRunJournalStore Journal(IBackPakDomain d) => LabDomains.Require(d).Lab.RunJournal;
+        /// <summary>
+        /// The domain as a provider that can carry out (or check) a whole decommission: every domain capability and a run
+        /// journal, and with <paramref name="bothSides"/> the site reads of staging area and storage; CapabilityMissing otherwise.
+        /// </summary>
+        public static IBackPakDomain Full(IDomainReader d, string forWhat, bool bothSides) =>
+            bothSides ? Capabilities.RequireFull(d, forWhat, typeof(IRunJournalSource), typeof(IDecommissionSite))
+                      : Capabilities.RequireFull(d, forWhat, typeof(IRunJournalSource));
+
+        public static IRunJournalStore Journal(IDomainReader d) => Capabilities.Require<IRunJournalSource>(d, "a journaled decommission").RunJournal;
 
         /// <summary>The unfinished decommission run of a store in the estate of <paramref name="d"/>, or null (also for a provider with no journal).</summary>
-        public static string? UnfinishedRun(IBackPakDomain d, string dataStore) =>
-            d is BackPak.Lab.LabDomain lab ? DataStoreDecommission.UnfinishedRun(lab.Lab.RunJournal, dataStore) : null;
+        public static string? UnfinishedRun(IDomainReader d, string dataStore) =>
+            d is IRunJournalSource source ? DataStoreDecommission.UnfinishedRun(source.RunJournal, dataStore) : null;
 
         /// <summary>The connections open in the session whose Key Manager id one of the domains defines.</summary>
-        public static IReadOnlyList<KeyManagerConnection> KeyManagers(params IBackPakDomain?[] domains)
+        public static IReadOnlyList<KeyManagerConnection> KeyManagers(params IDomainReader?[] domains)
         {
-            var ids = new HashSet<string>(domains.Where(d => d != null).SelectMany(d => d!.GetKeyManagerIds()), StringComparer.OrdinalIgnoreCase);
+            var ids = new HashSet<string>(domains.OfType<IKeyFacts>().SelectMany(d => d.GetKeyManagerIds()), StringComparer.OrdinalIgnoreCase);
             return KeyManagerSessions.All.Where(k => k.IsOpen && k.BackPakId != null && ids.Contains(k.BackPakId)).ToList();
         }
 
         /// <summary>Every open connection of the estate of <paramref name="d"/> (its lab or site).</summary>
-        public static IReadOnlyList<IBackPakDomain> EstateDomains(IBackPakDomain d) =>
+        public static IReadOnlyList<IDomainReader> EstateDomains(IDomainReader d) =>
             DomainSessions.All.Where(c => c.IsOpen && c.Location == d.Location).Select(c => c.Domain).ToList();
 
-        public static DecommissionContext Build(IBackPakDomain primary, DomainConnection? secondary, string dataStore, string? secondaryStore,
+        public static DecommissionContext Build(IDomainReader primary, DomainConnection? secondary, string dataStore, string? secondaryStore,
             VolumeRemovalOptions options, bool destroyKeys, DecommissionKeep keep, CancellationToken cancel,
             Action<VolumeRemovalResult>? onVolume = null, Action<KeyRemovalResult>? onKey = null)
         {
@@ -49,14 +57,16 @@ namespace BackPak.PowerShell
                         $"-Secondary {secondary.Node} is in {secondary.Location} and the store is on {primary.Node} of {primary.Location}: the two sides of a replicated store are of one estate.",
                         secondary, "Give the domain of the same lab that holds the SECONDARY copy (Get-BPDomain lists the connections).", stopsInvocation: true);
             }
-            var lab = LabDomains.Require(primary).Lab;
+            const string what = "the decommission of a data store with everything in it";
+            var p = Full(primary, what, secondary != null);
+            var s = secondary != null ? Full(secondary.Domain, what, true) : null;
             return new DecommissionContext
             {
-                DataStore = dataStore, Primary = primary, Secondary = secondary?.Domain, SecondaryDataStore = secondaryStore,
+                DataStore = dataStore, Primary = p, Secondary = s, SecondaryDataStore = secondaryStore,
                 Options = options, DestroyKeys = destroyKeys, Keep = keep,
                 KeyManagers = KeyManagers(primary, secondary?.Domain), KeyDomains = EstateDomains(primary),
-                Replicas = secondary != null ? lab.ReplicationLink("STORAGE", dataStore) as IReplicaCleanup : null,
-                Journal = lab.RunJournal, Cancel = cancel, User = options.User, OnVolume = onVolume, OnKey = onKey,
+                Replicas = secondary != null ? (primary as IReplicationLinkSource)?.ReplicationLink("STORAGE", dataStore) as IReplicaCleanup : null,
+                Journal = Journal(primary), Cancel = cancel, User = options.User, OnVolume = onVolume, OnKey = onKey,
             };
         }
     }
