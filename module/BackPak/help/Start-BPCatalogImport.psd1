@@ -9,7 +9,7 @@ Before importing it checks that the target catalogs exist (CatalogNotFound, CS p
 '@
     Parameters  = @{
         Type         = 'Full or Update.'
-        CatalogFiles = 'Processes DISKFILE entries (BB027 CATALOGFILES YES). It is on unless -CatalogFiles:$false is given (CATALOGFILES NO); the manual does not give the product's default.'
+        CatalogFiles = 'Processes DISKFILE entries (BB027 CATALOGFILES YES). It is on unless -CatalogFiles:$false is given (CATALOGFILES NO); the manual does not give the product default.'
     }
     Outputs     = 'BackPak.Core.Sync.SyncRun'
     Examples    = @(
