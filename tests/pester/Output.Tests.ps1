@@ -242,7 +242,7 @@ Describe 'Operator-facing text speaks the operator''s language' {
                 $h = [System.Reflection.Metadata.Ecma335.MetadataTokens]::UserStringHandle(1)
                 while (-not $h.IsNil) {
                     $md.GetUserString($h)
-                    $h = $md.GetNextHandle($h)
+                    $h = [System.Reflection.Metadata.Ecma335.MetadataReaderExtensions]::GetNextHandle($md, $h)
                 }
             } finally { $stream.Dispose() }
         }
