@@ -93,11 +93,11 @@ Write-BenchResult "FULL import, empty catalogs" 'module' $cold 'plain read+write
 
 # The switch of the same store: its four export/import steps are the two cycles it contains.
 $report = Invoke-BPRoleSwitch DS01 -Primary $a -Secondary $b -Confirm:$false
-$total = $report.Duration.TotalSeconds
+$total = $report.DurationSeconds
 $cycles = ($report.Steps | Where-Object Id -In 'final-full-export', 'final-full-import', 'prove-full-export', 'prove-full-import' |
-    ForEach-Object { $_.Duration.TotalSeconds } | Measure-Object -Sum).Sum
+    ForEach-Object { $_.DurationSeconds } | Measure-Object -Sum).Sum
 Write-BenchResult "role switch ($n volumes)" 'switch' $total 'its 2 export+import cycles' $cycles ($total / $cycles) '<= 2x' ($total / $cycles -le 2)
-$report.Steps | ForEach-Object { '  {0,-28} {1,7:N2} s {2,5:P0}' -f $_.Id, $_.Duration.TotalSeconds, ($_.Duration.TotalSeconds / $total) }
+$report.Steps | ForEach-Object { '  {0,-28} {1,7:N2} s {2,5:P0}' -f $_.Id, $_.DurationSeconds, ($_.DurationSeconds / $total) }
 Disconnect-BPDomain -All
 [Microsoft.Data.Sqlite.SqliteConnection]::ClearAllPools()
 Remove-Item $lab, $plainFile -Recurse -Force

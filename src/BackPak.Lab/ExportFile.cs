@@ -253,7 +253,7 @@ namespace BackPak.Lab
 
             private string Text(int i) => _f[i];
 
-            public string Label(int i) => Labels.IsValid(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume label (six letters or digits, R1)");
+            public string Label(int i) => Labels.IsValid(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume label (six letters or digits)");
 
             public string Group(int i) => Names.IsValid(Text(i)) && !HasLowerCase(Text(i)) ? Text(i) : throw Bad(i, $"'{Clip(Text(i))}' is not a volume group name");
 

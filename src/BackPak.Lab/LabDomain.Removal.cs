@@ -436,7 +436,7 @@ namespace BackPak.Lab
                 long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE volume_group = @n", ("@n", name))!;
                 if (volumes > 0)
                     throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
-                        $"Volume group '{name}' of data store {store} on {Node} still has {volumes} volume(s); remove them first (R14).", name,
+                        $"Volume group '{name}' of data store {store} on {Node} still has {volumes} volume(s); remove them first (CS p41).", name,
                         "Remove its volumes (Get-BPVolume -VolumeGroup " + name + " | Remove-BPVolume), or use -Recurse.");
                 LabDb.Exec(c, "DELETE FROM volume_group WHERE name = @n", ("@n", name));
                 WriteAudit(c, user, AuditActions.RemoveVolumeGroup, store + "/" + name, "Removed", null);
@@ -474,7 +474,7 @@ namespace BackPak.Lab
                         throw new BackPakException(ErrorIds.DataStoreNotEmpty, BackPakErrorCategory.InvalidOperation,
                             $"Data store '{name}' on {Node} still has " +
                             (volumes > 0 ? $"{volumes} volume(s) and " : "") + $"{groups.Count} volume group(s) ({string.Join(", ", groups)}); " +
-                            "the manual's order is volumes, then volume groups, then the data store (R14).", name,
+                            "the manual's order is volumes, then volume groups, then the data store (CS p41).", name,
                             "Remove them first, or use Remove-BPDataStore -Recurse to do all three in that order.");
                     storagePath = (string?)LabDb.Scalar(c, "SELECT storage_path FROM data_store WHERE name = @n", ("@n", name));
                     access = LabNames.ParseAccess((string)LabDb.Scalar(c, "SELECT domain_access FROM data_store WHERE name = @n", ("@n", name))!);

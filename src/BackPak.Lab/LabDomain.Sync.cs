@@ -94,9 +94,9 @@ namespace BackPak.Lab
                 Pending = pending,
                 NewestBackup = newestBackup.HasValue ? LabDb.FromUnixMs(newestBackup.Value) : (DateTime?)null,
                 NewestExport = newestExport.HasValue ? LabDb.FromUnixMs(newestExport.Value) : (DateTime?)null,
-                Lag = lag,
-                ExportCheckDelay = TimeSpan.FromSeconds(s.CheckDelayS),
-                FullExportFrequency = s.FullFrequencyS.HasValue ? TimeSpan.FromSeconds(s.FullFrequencyS.Value) : (TimeSpan?)null,
+                LagSeconds = lag?.TotalSeconds,
+                ExportCheckDelaySeconds = s.CheckDelayS,
+                FullExportFrequencySeconds = s.FullFrequencyS,
             };
         });
 
@@ -826,11 +826,11 @@ namespace BackPak.Lab
                 foreach (var cat in new[] { g.VolumeCatalog, g.FileCatalog })
                     if (cat == null || !catalogs.ContainsKey(cat))
                         throw new BackPakException(ErrorIds.CatalogNotFound, BackPakErrorCategory.ObjectNotFound,
-                            $"Volume group {g.Name} of {s.Name} on {Node} targets the DSM/TC catalog {cat}, which does not exist on {Node} (R6).", cat,
+                            $"Volume group {g.Name} of {s.Name} on {Node} targets the DSM/TC catalog {cat}, which does not exist on {Node} (CS p11).", cat,
                             "Create the catalog on the secondary node, or point the volume group at an existing dedicated VOLCAT/FILECAT.");
                 if (replacing && g.FileCatalog != null && catalogs[g.FileCatalog])
                     throw new BackPakException(ErrorIds.FileCatalogConflict, BackPakErrorCategory.InvalidOperation,
-                        $"Data store {s.Name} on {Node} has node replacement, and volume group {g.Name} sends DISKFILEs to {g.FileCatalog}, the MEDIADEFS default FILECAT (R4).", g.FileCatalog,
+                        $"Data store {s.Name} on {Node} has node replacement, and volume group {g.Name} sends DISKFILEs to {g.FileCatalog}, the MEDIADEFS default FILECAT (CS p12).", g.FileCatalog,
                         "Use a dedicated FILECAT for the replicated entries, or remove the node replacement pairs.");
             }
         }
@@ -946,7 +946,7 @@ namespace BackPak.Lab
                     using (var r = Reader(c, "SELECT direction, owner_host, owner_pid, owner_start FROM sync_lock WHERE data_store = @s", store))
                         if (r.Read() && !RunOwner.MayTakeOver(r.GetString(1), r.GetInt32(2), r.GetInt64(3)))
                             throw new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
-                                $"An {r.GetString(0).ToLowerInvariant()} of data store {store} is running on {Node}: only one export or import runs per data store at a time (R8).",
+                                $"An {r.GetString(0).ToLowerInvariant()} of data store {store} is running on {Node}: only one export or import runs per data store at a time (CS p15).",
                                 store, "Wait for it to end (Wait-BPCatalogExport, Get-BPExportStatus), then start again.");
                     // An import and a removal of one store exclude each other: an import between a removal's DSM/TC
                     // and BackPak steps would write back entries the removal is taking away. Checked in the same

@@ -1,8 +1,11 @@
 using System;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Lab
 {
     /// <summary>A fault the simulator injects into a lab.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum LabFaultKind
     {
         /// <summary>The Expand link to a node is down: its staging areas cannot be reached. Target: a node.</summary>

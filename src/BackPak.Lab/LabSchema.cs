@@ -45,7 +45,7 @@ CREATE TABLE export_pending (data_store TEXT NOT NULL COLLATE NOCASE, label TEXT
 CREATE TABLE sync_run (id INTEGER PRIMARY KEY AUTOINCREMENT, data_store TEXT NOT NULL COLLATE NOCASE, direction TEXT NOT NULL,
   type TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER, result TEXT NOT NULL, volumes INTEGER NOT NULL DEFAULT 0,
   entries INTEGER NOT NULL DEFAULT 0, failed TEXT, deleted INTEGER NOT NULL DEFAULT 0, error TEXT, seq INTEGER);
--- One export or import per data store at a time (R8): the row is held by a live process.
+-- One export or import per data store at a time (CS p15): the row is held by a live process.
 CREATE TABLE sync_lock (data_store TEXT PRIMARY KEY COLLATE NOCASE, direction TEXT NOT NULL, owner_host TEXT NOT NULL,
   owner_pid INTEGER NOT NULL, owner_start INTEGER NOT NULL, started INTEGER NOT NULL);
 CREATE TABLE key_manager (backpak_id TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
@@ -102,7 +102,7 @@ CREATE INDEX volume_by_key ON volume(media_key_name) WHERE media_key_name IS NOT
 
         public const string DsmTc = @"
 CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- VOLCATs and FILECATs that exist on this node (R6); is_default marks the MEDIADEFS default FILECAT (R4).
+-- VOLCATs and FILECATs that exist on this node (CS p11); is_default marks the MEDIADEFS default FILECAT (CS p12).
 CREATE TABLE catalog (name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('VOLCAT','FILECAT')), is_default INTEGER NOT NULL);
 CREATE TABLE tapevolume (label TEXT PRIMARY KEY, volcat TEXT NOT NULL, pool TEXT NOT NULL, status TEXT NOT NULL,
   expiration INTEGER, created INTEGER) WITHOUT ROWID;

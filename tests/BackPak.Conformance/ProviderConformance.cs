@@ -220,7 +220,7 @@ namespace BackPak.Conformance
             Assert.Equal(before.StagingArea, sync.GetExportStatus(ds).StagingArea);
             var changed = settings.SetDataStore(ds, new DataStoreSettings { ExportCheckDelay = TimeSpan.FromSeconds(42) }, "conformance");
             Assert.Equal(ds, changed.Name, StringComparer.OrdinalIgnoreCase);
-            Assert.Equal(TimeSpan.FromSeconds(42), sync.GetExportStatus(ds).ExportCheckDelay);
+            Assert.Equal(42, sync.GetExportStatus(ds).ExportCheckDelaySeconds);
         }
 
         [Fact]

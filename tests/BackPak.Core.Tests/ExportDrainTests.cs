@@ -17,7 +17,7 @@ namespace BackPak.Core.Tests
         {
             DataStore = "DS01", Node = @"\A", State = state, Suspended = state == ExportState.Suspended, Running = running,
             StagingArea = staging, StagingReachable = reachable, StagingProblem = problem, Inactive = inactive,
-            ExportCheckDelay = TimeSpan.FromMinutes(5), Lag = pending > 0 ? TimeSpan.FromMinutes(3) : TimeSpan.Zero,
+            ExportCheckDelaySeconds = 300, LagSeconds = pending > 0 ? 180 : 0,
             Pending = Enumerable.Range(0, pending).Select(i => new PendingExport
             {
                 Label = "AB000" + i, Raised = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), LastError = lastError,

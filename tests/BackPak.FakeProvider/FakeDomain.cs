@@ -288,8 +288,8 @@ namespace BackPak.FakeProvider
                     Suspended = s.Suspended, StagingArea = s.StagingArea, StagingReachable = reachable,
                     StagingProblem = s.StagingArea != null && !reachable ? "no node of the estate holds " + s.StagingArea : null,
                     Inactive = s.Status == DataStoreStatus.Inactive, LastFullExport = s.LastFullExport, LastUpdate = s.LastUpdateExport, Pending = pending,
-                    Lag = s.Access != DomainAccess.Primary ? (TimeSpan?)null : pending.Count == 0 ? TimeSpan.Zero : Now - pending.Min(p => p.Raised),
-                    ExportCheckDelay = s.ExportCheckDelay, FullExportFrequency = s.FullExportFrequency,
+                    LagSeconds = s.Access != DomainAccess.Primary ? (double?)null : pending.Count == 0 ? 0 : (Now - pending.Min(p => p.Raised)).TotalSeconds,
+                    ExportCheckDelaySeconds = s.ExportCheckDelay.TotalSeconds, FullExportFrequencySeconds = s.FullExportFrequency?.TotalSeconds,
                 };
             }
         }

@@ -44,7 +44,7 @@ namespace BackPak.Lab.Tests
             Assert.Equal(16, plan.Steps.Count);
             Assert.Equal(new[] { "wait-backups", "drain-exports" }, plan.Steps.Take(2).Select(s => s.Id));
             Assert.Equal("CS p41 (step 1)", plan.Steps[0].Source);
-            Assert.StartsWith("seed", plan.Steps[1].Source);
+            Assert.Equal("CS p42 (step 2)", plan.Steps[1].Source);
             Assert.Contains(plan.Steps, s => s.Inferred);
             Assert.Equal(Enumerable.Range(1, 16), plan.Steps.Select(s => s.Number));
             Assert.Equal(plan.Steps.Count, plan.Steps.Select(s => s.Id).Distinct().Count());

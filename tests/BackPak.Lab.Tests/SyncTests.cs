@@ -62,7 +62,7 @@ namespace BackPak.Lab.Tests
             var st = A.GetExportStatus("DS01");
             Assert.Empty(st.Pending);                                   // sent as soon as the backup ended
             Assert.Equal(SyncResult.Completed, st.LastUpdate!.Result);
-            Assert.Equal(TimeSpan.Zero, st.Lag);
+            Assert.Equal(0, st.LagSeconds);
             Assert.NotEqual(Picture(A, false), Picture(B, true));
             Assert.True(B.GetImportStatus("DS01").WaitingFiles >= 12);
             var run = B.StartImport("DS01", SyncType.Update, true, "t");

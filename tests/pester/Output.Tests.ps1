@@ -155,3 +155,121 @@ Describe 'Default views never cut what matters' {
         ($text -replace '\s', '') | Should -BeLike ('*' + [WildcardPattern]::Escape(($st.LastUpdate.Error -replace '\s', '')) + '*')
     }
 }
+
+Describe 'ConvertTo-Json of results reads as text, without extra flags' {
+
+    BeforeAll {
+        function Read-BPJson([string] $Json) {
+            # The JSON as written: dates stay the strings they are in the text.
+            $reader = [Newtonsoft.Json.JsonTextReader]::new([System.IO.StringReader]::new($Json))
+            $reader.DateParseHandling = [Newtonsoft.Json.DateParseHandling]::None
+            , [Newtonsoft.Json.Linq.JToken]::ReadFrom($reader)
+        }
+        function Assert-BPJsonOf([object] $Object, [Newtonsoft.Json.Linq.JToken] $Node, [string] $Path, [int] $Depth) {
+            # Walks the object and its JSON together: each enum is its name, each date ISO 8601, no TimeSpan (a
+            # duration is X, its text, and XSeconds, a number); BackPak objects inside are walked too.
+            if ($Depth -le 0 -or $null -eq $Object -or $Node.Type -ne [Newtonsoft.Json.Linq.JTokenType]::Object) { return }
+            foreach ($p in $Object.GetType().GetProperties([System.Reflection.BindingFlags]'Public,Instance')) {
+                if ($p.GetIndexParameters().Count) { continue }
+                $value = $p.GetValue($Object)
+                $t = [Nullable]::GetUnderlyingType($p.PropertyType) ?? $p.PropertyType
+                $json = $Node[$p.Name]
+                $t | Should -Not -Be ([TimeSpan]) -Because "$Path.$($p.Name): a TimeSpan spreads into 15 fields in JSON"
+                if ($p.Name -like '*Seconds' -and $p.Name -ne 'Seconds' -and $null -ne $value) {
+                    # A duration: XSeconds a number, X its text, the same length of time.
+                    $text = $Node[$p.Name -replace 'Seconds$', '']
+                    $json.Type | Should -BeIn 'Float', 'Integer' -Because "$Path.$($p.Name) is a number"
+                    $text.Type | Should -Be 'String' -Because "$Path.$($p.Name -replace 'Seconds$', '') is a duration as text"
+                    [TimeSpan]::Parse([string]$text, [cultureinfo]::InvariantCulture).TotalSeconds | Should -BeGreaterThan ([double]$json - 0.002)
+                    [TimeSpan]::Parse([string]$text, [cultureinfo]::InvariantCulture).TotalSeconds | Should -BeLessThan ([double]$json + 0.002)
+                }
+                if ($null -eq $json) { continue }
+                if ($t.IsEnum -and $null -ne $value) {
+                    $json.Type | Should -Be 'String' -Because "$Path.$($p.Name) is an enum: its name, not a number"
+                    [string]$json | Should -Be $value.ToString()
+                } elseif ($t -eq [DateTime] -and $null -ne $value) {
+                    [string]$json | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d' -Because "$Path.$($p.Name) is an ISO 8601 date"
+                } elseif ($t.Namespace -like 'BackPak*' -and -not $t.IsEnum) {
+                    Assert-BPJsonOf $value $json "$Path.$($p.Name)" ($Depth - 1)
+                } elseif ($value -is [System.Collections.IEnumerable] -and $value -isnot [string] -and $json.Type -eq 'Array') {
+                    $i = 0
+                    foreach ($item in $value) {
+                        if ($i -ge $json.Count) { break }
+                        if ($item -is [enum]) { $json[$i].Type | Should -Be 'String' -Because "$Path.$($p.Name)[$i] is an enum" }
+                        elseif ($null -ne $item -and $item.GetType().Namespace -like 'BackPak*') { Assert-BPJsonOf $item $json[$i] "$Path.$($p.Name)[$i]" ($Depth - 1) }
+                        $i++
+                    }
+                }
+            }
+        }
+    }
+
+    It '<Type>: enum names, ISO dates, durations as text and seconds' -ForEach ($ViewTypes | ForEach-Object { @{ Type = $_ } }) {
+        $items = @($script:Objects[$Type])
+        $items | Should -Not -BeNullOrEmpty
+        foreach ($item in $items) {
+            $json = $item | ConvertTo-Json -Depth 6 -WarningAction SilentlyContinue
+            $json | Should -Not -Match '"(Ticks|TotalMilliseconds|TotalDays)"\s*:' -Because 'no TimeSpan spreads into its fields'
+            $node = Read-BPJson $json
+            Assert-BPJsonOf $item $node $Type 5
+        }
+    }
+
+    It 'the export status writes its state, lag and delays as text a change ticket can quote' {
+        $st = @($script:Objects['BackPak.Core.Sync.ExportStatus'])[0]
+        $j = $st | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        $j.State | Should -Be 'Active'
+        $j.ExportCheckDelay | Should -Be '00:05:00'
+        $j.ExportCheckDelaySeconds | Should -Be 300
+        $j.LastFullExport.Result | Should -Be 'Completed'
+        $j.LastFullExport.Type | Should -Be 'Full'
+    }
+}
+
+Describe 'Operator-facing text speaks the operator''s language' {
+
+    BeforeAll {
+        # Internal rule numbers (R1..R23), open questions (Q1..) and the project's own words for its sources belong in
+        # docs/; what an operator reads cites the manual page instead.
+        $script:Internal = '\bR\d{1,2}\b|\bQ\d{1,2}\b|\(seed\b|\bseed\)|seed \(step|recovered (manual|pages)|pages recovered|domain\.md'
+        function Get-BPUserStrings([string] $Assembly) {
+            # Every string literal compiled into an assembly (the #US heap): messages, warnings, verbose lines,
+            # step titles and sources, check details.
+            $stream = [System.IO.File]::OpenRead($Assembly)
+            try {
+                $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+                $md = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+                $h = [System.Reflection.Metadata.Ecma335.MetadataTokens]::UserStringHandle(1)
+                while (-not $h.IsNil) {
+                    $md.GetUserString($h)
+                    $h = [System.Reflection.Metadata.Ecma335.MetadataReaderExtensions]::GetNextHandle($md, $h)
+                }
+            } finally { $stream.Dispose() }
+        }
+    }
+
+    It 'the built help and about topics cite manual pages, never internal rule numbers' {
+        $files = @(Get-ChildItem (Join-Path $script:Module.ModuleBase 'en-US') -File)
+        $files.Count | Should -BeGreaterOrEqual 3
+        $found = foreach ($f in $files) {
+            $n = 0
+            foreach ($line in Get-Content -LiteralPath $f.FullName) { $n++; if ($line -match $script:Internal) { "$($f.Name):$n $($line.Trim())" } }
+        }
+        @($found) | Should -BeNullOrEmpty
+    }
+
+    It '<Name>: no message, warning or verbose text compiled into it cites an internal rule number' -ForEach @(
+        @{ Name = 'BackPak.Core.dll' }, @{ Name = 'BackPak.Lab.dll' }, @{ Name = 'BackPak.PowerShell.dll' }, @{ Name = 'BackPak.KeyManagers.dll' }
+    ) {
+        $strings = @(Get-BPUserStrings (Join-Path $script:Module.ModuleBase $Name))
+        $strings.Count | Should -BeGreaterThan 50
+        @($strings | Where-Object { $_ -cmatch $script:Internal }) | Should -BeNullOrEmpty
+    }
+
+    It 'the switch''s checks and steps name manual pages as their source (CS p42 is listed in docs/sources.md)' {
+        $cited = @($script:Objects['BackPak.Core.Procedures.RoleSwitchCheck'].Source) + @($script:Objects['BackPak.Core.Procedures.StepInfo'].Source)
+        @($cited | Where-Object { $_ -cmatch $script:Internal }) | Should -BeNullOrEmpty
+        @($cited | Where-Object { $_ -notmatch '\b(CS|BB|TEO) p\d+|^inferred' }) | Should -BeNullOrEmpty -Because 'each source is a page or says inferred'
+        Get-Content -Raw (Join-Path (Get-BPTestRepoRoot) 'docs/sources.md') | Should -Match '\|\s*CS p42\s*\|'
+    }
+}

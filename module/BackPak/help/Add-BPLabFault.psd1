@@ -1,6 +1,6 @@
 @{
     Synopsis    = 'Lab simulation: injects a fault: the Expand link to a node down (its staging areas unreachable), or the import of one volume failing.'
-    Description = 'Add-BPLabFault lets a runbook or a test rehearse what goes wrong: with StagingUnreachable on a node, exports to staging areas on that node fail and their volumes stay pending, retried at the export check delay; with ImportFailure on a label, imports of that volume fail, so the next UPDATE import redoes all volumes (R10). Faults are stored in the lab and seen by every process using it.'
+    Description = 'Add-BPLabFault lets a runbook or a test rehearse what goes wrong: with StagingUnreachable on a node, exports to staging areas on that node fail and their volumes stay pending, retried at the export check delay; with ImportFailure on a label, imports of that volume fail, so the next UPDATE import redoes all volumes (CS p15). Faults are stored in the lab and seen by every process using it.'
     Parameters  = @{
         Kind   = 'StagingUnreachable or ImportFailure.'
         Target = 'A node (such as \B) for StagingUnreachable; a volume label for ImportFailure.'

@@ -25,7 +25,7 @@ A server that is not trusted raises KeyManagerUntrusted; a client certificate th
         TimeoutSeconds         = 'Seconds the connection may take in all (TCP connect and TLS handshake), and then each request in full, from sending it to the last byte of the answer (default 15). These are overall deadlines: a key server that answers a byte at a time is stopped too, with KeyManagerUnreachable, and the connection is closed.'
         Lab                    = 'Folder of a lab made by New-BPLab: connect to its key store instead of a KMIP server.'
         Node                   = 'The lab node whose site''s key store to use, such as \A. Tab completion offers the nodes of the lab.'
-        BackPakId              = 'The Key Manager id BackPak knows this key server by (both sides of a replicated data store use the same id, rule R15). For the lab, the node''s configured id (KM01) when not given.'
+        BackPakId              = 'The Key Manager id BackPak knows this key server by (both sides of a replicated data store use the same id, CS p6). For the lab, the node''s configured id (KM01) when not given.'
     }
     Outputs     = 'BackPak.Core.Keys.KeyManagerConnection: endpoint, BackPak id, provider, protocol version, when it was made, and whether it is the default.'
     Examples    = @(

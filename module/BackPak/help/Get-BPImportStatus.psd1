@@ -12,7 +12,7 @@
         @{
             Title   = 'Failed volumes of the last update'
             Code    = "(Get-BPImportStatus -DataStore DS01 -Domain '\B').LastUpdate.FailedVolumes"
-            Remarks = 'The next UPDATE import redoes all volumes (rule R10).'
+            Remarks = 'The next UPDATE import redoes all volumes (CS p15).'
         }
     )
     Links       = @('Start-BPCatalogImport', 'Get-BPExportStatus')

@@ -13,7 +13,7 @@ An exact label that matches nothing is a non-terminating VolumeNotFound error; a
         Label        = 'Labels or label wildcards such as AB1* or ??12??. Labels are six letters or digits; case does not matter. Binds from strings and from the Label property of piped objects.'
         DataStore    = 'Only the volumes of this data store. Tab completion offers the data stores of the domain.'
         VolumeGroup  = 'Only the volumes of this volume group.'
-        Expired      = 'Only volumes whose data has expired, by the domain clock. Only these may be deleted (rule R13).'
+        Expired      = 'Only volumes whose data has expired, by the domain clock. Only these may be deleted (BB p15/13).'
         NotExpired   = 'Only volumes that still hold non-expired data.'
         Encrypted    = 'Only encrypted volumes (those with a Media Key Name). -Encrypted:$false returns only clear volumes.'
         MediaKeyName = 'Only the volumes whose encryption key has this Media Key Name.'
@@ -50,7 +50,7 @@ Get-Content labels.txt | Get-BPVolume
 $v = Get-BPVolume -DataStore DS01 -Domain '\A' | Select-Object -First 1
 Get-BPVolume -Label $v.Label -Domain '\B'
 '@
-            Remarks = 'The SECONDARY copy shows WRITE as "." in its authorizations: it never accepts a backup (rule R20).'
+            Remarks = 'The SECONDARY copy shows WRITE as "." in its authorizations: it never accepts a backup (BB p166/164).'
         }
     )
     Links       = @('Get-BPCatalogEntry', 'Get-BPVolumeGroup', 'Get-BPDataStore')

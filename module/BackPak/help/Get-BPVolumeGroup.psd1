@@ -19,7 +19,7 @@ Pipe data stores from Get-BPDataStore to list their groups.
 Get-BPVolumeGroup -DataStore DS01 -Domain '\A'
 Get-BPVolumeGroup -DataStore DS01 -Domain '\B'
 '@
-            Remarks = 'The SECONDARY side uses dedicated catalogs (\B.VCA01, \B.FCA01) for the entries replicated from \A (rule R3).'
+            Remarks = 'The SECONDARY side uses dedicated catalogs (\B.VCA01, \B.FCA01) for the entries replicated from \A (CS p10).'
         }
         @{
             Title   = 'From data stores'

@@ -3,7 +3,7 @@
     Description = @'
 Invoke-BPLabBackup plays the tape applications of the lab. Each backup rewrites a volume: a new volume timestamp and expiration, new TAPEFILE and DISKFILE entries in DSM/TC (or a new TMF dump), a new Media Key Name and key when the volume group encrypts (one key per tape write), and new volume images in storage, replicated to the other site. The unload raises an export update, which the Domain Manager sends to the staging area at once (CS p16).
 
-Expired idle volumes are reused first, then the oldest. A SECONDARY or INACTIVE store rejects it (ActionNotAllowed, R7, R12).
+Expired idle volumes are reused first, then the oldest. A SECONDARY or INACTIVE store rejects it (ActionNotAllowed, CS p14).
 '@
     Parameters  = @{
         Count = 'How many volumes to write. The default is 1.'

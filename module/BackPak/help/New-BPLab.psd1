@@ -1,9 +1,9 @@
 @{
     Synopsis    = 'Creates a BackPak lab: two NonStop nodes with their domains, catalogs, storage, staging areas and key servers, on local disk.'
     Description = @'
-New-BPLab builds a working BackPak estate in a folder so that procedures can be rehearsed safely. Node \A holds a PRIMARY data store (DS01 by default) with two volume groups linked to DSM/TC (VOLCAT, POOL, FILECAT) and one linked to TMF; node \B holds its SECONDARY counterpart, whose volume groups use dedicated VOLCAT and FILECAT catalogs (rule R3). Each node also has a local PRIMARY data store that is not replicated.
+New-BPLab builds a working BackPak estate in a folder so that procedures can be rehearsed safely. Node \A holds a PRIMARY data store (DS01 by default) with two volume groups linked to DSM/TC (VOLCAT, POOL, FILECAT) and one linked to TMF; node \B holds its SECONDARY counterpart, whose volume groups use dedicated VOLCAT and FILECAT catalogs (CS p10). Each node also has a local PRIMARY data store that is not replicated.
 
-Every volume has a unique six-character label (R1), a status, an owner, authorizations, a last-backup timestamp and an expiration (some expired, some not), an entry in the BackPak catalog, its TAPEVOLUME, TAPEFILE and DISKFILE entries in DSM/TC (or its TMF entries), and LB<label>.IND / .DAT files in the storage of its site. The storage of DS01 is replicated from site A to site B. With -Encrypted, volumes of encrypted volume groups carry a Media Key Name whose key is held in the site's key server.
+Every volume has a unique six-character label (CS p6), a status, an owner, authorizations, a last-backup timestamp and an expiration (some expired, some not), an entry in the BackPak catalog, its TAPEVOLUME, TAPEFILE and DISKFILE entries in DSM/TC (or its TMF entries), and LB<label>.IND / .DAT files in the storage of its site. The storage of DS01 is replicated from site A to site B. With -Encrypted, volumes of encrypted volume groups carry a Media Key Name whose key is held in the site's key server.
 
 The BackPak catalog and configuration, the DSM/TC catalogs and the TMF catalog are separate SQLite stores per node. The same -Seed always builds the same lab. The lab is written into a hidden folder beside -Path and moved into place when complete, so an interrupted New-BPLab never leaves a half lab.
 '@

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Deletes encryption keys in the key manager, refusing any key a catalogued volume still uses, and destroying nothing unless every domain that could use the keys is connected.'
     Description = @'
-Remove-BPEncryptionKey is the last, optional step of decommissioning a data store (rule R14): after its volumes, volume groups and data store are deleted, the keys of its volumes can be deleted in the key server. Once a key is deleted, the volumes it encrypted can never be read again.
+Remove-BPEncryptionKey is the last, optional step of decommissioning a data store (CS p41): after its volumes, volume groups and data store are deleted, the keys of its volumes can be deleted in the key server. Once a key is deleted, the volumes it encrypted can never be read again.
 
 How domains and key managers are tied. A BackPak domain reaches its keys through a Key Manager definition with a BackPak id (KM01 in the lab); the secondary domain of a replicated data store defines a Key Manager with the same id, pointing at the key server that holds the replicated keys (CS p6). A key manager connection carries that id: -BackPakId of Connect-BPKeyManager (the lab's key store takes its node's id). The connection serves the connected domains whose definition has the id. Before anything is sent to the key server, Remove-BPEncryptionKey checks that every domain that could use those keys is connected in the session: each such domain, and the other side (the PRIMARY or SECONDARY node) of each of its replicated data stores. Otherwise the whole command is refused: KeyManagerIdUnknown when the connection has no id or an id no connected domain defines, KeyDomainsNotConnected (naming the nodes to connect) when a side is missing.
 
@@ -23,7 +23,7 @@ The examples run in a folder that holds a lab made with New-BPLab -Path ./lab -E
         KeyManager = 'The key manager to use: a connection from Connect-BPKeyManager. The default connection when not given.'
     }
     Outputs     = 'With -PassThru, BackPak.Core.Keys.KeyRemovalResult; otherwise nothing.'
-    Notes       = 'Keys must live as long as the data (rule R15). Connect both nodes of every replicated data store before removing any key; the command refuses otherwise.'
+    Notes       = 'Keys must live as long as the data (CS p6). Connect both nodes of every replicated data store before removing any key; the command refuses otherwise.'
     Examples    = @(
         @{
             Title   = 'Decommission: delete the keys of a data store''s volumes after deleting the volumes'

@@ -3,7 +3,7 @@
     Description = @'
 Remove-BPVolume deletes volumes of a data store [CS p41]. For a volume of a PRIMARY store it removes three things: the volume images (LB<label>.IND and .DAT) in the store's storage, the volume's entries in DSM/TC (its TAPEVOLUME, TAPEFILEs and DISKFILEs) or in TMF, and its entry in the BackPak catalog. For a volume of a SECONDARY store it removes only the catalog entries (BackPak and DSM/TC) and never storage, because a SECONDARY store never writes storage (inferred from CS p14). For a RESTRICTED store it removes only the BackPak entry (inferred).
 
-Like BackPak itself, it refuses a volume that still holds non-expired data (VolumeNotExpired, rule R13) unless -IgnoreRetention is given, and a volume with a current operation such as a running backup (VolumeBusy, rule R22). -Force never overrides these: it only skips the prompt.
+Like BackPak itself, it refuses a volume that still holds non-expired data (VolumeNotExpired, BB p15/13) unless -IgnoreRetention is given, and a volume with a current operation such as a running backup (VolumeBusy, BB p178/176). -Force never overrides these: it only skips the prompt.
 
 What can be piped: Volume objects from Get-BPVolume (bound to -InputObject), each removed in the very domain it was read from (the lab or site and the node, its Origin), never in another connected domain with the same node name; plain label strings; and any object with a Label property, such as the rows of Import-Csv, bound to -Label together with their DataStore and Node properties when they have them. A row with a Node column is removed on that node; a row written by Export-Csv from Get-BPVolume also carries its Origin column and is removed where it was read. Labels without a node are removed in -Domain, or in the default domain. An explicit -Domain that contradicts where a piped object came from stops the command with DomainMismatch before anything is removed, even for the objects piped before it; an object whose domain is no longer connected is refused (DomainNotConnected).
 
@@ -61,6 +61,6 @@ Import-Csv todel.csv | Remove-BPVolume -WhatIf
             Remarks = 'Volumes that the interrupted run had claimed (current operation DELETE) are finished; the results show them with Resumed set.'
         }
     )
-    Notes       = 'Deleting volumes of a PRIMARY store does not delete their replicas at the secondary site: the storage replication and a FULL import on the secondary carry deletions there (rule R9).'
+    Notes       = 'Deleting volumes of a PRIMARY store does not delete their replicas at the secondary site: the storage replication and a FULL import on the secondary carry deletions there (CS p15).'
     Links       = @('Get-BPVolume', 'Remove-BPVolumeGroup', 'Remove-BPDataStore', 'Get-BPAuditRecord', 'about_BackPak_Errors')
 }

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Removes volume groups from the domain configuration; with -Recurse, their volumes first.'
     Description = @'
-Remove-BPVolumeGroup deletes volume groups as the BackPak GUI Configuration page does (Switch to Edit mode, Delete) [CS p41, BB p156]. A group that still has volumes is refused with VolumeGroupNotEmpty: the manual's order is volumes first (rule R14).
+Remove-BPVolumeGroup deletes volume groups as the BackPak GUI Configuration page does (Switch to Edit mode, Delete) [CS p41, BB p156]. A group that still has volumes is refused with VolumeGroupNotEmpty: the manual's order is volumes first (CS p41).
 
 With -Recurse the group's volumes are removed first, exactly as Remove-BPVolume removes them (storage, DSM/TC or TMF, BackPak entry, through the intent journal), then the group. Volumes that still hold data are refused unless -IgnoreRetention, and then the group stays. One prompt covers the whole run; running the same command again after an interruption completes it.
 '@

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Changes data store settings: domain access, status, and the Catalog Sync export and import settings.'
     Description = @'
-Set-BPDataStore changes what the data store page and its Catalog Sync Export and import configuration pages hold [CS p9, p12, p20]. Changing the domain access between PRIMARY and SECONDARY is the heart of a switch of roles: the store's volumes follow (a SECONDARY volume never accepts a write, so its WRITE access shows "." (R20)). Setting the store INACTIVE stops loads and automatic actions, while operator-started exports and imports still work (R12).
+Set-BPDataStore changes what the data store page and its Catalog Sync Export and import configuration pages hold [CS p9, p12, p20]. Changing the domain access between PRIMARY and SECONDARY is the heart of a switch of roles: the store's volumes follow (a SECONDARY volume never accepts a write, so its WRITE access shows "." (BB p166/164)). Setting the store INACTIVE stops loads and automatic actions, while operator-started exports and imports still work (CS p14).
 
 Every change is audited. A malformed setting is an InvalidSetting error and nothing changes.
 '@
@@ -11,8 +11,8 @@ Every change is audited. A malformed setting is an InvalidSetting error and noth
         StagingArea         = 'The Guardian subvolume of the staging area, such as \B.$BPSTAGE.DS01: where a PRIMARY store exports to and a SECONDARY store imports from. Each part is letters and digits, the first a letter (\node, $ and 1 to 7 for the volume, 1 to 8 for the subvolume), on a node of the lab; anything else, a path included, is InvalidSetting and nothing changes.'
         ExportCheckDelay    = 'How often the EMS Extractor retries exports that did not reach the staging area, as a TimeSpan (e.g. 00:05:00).'
         FullExportFrequency = 'Turns an export update into a full export once this interval has passed since the last full one; 00:00:00 clears it. Scheduling full exports in NetBatch is the recommended way (CS p20).'
-        NodeReplacement     = 'Node-name replacement pairs applied to DISKFILE names at import, as a hashtable such as @{ ''\A'' = ''\X'' }; @{} clears them (R5).'
-        PrimaryStoreId      = 'The Store ID of the primary store when this SECONDARY store is named differently (Q1).'
+        NodeReplacement     = 'Node-name replacement pairs applied to DISKFILE names at import, as a hashtable such as @{ ''\A'' = ''\X'' }; @{} clears them (CS p12).'
+        PrimaryStoreId      = 'The Store ID of the primary store when this SECONDARY store is named differently (CS p9).'
     }
     Outputs     = 'With -PassThru, BackPak.Core.Model.DataStore.'
     Examples    = @(

@@ -1,7 +1,11 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace BackPak.Core.Errors
 {
     /// <summary>What kind of failure an error is. Mirrors the PowerShell ErrorCategory values the cmdlets map to,
     /// without Core depending on PowerShell.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum BackPakErrorCategory
     {
         NotSpecified = 0,

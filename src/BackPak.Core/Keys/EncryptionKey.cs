@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Keys
 {
@@ -7,6 +9,7 @@ namespace BackPak.Core.Keys
     /// Life-cycle state of a key in the key manager, as KMIP defines it. <see cref="Unknown"/> stands for a value
     /// this module does not know (a newer protocol, a vendor extension): scripts keep working.
     /// </summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum KeyState
     {
         Unknown = 0,
@@ -25,6 +28,7 @@ namespace BackPak.Core.Keys
     }
 
     /// <summary>Why a key is revoked (KMIP Revocation Reason Code).</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum KeyRevocationReason
     {
         Unspecified = 1,
@@ -38,6 +42,7 @@ namespace BackPak.Core.Keys
     }
 
     /// <summary>Where a volume's use of a key was found.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum KeyReferenceSource
     {
         /// <summary>The volume's catalog entry names the key (its Media Key Name).</summary>

@@ -1,8 +1,11 @@
 using System.Collections.Generic;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Keys
 {
     /// <summary>What removing one key came to: the value to group results by.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum KeyRemovalStatus
     {
         /// <summary>The key was destroyed by this removal (revoked first when it was Active).</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace BackPak.Core.Model
 {
     /// <summary>Domain access of a data store or a volume [CS p13; BB p151/149].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum DomainAccess
     {
         /// <summary>A value this version of the module does not know; scripts keep working.</summary>
@@ -14,6 +18,7 @@ namespace BackPak.Core.Model
     }
 
     /// <summary>Data store status [BB p151/149].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum DataStoreStatus
     {
         Unknown = 0,
@@ -23,6 +28,7 @@ namespace BackPak.Core.Model
     }
 
     /// <summary>Store type, fixed at creation [BB p151/149].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum StoreType
     {
         Unknown = 0,
@@ -33,6 +39,7 @@ namespace BackPak.Core.Model
     }
 
     /// <summary>The tape catalog a volume group is linked to [BB p15/13, CS p15].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum CatalogKind
     {
         /// <summary>Not linked to any catalog (the Appendix A transport volume needs one such group).</summary>
@@ -44,6 +51,7 @@ namespace BackPak.Core.Model
     }
 
     /// <summary>Kinds of entry a volume has in DSM/TC or TMF.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum CatalogEntryKind
     {
         Unknown = 0,

@@ -1,10 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using BackPak.Core.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Procedures
 {
     /// <summary>What a step does: checks a precondition, waits for a state, changes something, or needs a facility outside BackPak.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum StepKind
     {
         Check,
@@ -13,6 +17,8 @@ namespace BackPak.Core.Procedures
         /// <summary>Done by a facility outside BackPak (storage or key-server replication): called through IReplicationLink, or confirmed by the operator.</summary>
         External,
     }
+
+    [JsonConverter(typeof(StringEnumConverter))]
 
     public enum StepStatus
     {
@@ -29,6 +35,8 @@ namespace BackPak.Core.Procedures
         /// <summary>Stopped by the operator (Ctrl-C) or by a stopped pipeline while it ran; -Resume redoes it.</summary>
         Interrupted,
     }
+
+    [JsonConverter(typeof(StringEnumConverter))]
 
     public enum RunStatus
     {
@@ -53,7 +61,7 @@ namespace BackPak.Core.Procedures
         public string Title { get; init; } = "";
         public string Node { get; init; } = "";
         public StepKind Kind { get; init; }
-        /// <summary>The manual page the step comes from (e.g. "CS p41", "seed"), or "inferred".</summary>
+        /// <summary>The manual page the step comes from (e.g. "CS p41", "CS p42 (step 2)"), or "inferred".</summary>
         public string Source { get; init; } = "";
         public bool Inferred => Source.StartsWith("inferred", StringComparison.OrdinalIgnoreCase);
         public override string ToString() => $"{Number}. {Id} ({Node}, {Kind}, {Source})";
@@ -72,7 +80,9 @@ namespace BackPak.Core.Procedures
         public DateTime? Started { get; set; }
         public DateTime? Ended { get; set; }
         public string? Message { get; set; }
-        public TimeSpan? Duration => Started.HasValue && Ended.HasValue ? Ended - Started : null;
+        /// <summary>How long it took, as text (<c>[d.]hh:mm:ss[.fff]</c>), or null while it runs; a TimeSpan would spread into 15 fields in JSON.</summary>
+        public string? Duration => Durations.Text(Started.HasValue && Ended.HasValue ? Ended - Started : null);
+        public double? DurationSeconds => Durations.Seconds(Started.HasValue && Ended.HasValue ? Ended - Started : null);
     }
 
     /// <summary>
@@ -104,7 +114,9 @@ namespace BackPak.Core.Procedures
         public string? OperationId { get; set; }
         /// <summary>Where the run's journal lives (a lab folder): the run is resumed or stopped there.</summary>
         public string? Location { get; set; }
-        public TimeSpan? Duration => Ended.HasValue ? Ended - Started : null;
+        /// <summary>How long it took, as text (<c>[d.]hh:mm:ss[.fff]</c>), or null while it runs; a TimeSpan would spread into 15 fields in JSON.</summary>
+        public string? Duration => Durations.Text(Ended.HasValue ? Ended - Started : null);
+        public double? DurationSeconds => Durations.Seconds(Ended.HasValue ? Ended - Started : null);
     }
 
     /// <summary>What every procedure's context gives the runner: its data store, its sides, its journal, who runs it, and Ctrl-C.</summary>

@@ -143,7 +143,7 @@ namespace BackPak.Core.Procedures
                 },
                 new Step
                 {
-                    Info = Info("drain-exports", "Check the Export Status and wait for pending export updates to complete", p, StepKind.Wait, "seed (step 2)"),
+                    Info = Info("drain-exports", "Check the Export Status and wait for pending export updates to complete", p, StepKind.Wait, "CS p42 (step 2)"),
                     Run = (c, j) =>
                     {
                         // Held updates go out now rather than at the next retry of the EMS Extractor: a manual export
@@ -174,7 +174,7 @@ namespace BackPak.Core.Procedures
                 },
                 new Step
                 {
-                    Info = Info("stop-export", $"Stop all catalog export activities of {ds}", p, StepKind.Action, "seed (step 2)"),
+                    Info = Info("stop-export", $"Stop all catalog export activities of {ds}", p, StepKind.Action, "CS p42 (step 2)"),
                     Run = (c, j) => { c.Primary.SetExportSuspended(ds, true, c.User); j["exportSuspendedByRun"] = "1"; return "export suspended"; },
                     IsDone = (c, j) => c.Primary.GetExportStatus(ds).Suspended,
                 },
@@ -218,8 +218,8 @@ namespace BackPak.Core.Procedures
                         WaitFor(c, () => RunningBackups(c.Primary, ds) == 0, () => BackupsStillRunning(c.Primary, ds));
                         VerifyUnchanged(c, j, "demote-primary");
                         var st = c.Primary.GetExportStatus(ds);
-                        j["checkDelay"] = ((long)st.ExportCheckDelay.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                        j["fullFrequency"] = st.FullExportFrequency.HasValue ? ((long)st.FullExportFrequency.Value.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "0";
+                        j["checkDelay"] = ((long)st.ExportCheckDelaySeconds).ToString(CultureInfo.InvariantCulture);
+                        j["fullFrequency"] = st.FullExportFrequencySeconds.HasValue ? ((long)st.FullExportFrequencySeconds.Value).ToString(CultureInfo.InvariantCulture) : "0";
                         c.Primary.SetDataStore(ds, new DataStoreSettings { DomainAccess = DomainAccess.Secondary }, c.User);
                         return $"{ds} on {p} is SECONDARY: it refuses backups and volume creation";
                     },
@@ -254,7 +254,7 @@ namespace BackPak.Core.Procedures
                         c.Secondary.SetDataStore(ds, settings, c.User);
                         return $"export check delay {settings.ExportCheckDelay}, full export frequency {(settings.FullExportFrequency == TimeSpan.Zero ? "none" : settings.FullExportFrequency.ToString())}";
                     },
-                    IsDone = (c, j) => j.ContainsKey("checkDelay") && c.Secondary.GetExportStatus(ds).ExportCheckDelay == ExportSettings(j).ExportCheckDelay,
+                    IsDone = (c, j) => j.ContainsKey("checkDelay") && TimeSpan.FromSeconds(c.Secondary.GetExportStatus(ds).ExportCheckDelaySeconds) == ExportSettings(j).ExportCheckDelay,
                 },
                 new Step
                 {
@@ -341,7 +341,7 @@ namespace BackPak.Core.Procedures
             Add("backups idle", p, running == 0, running == 0 ? "no backup writes a volume of " + ds : BackupsStillRunning(c.Primary, ds) + " (the switch waits for them)", "CS p41");
             var ex = c.Primary.GetExportStatus(ds);
             bool drained = Drained(ex, null);
-            Add("exports drained", p, drained, drained ? "nothing pending or running" : $"{ex.PendingCount} update(s) pending{(ex.Running ? ", an export running" : "")} (the switch waits for them)", "seed");
+            Add("exports drained", p, drained, drained ? "nothing pending or running" : $"{ex.PendingCount} update(s) pending{(ex.Running ? ", an export running" : "")} (the switch waits for them)", "CS p42");
             Add("staging reachable", p, ex.StagingReachable, ex.StagingArea == null ? "no staging area set" : ex.StagingArea + (ex.StagingReachable ? " reachable" : " NOT reachable"), "CS p7");
             string newStaging = c.Primary.StagingAreaFor(ds);
             long? free = c.Primary.GetStagingFreeBytes(newStaging);
@@ -350,7 +350,7 @@ namespace BackPak.Core.Procedures
             foreach (var link in new[] { ("storage replication", c.StorageLink), ("key replication", c.KeyLink) })
                 Add(link.Item1, p + " " + s, link.Item2 == null || (link.Item2.Healthy && link.Item2.CaughtUp),
                     link.Item2 == null ? "no facility connected: the operator checks and reverses it by hand"
-                        : $"{link.Item2.Name} {link.Item2.Source} -> {link.Item2.Target}, {(link.Item2.Healthy ? "healthy" : "NOT healthy")}, {(link.Item2.CaughtUp ? "caught up" : "behind")}", "CS p41, R16");
+                        : $"{link.Item2.Name} {link.Item2.Source} -> {link.Item2.Target}, {(link.Item2.Healthy ? "healthy" : "NOT healthy")}, {(link.Item2.CaughtUp ? "caught up" : "behind")}", "CS p41");
             long vp = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds }), vs = c.Secondary.CountVolumes(new VolumeQuery { DataStore = ds });
             var sample = c.Primary.GetVolumes(new VolumeQuery { DataStore = ds }).Take(20).Select(v => v.Label).ToList();
             // DSM/TC only: TMF entries are not replicated (Q7), so a TMF volume has none on the secondary.
@@ -360,7 +360,7 @@ namespace BackPak.Core.Procedures
                 $"{vp} volume(s) on {p}, {vs} on {s}; of {sample.Count} sampled, {heldP} have DSM/TC entries on {p} and {held} on {s}", "CS p41");
             var shared = SharedLabels(c.Primary, c.Secondary, ds);
             Add("unique labels", p + " " + s, shared.Count == 0,
-                shared.Count == 0 ? "no label of " + ds + " is used elsewhere on either node" : $"{shared.Count} label(s) used twice, e.g. {string.Join(", ", shared.Take(5))}", "R1");
+                shared.Count == 0 ? "no label of " + ds + " is used elsewhere on either node" : $"{shared.Count} label(s) used twice, e.g. {string.Join(", ", shared.Take(5))}", "CS p6");
             return checks;
         }
 
@@ -386,18 +386,18 @@ namespace BackPak.Core.Procedures
             Add("export settings", p, ex.StagingArea != null && !ex.Suspended,
                 ex.StagingArea == null ? $"{ds} on {p} has no staging area to export to"
                 : ex.Suspended ? $"catalog export of {ds} on {p} is suspended{(ex.PendingCount > 0 ? $" with {ex.PendingCount} update(s) held" : "")}: resume it first (Resume-BPCatalogExport {ds} -Domain '{p}')"
-                : $"{ds} on {p} exports to {ex.StagingArea}", "seed, CS p20");
+                : $"{ds} on {p} exports to {ex.StagingArea}", "CS p42, p20");
             var im = c.Secondary.GetImportStatus(ds);
             Add("import settings", s, im.StagingArea != null, im.StagingArea == null ? $"{ds} on {s} has no staging area to import from" : $"{ds} on {s} imports from {im.StagingArea}", "CS p15");
             var kp = c.Primary.GetKeyManagerIds();
             var ks = c.Secondary.GetKeyManagerIds();
             var common = kp.Intersect(ks, StringComparer.OrdinalIgnoreCase).ToList();
             Add("key manager id", p + " " + s, common.Count > 0 || kp.Count == 0,
-                common.Count > 0 ? "same BackPak id on both sides: " + string.Join(", ", common) : $"{p}: {string.Join(", ", kp)}; {s}: {string.Join(", ", ks)}", "CS p6, R15");
+                common.Count > 0 ? "same BackPak id on both sides: " + string.Join(", ", common) : $"{p}: {string.Join(", ", kp)}; {s}: {string.Join(", ", ks)}", "CS p6");
             Add("no shared search list", p + " " + s, c.Primary.DsmTcSearchList == null || c.Primary.DsmTcSearchList != c.Secondary.DsmTcSearchList,
-                $"{p}: {c.Primary.DsmTcSearchList ?? "?"}, {s}: {c.Secondary.DsmTcSearchList ?? "?"}", "R2");
+                $"{p}: {c.Primary.DsmTcSearchList ?? "?"}, {s}: {c.Secondary.DsmTcSearchList ?? "?"}", "CS p6, p10");
             var targets = c.Secondary.CheckImportTargets(ds);
-            Add("isolated catalogs", s, targets == null, targets?.Message ?? "dedicated VOLCAT/FILECAT exist and none is the MEDIADEFS default with node replacement", "R3, R4, R6");
+            Add("isolated catalogs", s, targets == null, targets?.Message ?? "dedicated VOLCAT/FILECAT exist and none is the MEDIADEFS default with node replacement", "CS p10, p11, p12");
             var removing = c.Primary.GetRemovalsInProgress(ds).Select(l => (Node: p, Label: l)).Concat(c.Secondary.GetRemovalsInProgress(ds).Select(l => (Node: s, Label: l))).ToList();
             Add("no removal in progress", p + " " + s, removing.Count == 0,
                 removing.Count == 0 ? "no volume of " + ds + " is claimed by a removal" : RemovalsText(ds, removing), "CS p41");

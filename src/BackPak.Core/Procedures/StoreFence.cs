@@ -2,10 +2,13 @@ using System;
 using System.Linq;
 using System.Threading;
 using BackPak.Core.Errors;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Procedures
 {
     /// <summary>A change of a data store that a switch in progress may refuse.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum StoreChange
     {
         /// <summary>A backup that writes volumes, or one that starts (load for output).</summary>

@@ -9,11 +9,14 @@ using BackPak.Core.Keys;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Removal
 {
     /// <summary>Places of a replicated decommission an operator may keep (the steps behind them are inferred: docs/inferred.md).</summary>
     [Flags]
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum DecommissionKeep
     {
         None = 0,

@@ -1,10 +1,13 @@
 using System;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Removal
 {
     /// <summary>How one of the three parts of a volume deletion ended [CS p41].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum PartOutcome
     {
         /// <summary>Not attempted: the volume was refused, or the run stopped before this part.</summary>
@@ -16,6 +19,8 @@ namespace BackPak.Core.Removal
         NotApplicable,
         Failed,
     }
+
+    [JsonConverter(typeof(StringEnumConverter))]
 
     public enum RemovalStatus
     {

@@ -2,10 +2,13 @@ using System.Collections.Generic;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Sync
 {
     /// <summary>Actions on a data store that its domain access and status allow or reject (CS Figure 3, R7, R12).</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum StoreAction
     {
         VolumeCreation,
@@ -34,14 +37,14 @@ namespace BackPak.Core.Sync
             };
             if (!allowed)
                 return new BackPakException(ErrorIds.ActionNotAllowed, BackPakErrorCategory.InvalidOperation,
-                    $"{Describe(action)} is rejected on data store {dataStore} on {node}: its domain access is {access.ToString().ToUpperInvariant()} (R7).",
+                    $"{Describe(action)} is rejected on data store {dataStore} on {node}: its domain access is {access.ToString().ToUpperInvariant()} (CS p14).",
                     dataStore, access == DomainAccess.Secondary
                         ? "Exports, backups and volume creation run on the PRIMARY side; a SECONDARY store imports."
                         : "Imports run on the SECONDARY side; a PRIMARY store exports.");
             // INACTIVE: no loads and no automatic actions; operator-started export and import still work (R12).
             if (status == DataStoreStatus.Inactive && (action == StoreAction.LoadForOutput || action == StoreAction.LoadForInput || action == StoreAction.AutomaticExport || action == StoreAction.VolumeCreation))
                 return new BackPakException(ErrorIds.ActionNotAllowed, BackPakErrorCategory.InvalidOperation,
-                    $"{Describe(action)} is rejected on data store {dataStore} on {node}: the store is INACTIVE (R12).",
+                    $"{Describe(action)} is rejected on data store {dataStore} on {node}: the store is INACTIVE (CS p14).",
                     dataStore, "Set the store ACTIVE (Set-BPDataStore -Status Active); operator-started exports and imports work while it is INACTIVE.");
             return null;
         }

@@ -38,7 +38,7 @@ namespace BackPak.Core.Sync
                 return new BackPakException(ErrorIds.StagingUnreachable, BackPakErrorCategory.ConnectionError,
                     $"{held} cannot reach the staging area {st.StagingArea}, so they cannot drain: " +
                     (st.StagingProblem ?? $"the staging area {st.StagingArea} cannot be reached now") + ".", st.StagingArea,
-                    wayOut ?? $"Restore the link to the staging area, then {send} sends the pending updates at once (the EMS Extractor also retries every {Span(st.ExportCheckDelay)}).");
+                    wayOut ?? $"Restore the link to the staging area, then {send} sends the pending updates at once (the EMS Extractor also retries every {Span(TimeSpan.FromSeconds(st.ExportCheckDelaySeconds))}).");
             if (st.Inactive)
                 return new BackPakException(ErrorIds.ActionNotAllowed, BackPakErrorCategory.InvalidOperation,
                     $"Data store {st.DataStore} on {st.Node} is INACTIVE: {held} are pending, and automatic exports and their retries do not run while it is INACTIVE.",
@@ -55,7 +55,7 @@ namespace BackPak.Core.Sync
             {
                 var next = st.Pending.Min(p => p.NextRetry);
                 why.Add($"{st.PendingCount} update(s) are pending ({string.Join(", ", st.Pending.Take(10).Select(p => p.Label))}{(st.PendingCount > 10 ? ", ..." : "")})" + Oldest(st) +
-                        $" and wait for the EMS Extractor's next retry at {next.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (export check delay {Span(st.ExportCheckDelay)})");
+                        $" and wait for the EMS Extractor's next retry at {next.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (export check delay {Span(TimeSpan.FromSeconds(st.ExportCheckDelaySeconds))})");
             }
             return new BackPakException(ErrorIds.ExportWaitTimeout, BackPakErrorCategory.OperationTimeout,
                 $"Catalog export of {st.DataStore} on {st.Node} did not drain in {Span(waited)}: {string.Join("; ", why)}.", st.DataStore,
@@ -64,7 +64,7 @@ namespace BackPak.Core.Sync
         }
 
         private static string Oldest(ExportStatus st) =>
-            st.Lag is { } lag && lag > TimeSpan.Zero ? $", the oldest raised {Span(lag)} ago," : "";
+            st.LagSeconds is { } lag && lag > 0 ? $", the oldest raised {Span(TimeSpan.FromSeconds(lag))} ago," : "";
 
         private static string Span(TimeSpan t) =>
             t.TotalSeconds < 1 ? $"{t.TotalMilliseconds:0} ms" : t.TotalMinutes < 1 ? $"{t.TotalSeconds:0} s" : t.ToString(t.TotalDays >= 1 ? @"d\.hh\:mm\:ss" : @"hh\:mm\:ss", CultureInfo.InvariantCulture);

@@ -1,10 +1,14 @@
 using System;
 using System.Collections.Generic;
 using BackPak.Core.Model;
+using BackPak.Core.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Sync
 {
     /// <summary>FULL: every volume of the store. UPDATE: what was not yet sent, or arrived since the last import [CS p15].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum SyncType
     {
         Unknown = 0,
@@ -13,6 +17,7 @@ namespace BackPak.Core.Sync
     }
 
     /// <summary>The state of an export or import run. Open set: a state this module does not know reads as Unknown.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum SyncResult
     {
         Unknown = 0,
@@ -23,6 +28,7 @@ namespace BackPak.Core.Sync
     }
 
     /// <summary>Whether catalog export is going on for a data store.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ExportState
     {
         Unknown = 0,
@@ -35,6 +41,7 @@ namespace BackPak.Core.Sync
     }
 
     /// <summary>Why a volume is waiting to be exported [CS p16].</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ExportReason
     {
         Unknown = 0,
@@ -71,7 +78,9 @@ namespace BackPak.Core.Sync
         /// <summary>Import: BackPak entries deleted (only a FULL import deletes, R9).</summary>
         public int Deleted { get; init; }
         public string? Error { get; init; }
-        public TimeSpan? Duration => Ended.HasValue ? Ended.Value - Started : (TimeSpan?)null;
+        /// <summary>How long it took, as text (<c>[d.]hh:mm:ss[.fff]</c>), or null while it runs; a TimeSpan would spread into 15 fields in JSON.</summary>
+        public string? Duration => Durations.Text(Ended.HasValue ? Ended.Value - Started : (TimeSpan?)null);
+        public double? DurationSeconds => Durations.Seconds(Ended.HasValue ? Ended.Value - Started : (TimeSpan?)null);
 
         /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
         public DomainIdentity Origin { get; }
@@ -121,9 +130,15 @@ namespace BackPak.Core.Sync
         /// when none is pending, null for a store that does not export). Held updates count: a suspended store with
         /// updates pending lags more every second.
         /// </summary>
-        public TimeSpan? Lag { get; init; }
-        public TimeSpan ExportCheckDelay { get; init; }
-        public TimeSpan? FullExportFrequency { get; init; }
+        public double? LagSeconds { get; init; }
+        /// <summary><see cref="LagSeconds"/> as text (<c>[d.]hh:mm:ss[.fff]</c>). Durations are a number of seconds and its text, so JSON reads them.</summary>
+        public string? Lag => Durations.Text(LagSeconds);
+        /// <summary>How often the EMS Extractor retries pending updates [CS p20], in seconds.</summary>
+        public double ExportCheckDelaySeconds { get; init; }
+        public string ExportCheckDelay => Durations.Text(ExportCheckDelaySeconds)!;
+        /// <summary>Seconds after the last FULL export at which an update becomes a FULL one, or null when not set [CS p20].</summary>
+        public double? FullExportFrequencySeconds { get; init; }
+        public string? FullExportFrequency => Durations.Text(FullExportFrequencySeconds);
 
         /// <summary>The domain this object was read from; a piped object is acted on there.</summary>
         public DomainIdentity Origin { get; }

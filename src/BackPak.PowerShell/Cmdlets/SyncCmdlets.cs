@@ -156,7 +156,7 @@ namespace BackPak.PowerShell.Cmdlets
                 if (run.Result == SyncResult.Failed)
                     WriteBackPakError(new BackPakException(ErrorIds.ImportFailed, BackPakErrorCategory.InvalidResult,
                         $"The {Type.ToUpperInvariant()} import of {s} on {d.Node} failed for {run.FailedVolumes.Count} volume(s): {string.Join(", ", run.FailedVolumes.Take(10))}. {run.Error}", s,
-                        "Fix the cause, then run an UPDATE import again: it redoes every volume (R10)."));
+                        "Fix the cause, then run an UPDATE import again: it redoes every volume (CS p15)."));
                 WriteObject(run);
             });
     }
