@@ -55,6 +55,11 @@ namespace BackPak.PowerShell.Tests
             Assert.Contains("-Force", records[0].Detail);
             Assert.Equal(("Remove-BPVolume", "Succeeded"), (records[4].Action, records[4].Result));
             Assert.Contains("3 change(s), 0 refusal(s)", records[4].Detail);
+            // A switch turned off is written as it is typed.
+            var suspend = Records("Suspend-BPCatalogExport DS01 -Confirm:$false | Out-Null; Get-BPAuditRecord -Kind Start -Last 1").Single();
+            Assert.Contains("-Confirm:$false", suspend.Detail);
+            Assert.DoesNotContain("-Confirm :", suspend.Detail);
+            _h.Run("Resume-BPCatalogExport DS01 -Confirm:$false | Out-Null");
             // Piped results select their operation, as -OperationId does.
             Assert.Equal(3, _h.Count($"Get-BPVolume -DataStore DS02 -Expired | Idle | Select-Object -First 1 | Remove-BPVolume -Force -PassThru | Get-BPAuditRecord"));
         }

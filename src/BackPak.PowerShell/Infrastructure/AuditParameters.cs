@@ -25,7 +25,10 @@ namespace BackPak.PowerShell
             foreach (var kv in bound)
             {
                 string? value = Value(kv.Key, kv.Value);
-                parts.Add(value == null ? "-" + kv.Key : value.Length == 0 ? "-" + kv.Key + " <given>" : "-" + kv.Key + " " + value);
+                parts.Add(value == null ? "-" + kv.Key
+                    : value.Length == 0 ? "-" + kv.Key + " <given>"
+                    : value[0] == ':' ? "-" + kv.Key + value // a switch turned off reads as typed: -Confirm:$false
+                    : "-" + kv.Key + " " + value);
             }
             string text = string.Join(" ", parts);
             return text.Length <= MaxLength ? text : text.Substring(0, MaxLength) + "…";
