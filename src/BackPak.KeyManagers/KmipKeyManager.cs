@@ -224,6 +224,16 @@ namespace BackPak.KeyManagers
             _ => KeyState.Unknown,
         };
 
+        /// <summary>
+        /// The KMIP library's message names the endpoint too ("Could not connect to host:port: Connection refused"), so the
+        /// part the operator already read in front of it is left out rather than said twice.
+        /// </summary>
+        private static string Cause(string message, string endpoint)
+        {
+            string said = "Could not connect to " + endpoint + ": ";
+            return message.StartsWith(said, StringComparison.Ordinal) ? message.Substring(said.Length) : message;
+        }
+
         /// <summary>The BackPak error for a KMIP failure. Messages name the endpoint and the key id, never secrets.</summary>
         public static BackPakException Map(KmipException e, string endpoint, string what)
         {
@@ -248,7 +258,7 @@ namespace BackPak.KeyManagers
                         stopsInvocation: true, inner: e);
                 case KmipConnectionException c:
                     return new BackPakException(ErrorIds.KeyManagerUnreachable, c is KmipTimeoutException ? BackPakErrorCategory.OperationTimeout : BackPakErrorCategory.ConnectionError,
-                        $"Could not {what} {endpoint}: {c.Message}", endpoint,
+                        $"Could not {what} {endpoint}: {Cause(c.Message, endpoint)}", endpoint,
                         "Check that the key server runs and that host and port are right; then connect again with Connect-BPKeyManager.",
                         stopsInvocation: true, inner: e);
                 case KmipOperationException o when o.ResultReason == KmipResultReason.ItemNotFound:

@@ -234,6 +234,9 @@ namespace BackPak.KeyManagers.Tests
             var e = Assert.Throws<BackPakException>(() => Connect(o => o.Port = port));
             Assert.Equal(ErrorIds.KeyManagerUnreachable, e.ErrorId);
             Assert.True(e.StopsInvocation);
+            // The endpoint is named once: the library's own "Could not connect to ..." is not said a second time.
+            Assert.StartsWith($"Could not connect to 127.0.0.1:{port}: ", e.Message);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(e.Message, System.Text.RegularExpressions.Regex.Escape($"127.0.0.1:{port}")));
         }
 
         [Theory]

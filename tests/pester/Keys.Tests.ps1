@@ -74,9 +74,10 @@ Describe 'Connecting to the lab key store' {
         $b = Connect-BPKeyManager -Lab $script:LabPath -Node '\B' -BackPakId KM01
         (Get-BPKeyManager -Default).Endpoint | Should -Be 'lab:SITEB'
         $script:KM.IsDefault | Should -BeFalse
-        Disconnect-BPKeyManager -KeyManager $b
+        Disconnect-BPKeyManager -KeyManager $b -WarningVariable w -WarningAction SilentlyContinue
         (Get-BPKeyManager -Default).Endpoint | Should -Be 'lab:SITEA'
         $b.IsOpen | Should -BeFalse
+        "$w" | Should -Match 'default key manager is now lab:SITEA'
     }
 }
 
@@ -382,6 +383,22 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
         (Get-BPKeyManager -Default).Endpoint | Should -Be $script:Endpoint
     }
 
+    It 'takes the trusted root as a file path, relative to the current location, and names a path that is no certificate' {
+        Push-Location $script:KmipDir
+        try {
+            $c = Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate ./ca.crt
+            $c.ProtocolVersion | Should -Be '1.4'
+            foreach ($bad in './no-such-root.crt', './server.conf') {
+                $r = Invoke-BPCaptured { Connect-BPKeyManager -Endpoint $script:Endpoint -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $bad }
+                $r.Terminating.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentTransformationError,BackPak.PowerShell.Cmdlets.ConnectBPKeyManagerCommand'
+                $r.Terminating.Exception.Message | Should -Match ([regex]::Escape("'$bad'"))
+                $r.Terminating.Exception.Message | Should -Not -Match 'BIO|routines' -Because 'the operator reads what is wrong, not an OpenSSL message'
+                $inner = @(Get-BPInnerExceptions $r.Terminating.Exception | Where-Object { $_.GetType().FullName -eq 'BackPak.Core.Errors.BackPakException' })
+                $inner[0].ErrorId | Should -BeExactly 'TrustedRootCertificateInvalid'
+            }
+        } finally { Pop-Location }
+    }
+
     It 'connects with an X509Certificate2 client certificate too' {
         $cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($script:Pfx, $script:PfxPassword)
         $c = Connect-BPKeyManager -Endpoint $script:Endpoint -Certificate $cert -TrustedRootCertificate $script:Root
@@ -541,6 +558,8 @@ Describe 'A real KMIP server (PyKMIP on 127.0.0.1, mutual TLS)' {
         $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
         $r = Invoke-BPCaptured { Connect-BPKeyManager -Endpoint "127.0.0.1:$port" -CertificatePath $script:Pfx -CertificatePassword $script:PfxPassword -TrustedRootCertificate $script:Root -TimeoutSeconds 5 }
         $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:ConnectFq 'KeyManagerUnreachable')
+        # Said once, not "Could not connect to X: Could not connect to X: ...".
+        ([regex]::Matches($r.Terminating.Exception.Message, [regex]::Escape("127.0.0.1:$port"))).Count | Should -Be 1
     }
 
     It 'has no parameter that turns server validation off' {
