@@ -6,6 +6,8 @@ using System.Linq;
 using System.Text;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 
 namespace BackPak.Core.Audit
 {
@@ -91,6 +93,7 @@ namespace BackPak.Core.Audit
     }
 
     /// <summary>The formats a change record is written in, chosen by the file's extension.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ChangeRecordFormat
     {
         Markdown,

@@ -68,6 +68,7 @@ namespace BackPak.Core.Model
     }
 
     /// <summary>What an audit record says of its operation: it began, it changed something, a change was refused, it ended.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum AuditKind
     {
         Start,
@@ -77,6 +78,7 @@ namespace BackPak.Core.Model
     }
 
     /// <summary>How an operation (one cmdlet invocation) ended.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum OperationOutcome
     {
         /// <summary>Everything asked was done, with no error.</summary>
