@@ -16,7 +16,8 @@ BeforeDiscovery {
         'BackPak.Core.Procedures.RoleSwitchPlan', 'BackPak.Core.Procedures.StepInfo', 'BackPak.Core.Procedures.RoleSwitchReport',
         'BackPak.Core.Procedures.StepReport', 'BackPak.Core.Sync.SyncRun', 'BackPak.Core.Sync.ImportStatus',
         'BackPak.Core.Removal.VolumeRemovalResult', 'BackPak.Core.Removal.DecommissionResult',
-        'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider'
+        'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider',
+        'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -76,6 +77,12 @@ BeforeAll {
         # Destroyed (DS02's keys), Refused (a DS01 key its SECONDARY copy still uses), AlreadyAbsent.
         $inUse = (Get-BPEncryptionKey -KeyManager $km[0] | Where-Object Name -like "BPK-$($removed[0].Label)-*").Name
         Add-Objects (Remove-BPEncryptionKey -Name (@($ds02keys) + @($inUse) + 'BPK-NOSUCH-000000') -KeyManager $km[0] -PassThru -Confirm:$false -ErrorAction SilentlyContinue)
+        # The audit trail of all that, one record of each kind (start, change, refusal, end), and the change record of
+        # the store removal, whose targets are the longest.
+        $audit = @(Get-BPAuditRecord -Domain $a -All)
+        foreach ($kind in 'Start', 'Change', 'Refusal', 'End') { Add-Objects ($audit | Where-Object { "$($_.Kind)" -eq $kind } | Select-Object -Last 1) }
+        $storeRemoval = ($audit | Where-Object { $_.Action -eq 'Remove-BPDataStore' -and "$($_.Kind)" -eq 'Start' } | Select-Object -Last 1).OperationId
+        Add-Objects (Export-BPChangeRecord -OperationId $storeRemoval -Path (Join-Path (Split-Path $Lab) 'change.json') -PassThru)
         $o
     }
 
@@ -120,8 +127,7 @@ Describe 'Default views never cut what matters' {
 
     It 'every type a cmdlet outputs, and every type the format file has a view for, is rendered by the test above' {
         $viewed = @(([xml](Get-Content -Raw (Join-Path $script:Module.ModuleBase 'BackPak.Format.ps1xml'))).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
-        # AuditRecord and ChangeRecord: item 3's views, tested with the audit trail (Audit.Tests.ps1).
-        $tested = @($ViewTypes) + 'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord'
+        $tested = @($ViewTypes)
         @($viewed | Where-Object { $_ -notin $tested }) | Should -BeNullOrEmpty
         $outputs = @(Get-Command -Module BackPak | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.Namespace -like 'BackPak*' } | ForEach-Object FullName | Sort-Object -Unique)
         @($outputs | Where-Object { $_ -notin $viewed }) | Should -BeNullOrEmpty -Because 'every result type has a default view'
@@ -271,5 +277,35 @@ Describe 'Operator-facing text speaks the operator''s language' {
         @($cited | Where-Object { $_ -cmatch $script:Internal }) | Should -BeNullOrEmpty
         @($cited | Where-Object { $_ -notmatch '\b(CS|BB|TEO) p\d+|^inferred' }) | Should -BeNullOrEmpty -Because 'each source is a page or says inferred'
         Get-Content -Raw (Join-Path (Get-BPTestRepoRoot) 'docs/sources.md') | Should -Match '\|\s*CS p42\s*\|'
+    }
+}
+
+Describe 'Tab completion of key names and run ids, from local state only' {
+    It 'completes Media Key Names from the encrypted volumes of the connected domains, without asking the key server' {
+        $names = @(Get-BPDomain | ForEach-Object { Get-BPVolume -Domain $_ -Encrypted } | ForEach-Object MediaKeyName | Sort-Object -Unique)
+        $names.Count | Should -BeGreaterThan 10
+        $prefix = $names[0].Substring(0, $names[0].Length - 2)
+        $expected = @($names | Where-Object { $_.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase) })
+        $saved = @(Get-BPKeyManager)
+        Disconnect-BPKeyManager -All # the catalogs are the source, so completion works before Connect-BPKeyManager
+        try {
+            Get-BPCompletion "Get-BPEncryptionKey -Name $prefix" | Should -Be $expected
+            Get-BPCompletion "Remove-BPEncryptionKey -Name $prefix" | Should -Be $expected
+        } finally {
+            foreach ($k in $saved) { $null = Connect-BPKeyManager -Lab (Join-Path $TestDrive 'lab') -Node ($k.Endpoint -replace '^lab:SITE', '\') }
+        }
+    }
+
+    It 'completes run ids of the journals, for -RunId and -Resume' {
+        $run = @(Get-BPRoleSwitchRun)[0]
+        $run | Should -Not -BeNullOrEmpty
+        $prefix = $run.RunId.Substring(0, 6)
+        Get-BPCompletion "Stop-BPRoleSwitchRun -RunId $prefix" | Should -Contain $run.RunId
+        Get-BPCompletion "Get-BPRoleSwitchRun -RunId $prefix" | Should -Contain $run.RunId
+        Get-BPCompletion "Invoke-BPRoleSwitch -Resume $prefix" | Should -Contain $run.RunId
+        Get-BPCompletion 'Stop-BPRoleSwitchRun -RunId NOSUCHRUN' | Should -BeNullOrEmpty
+        # Described by store, direction and status, so the operator picks the right one.
+        $r = TabExpansion2 -inputScript "Stop-BPRoleSwitchRun -RunId $($run.RunId)" -cursorColumn ("Stop-BPRoleSwitchRun -RunId $($run.RunId)").Length
+        $r.CompletionMatches[0].ToolTip | Should -Match "^$($run.DataStore) \\A -> \\B: $($run.Status), started \d{4}-"
     }
 }

@@ -1,6 +1,6 @@
 @{
     Synopsis    = 'Closes connections to BackPak domains.'
-    Description = 'Disconnect-BPDomain closes a connection made by Connect-BPDomain, and with it every file of the lab the session held open (the folder can be moved or deleted afterwards). Nothing in the domain changes. When the default connection is closed, the most recent remaining connection becomes the default.'
+    Description = 'Disconnect-BPDomain closes a connection made by Connect-BPDomain, and with it every file of the lab the session held open (the folder can be moved or deleted afterwards). Nothing in the domain changes. When the default connection is closed, the most recent remaining connection becomes the default, and a warning names it: commands without -Domain act there from then on.'
     Parameters  = @{
         Domain   = 'The connection to close, or the node name of one. The default connection when not given.'
         All      = 'Closes every connection of the session.'

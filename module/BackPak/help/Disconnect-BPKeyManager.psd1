@@ -1,6 +1,6 @@
 @{
     Synopsis    = 'Closes connections to key managers.'
-    Description = 'Disconnect-BPKeyManager closes a connection made by Connect-BPKeyManager (its TLS session for a KMIP server). Nothing in the key manager changes. When the default connection is closed, the most recent remaining one becomes the default.'
+    Description = 'Disconnect-BPKeyManager closes a connection made by Connect-BPKeyManager (its TLS session for a KMIP server). Nothing in the key manager changes. When the default connection is closed, the most recent remaining one becomes the default, and a warning names it: key commands without -KeyManager go there from then on.'
     Parameters  = @{
         KeyManager = 'The connection to close. The default connection when not given.'
         All        = 'Closes every key manager connection of the session.'

@@ -40,9 +40,13 @@ namespace BackPak.PowerShell.Cmdlets
 
         private void Close(DomainConnection c)
         {
+            bool wasDefault = c.IsDefault;
             DomainSessions.Remove(c);
             var next = DomainSessions.Default;
-            WriteVerbose($"Disconnected from {c.Node} ({c.Location})." + (next != null ? $" The default domain is now {next.Node}." : ""));
+            WriteVerbose($"Disconnected from {c.Node} ({c.Location}).");
+            // Commands without -Domain now act on another node: that must not happen unseen (-All leaves none).
+            if (wasDefault && next != null && !All)
+                WriteWarning($"The default domain is now {next.Node} ({next.Location}): commands without -Domain act there.");
             if (PassThru) WriteObject(c);
         }
     }

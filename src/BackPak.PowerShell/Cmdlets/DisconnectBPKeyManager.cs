@@ -33,8 +33,13 @@ namespace BackPak.PowerShell.Cmdlets
 
         private void Close(KeyManagerConnection c)
         {
+            bool wasDefault = c.IsDefault;
             KeyManagerSessions.Remove(c);
             WriteVerbose($"Disconnected from the key manager {c.Endpoint}.");
+            // Key commands without -KeyManager now go to another key server: that must not happen unseen.
+            var next = KeyManagerSessions.Default;
+            if (wasDefault && next != null && !All)
+                WriteWarning($"The default key manager is now {next.Endpoint}: key commands without -KeyManager go there.");
             if (PassThru) WriteObject(c);
         }
     }

@@ -22,6 +22,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Alias("MediaKeyName")]
         [Selection]
         [AllowNull]
+        [ArgumentCompleter(typeof(MediaKeyNameCompleter))]
         public string[]? Name { get; set; }
 
         protected override void ProcessBackPakRecord()

@@ -12,6 +12,7 @@ namespace BackPak.PowerShell.Cmdlets
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Selection]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string[]? RunId { get; set; }
 
         protected override void ProcessBackPakRecord()

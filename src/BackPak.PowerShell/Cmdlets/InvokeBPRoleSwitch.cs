@@ -46,6 +46,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Alias("RunId")]
         [AllowNull]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string? Resume { get; set; }
 
         /// <summary>

@@ -35,6 +35,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Selection]
         [AllowNull]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(MediaKeyNameCompleter))]
         public string[]? Name { get; set; }
 
         /// <summary>Why an Active key is revoked before it is destroyed.</summary>

@@ -18,6 +18,7 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>The run to abandon; binds from Get-BPRoleSwitchRun.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = "";
 
         /// <summary>Why the run is abandoned: recorded in its journal and the audit trail.</summary>

@@ -151,3 +151,57 @@ namespace BackPak.PowerShell
             });
     }
 }
+
+namespace BackPak.PowerShell
+{
+    /// <summary>
+    /// Completes run ids (-RunId, -Resume) from the run journals of the connected domains (the one -Domain names, if
+    /// typed), newest first, each described by its data store, direction, status and start. Journals are local state:
+    /// no node is asked anything.
+    /// </summary>
+    public sealed class RunIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() =>
+            {
+                string prefix = wordToComplete.Trim('\'', '"');
+                var domains = fakeBoundParameters.Contains("Domain") && Completion.Domain(fakeBoundParameters) is { } one
+                    ? new[] { one }
+                    : DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToArray();
+                // Both sides of a switch share one journal store: each run once.
+                return domains.OfType<IRunJournalSource>().Select(d => d.RunJournal)
+                    .GroupBy(j => j.Location, StringComparer.Ordinal).Select(g => g.First())
+                    .SelectMany(j => j.RunIds().Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                        .Select(id => BackPak.Core.Procedures.ProcedureRunner.Report(j, id)))
+                    .Where(r => r != null).Select(r => r!)
+                    .OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal)
+                    .Select(r => new CompletionResult(r.RunId, r.RunId, CompletionResultType.ParameterValue,
+                        $"{r.DataStore} {r.Primary} -> {r.Secondary}: {r.Status}, started {AuditRecord.IsoTime(r.Started)}"));
+            });
+    }
+
+    /// <summary>
+    /// Completes Media Key Names from the encrypted volumes of the connected domains (local catalogs only: the key server
+    /// is not asked, so completion works before Connect-BPKeyManager and never waits on the network).
+    /// </summary>
+    public sealed class MediaKeyNameCompleter : IArgumentCompleter
+    {
+        private const int Most = 200;
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() =>
+            {
+                string prefix = wordToComplete.Trim('\'', '"');
+                var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+                var query = new VolumeQuery { Encrypted = true };
+                foreach (var d in DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain))
+                    foreach (var v in d.GetVolumes(query))
+                        if (v.MediaKeyName != null && v.MediaKeyName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                            && names.Add(v.MediaKeyName) && names.Count >= Most)
+                            return Completion.Results(names, wordToComplete, "Media Key Name");
+                return Completion.Results(names, wordToComplete, "Media Key Name");
+            });
+    }
+}
