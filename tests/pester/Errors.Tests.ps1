@@ -247,6 +247,7 @@ BeforeDiscovery {
         # They need a TLS key server: Keys.Tests.ps1 raises them, with exact FullyQualifiedErrorIds, against PyKMIP.
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
         KeyManagerAuthenticationFailed = 'needs a KMIP server that refuses the client certificate: Keys.Tests.ps1 (PyKMIP)'
+        TrustedRootCertificateInvalid  = 'a parameter binding error (ParameterArgumentTransformationError) carrying it as its inner BackPak error: Keys.Tests.ps1 asserts both'
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
         # Always written after the refusals it sums up, so never the first error of a scenario here.
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
@@ -582,9 +583,20 @@ Describe 'Connection errors change nothing' {
         @($r.Output) | Should -BeNullOrEmpty
     }
 
-    It 'Disconnect-BPDomain of the default makes the remaining connection the default' {
-        Disconnect-BPDomain -Domain $script:A
+    It 'Disconnect-BPDomain of the default makes the remaining connection the default, and says so' {
+        Disconnect-BPDomain -Domain $script:A -WarningVariable w -WarningAction SilentlyContinue
         (Get-BPDomain -Default).Node | Should -Be '\B'
+        # The next command without -Domain acts on another node: the operator is told which.
+        @($w).Count | Should -Be 1
+        "$($w[0])" | Should -Match 'default domain is now \\B'
+    }
+
+    It 'Disconnect-BPDomain of a connection that is not the default leaves the default as it was, without a word' {
+        $a = Connect-BPDomain -Lab $script:LabPath -Node '\A'
+        Disconnect-BPDomain -Domain (Get-BPDomain | Where-Object Node -eq '\B') -WarningVariable w -WarningAction SilentlyContinue
+        @($w).Count | Should -Be 0
+        (Get-BPDomain -Default).Node | Should -Be '\A'
+        $a.IsDefault | Should -BeTrue
     }
 }
 

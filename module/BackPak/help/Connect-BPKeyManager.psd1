@@ -20,7 +20,7 @@ A server that is not trusted raises KeyManagerUntrusted; a client certificate th
         Certificate            = 'The client certificate, with its private key, as an X509Certificate2 (for example from Get-PfxCertificate or the certificate store).'
         CertificatePath        = 'A PKCS#12 (.pfx or .p12) file holding the client certificate and its private key.'
         CertificatePassword    = 'The password of the .pfx file, as a SecureString (Read-Host -AsSecureString). It is never written to output, logs or the audit trail.'
-        TrustedRootCertificate = 'The root CA certificate the key server''s certificate must chain to. Only this root is trusted for this connection, not the system store. A file path is converted to a certificate; give a full path.'
+        TrustedRootCertificate = 'The root CA certificate the key server''s certificate must chain to. Only this root is trusted for this connection, not the system store. A path to its file (.crt, .pem or .cer; PEM or DER) may be given instead, resolved against the current location.'
         ServerName             = 'The name the server certificate must carry when it differs from the endpoint''s host (for example when connecting by IP address). It changes the name checked; it never disables the check.'
         TimeoutSeconds         = 'Seconds the connection may take in all (TCP connect and TLS handshake), and then each request in full, from sending it to the last byte of the answer (default 15). These are overall deadlines: a key server that answers a byte at a time is stopped too, with KeyManagerUnreachable, and the connection is closed.'
         Lab                    = 'Folder of a lab made by New-BPLab: connect to its key store instead of a KMIP server.'

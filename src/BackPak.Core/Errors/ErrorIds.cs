@@ -90,6 +90,7 @@ namespace BackPak.Core.Errors
         public const string KeyManagerUntrusted = "KeyManagerUntrusted";
         public const string KeyManagerAuthenticationFailed = "KeyManagerAuthenticationFailed";
         public const string ClientCertificateInvalid = "ClientCertificateInvalid";
+        public const string TrustedRootCertificateInvalid = "TrustedRootCertificateInvalid";
         public const string KeyNotFound = "KeyNotFound";
         public const string KeyStillReferenced = "KeyStillReferenced";
         public const string KeyManagerIdUnknown = "KeyManagerIdUnknown";

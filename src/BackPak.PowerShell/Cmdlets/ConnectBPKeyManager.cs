@@ -45,6 +45,7 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
         [Parameter(Mandatory = true, ParameterSetName = PfxSet)]
         [ValidateNotNull]
+        [TrustedRootTransformation]
         public X509Certificate2? TrustedRootCertificate { get; set; }
 
         /// <summary>The name the server certificate must carry when it differs from the endpoint's host.</summary>
