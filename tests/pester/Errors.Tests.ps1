@@ -147,6 +147,9 @@ BeforeDiscovery {
         # Catalog Sync (issue 5).
         @{ Name = 'Invoke-BPLabBackup on a SECONDARY store'; Id = 'ActionNotAllowed'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
             Script = { Invoke-BPLabBackup -DataStore DS01 -Domain $script:B -Confirm:$false } }
+        # Issue 10 item 4: backups reuse only expired or scratch volumes; a window larger than those free writes nothing.
+        @{ Name = 'Invoke-BPLabBackup -Count beyond the expired and scratch volumes of the store'; Id = 'NoScratchVolume'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
+            Script = { Invoke-BPLabBackup -DataStore DS01 -Count 100000 -Confirm:$false } }
         @{ Name = 'Start-BPCatalogImport on a PRIMARY store'; Id = 'ActionNotAllowed'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
             Script = { Start-BPCatalogImport -DataStore DS01 -Type Update -Confirm:$false } }
         @{ Name = 'Start-BPCatalogExport while another process exports the store'; Id = 'SyncInProgress'; Class = 'StartBPCatalogExportCommand'; Terminating = $false

@@ -68,6 +68,8 @@ namespace BackPak.Core.Errors
         public const string NotALabDomain = "NotALabDomain";
         public const string ImportFailed = "ImportFailed";
         public const string BackupsRunning = "BackupsRunning";
+        /// <summary>A lab backup found fewer expired or scratch volumes than it needs: it writes nothing rather than a volume holding unexpired data.</summary>
+        public const string NoScratchVolume = "NoScratchVolume";
 
         // Role switch
         public const string SwitchStepFailed = "SwitchStepFailed";
