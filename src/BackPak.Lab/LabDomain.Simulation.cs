@@ -348,8 +348,35 @@ namespace BackPak.Lab
         private void WriteVolumes(StoreRow s, List<string> labels, string user, string? requireOperation)
         {
             if (labels.Count == 0) return;
-            labels = LoadForOutput(s.Name, labels, running: requireOperation != null, user);
+            bool running = requireOperation != null;
+            labels = LoadForOutput(s.Name, labels, running, user);
             if (labels.Count == 0) return;
+            try { WriteLoaded(s, labels, user); }
+            catch when (!running)
+            {
+                // The write failed (storage refused, a catalog store failed): the tape application's load ends and the
+                // volume keeps what it had, free for the next backup. A backup started by Start-BPLabBackup stays
+                // loaded, for Stop-BPLabBackup to end once the cause is fixed.
+                EndLoad(labels);
+                throw;
+            }
+            RunDueWorkCore(); // the export update goes out as soon as possible after the backup [CS p16]
+        }
+
+        private void EndLoad(List<string> labels)
+        {
+            try
+            {
+                using var c = OpenBackPak();
+                foreach (var l in labels)
+                    LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL WHERE label = @l AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT'", ("@l", l));
+            }
+            catch (SqliteException) { } // the store itself failed: the load stays, as after a crash, and Stop-BPLabBackup ends it
+        }
+
+        /// <summary>The write of volumes loaded for output: storage files, keys, then the three catalogs in one step each.</summary>
+        private void WriteLoaded(StoreRow s, List<string> labels, string user)
+        {
             var now = Now;
             long nowMs = LabDb.ToUnixMs(now);
             var groups = ReadVolumeGroups(s.Name, null).ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
@@ -443,7 +470,6 @@ namespace BackPak.Lab
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "ROLLBACK");
                 throw;
             }
-            RunDueWorkCore(); // the export update goes out as soon as possible after the backup [CS p16]
         }
 
         private int RetentionDays(VolumeGroup g)

@@ -88,6 +88,21 @@ namespace BackPak.Lab.Tests
         }
 
         [Fact]
+        public void A_backup_whose_storage_cannot_be_written_ends_its_load_and_the_volume_stays_free()
+        {
+            using var a = A;
+            var free = Free(a, "DS02");
+            string dir = LabLayout.StorageDir(_lab.Root, "SITEA", "DS02");
+            Directory.Delete(dir, true);
+            File.WriteAllText(dir, "a file where the storage folder should be");
+
+            Assert.Throws<BackPakException>(() => a.RunBackups("DS02", 1, null, "t"));
+
+            Assert.DoesNotContain(Store(a, "DS02"), v => v.IsBackupRunning);
+            Assert.Equal(free, Free(a, "DS02"));
+        }
+
+        [Fact]
         public void NewVolume_adds_scratch_volumes_to_the_pool_writes_them_and_the_secondary_gets_them()
         {
             using var a = A;
