@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
@@ -170,7 +171,7 @@ namespace BackPak.Lab
                     throw new BackPakException(ErrorIds.VolumeBusy, BackPakErrorCategory.ResourceBusy,
                         $"Volume {v.Label} on {Node} already has a current operation ({v.CurrentOperation}).", v.Label, "Choose another volume.");
                 LabDb.Exec(c, "UPDATE volume SET current_operation = 'LOAD', current_operation_mode = 'OUTPUT', last_update = @t WHERE label = @l", ("@t", LabDb.ToUnixMs(Now)), ("@l", v.Label));
-                WriteAudit(c, user, "StartLabBackup", s.Name + "/" + v.Label, "Done", null);
+                WriteAudit(c, user, AuditActions.StartLabBackup, s.Name + "/" + v.Label, "Done", null);
                 LabDb.Exec(c, "COMMIT");
                 return Volume(c, v.Label)!;
             }
@@ -217,7 +218,7 @@ namespace BackPak.Lab
                         l, "Get-BPVolume | Where-Object CurrentOperation lists the volumes with an operation in flight.");
                 LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l",
                     ("@t", LabDb.ToUnixMs(Now)), ("@l", l));
-                WriteAudit(c, user, "StopLabRestore", v.DataStore + "/" + l, "Done", (v.CurrentOperation + " " + v.CurrentOperationMode).Trim() + " ended");
+                WriteAudit(c, user, AuditActions.StopLabRestore, v.DataStore + "/" + l, "Done", (v.CurrentOperation + " " + v.CurrentOperationMode).Trim() + " ended");
                 LabDb.Exec(c, "COMMIT");
                 return Volume(c, l)!;
             }
@@ -269,7 +270,7 @@ namespace BackPak.Lab
                     SetAll(u3, now, l); u3.ExecuteNonQuery();
                 }
                 RaiseExport(bp, s.Name, changed, ExportReason.StatusChange);
-                WriteAudit(bp, user, "LabDailyBatch", s.Name, "Done", $"{changed.Count} volume(s) RELEASED");
+                WriteAudit(bp, user, AuditActions.InvokeLabDailyBatch, s.Name, "Done", $"{changed.Count} volume(s) RELEASED");
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
             }
             RunDueWorkCore();
@@ -312,7 +313,7 @@ namespace BackPak.Lab
                 {
                     foreach (var l in labels)
                         LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT'", ("@t", nowMs), ("@l", l));
-                    WriteAudit(c, user, "LabBackup", s.Name, "Refused", $"not written, the store is {LabNames.Access(s.Access)}: {string.Join(", ", labels)}");
+                    WriteAudit(c, user, AuditActions.InvokeLabBackup, s.Name, "Refused", $"not written, the store is {LabNames.Access(s.Access)}: {string.Join(", ", labels)}", AuditKind.Refusal);
                     LabDb.Exec(c, "COMMIT");
                     throw new BackPakException(ErrorIds.ActionNotAllowed, BackPakErrorCategory.InvalidOperation,
                         $"The backup running on {string.Join(", ", labels)} cannot be written: {rejected.Message} The load ended without writing; the volume keeps the data it had.",
@@ -462,7 +463,7 @@ namespace BackPak.Lab
                     }
                 }
                 RaiseExport(bp, s.Name, written.Select(w => w.Old.Label), ExportReason.Unload);
-                WriteAudit(bp, user, "LabBackup", s.Name, "Done", $"{written.Count} volume(s) written");
+                WriteAudit(bp, user, AuditActions.InvokeLabBackup, s.Name, "Done", $"{written.Count} volume(s) written");
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
             }
             catch
@@ -527,7 +528,7 @@ namespace BackPak.Lab
             LabDb.Exec(c, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", seq), ("@s", s.Name));
             LabDb.Exec(c, "INSERT INTO sync_run(data_store, direction, type, started, ended, result, volumes, seq) VALUES (@s, 'Import', 'Full', @t, @t, 'Completed', @v, @q)",
                 ("@s", s.Name), ("@t", now), ("@v", volumes), ("@q", seq));
-            WriteAudit(c, user, "CatalogImport", s.Name, "Completed", $"catalogs written at lab creation, in step with export {seq}");
+            WriteAudit(c, user, AuditActions.StartCatalogImport, s.Name, "Completed", $"catalogs written at lab creation, in step with export {seq}");
         }
 
         private static void ReplaceFile(string path, byte[] bytes)

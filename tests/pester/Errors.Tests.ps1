@@ -227,6 +227,10 @@ BeforeDiscovery {
             Script = { Use-KeyLab; Disconnect-BPDomain -Domain '\B'; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
         @{ Name = 'Remove-BPEncryptionKey with no domain to check the key against'; Id = 'NoDomainConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
             Script = { Use-KeyLab; Disconnect-BPDomain -All; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Export-BPChangeRecord of an operation no connected domain recorded'; Id = 'OperationNotFound'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
+            Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'none.md') } }
+        @{ Name = 'Export-BPChangeRecord to a file of no known format'; Id = 'ChangeRecordNotWritten'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
+            Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'change.txt') } }
         @{ Name = 'Connect-BPDomain through a provider that is not registered'; Id = 'ProviderNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider NoSuchSite -Node '\A' } }
         @{ Name = 'Register-BPProvider of a module that holds no provider'; Id = 'ProviderInvalid'; Class = 'RegisterBPProviderCommand'; Terminating = $true

@@ -111,6 +111,10 @@ namespace BackPak.Core.Errors
         public const string SiteDescriptionNotFound = "SiteDescriptionNotFound";
         public const string SiteDescriptionInvalid = "SiteDescriptionInvalid";
 
+        // The audit trail and change records
+        public const string OperationNotFound = "OperationNotFound";
+        public const string ChangeRecordNotWritten = "ChangeRecordNotWritten";
+
         // The safety net of every cmdlet: a failure no rule above foresaw, still reported as a BackPak error
         public const string FileSystemError = "FileSystemError";
         public const string UnexpectedError = "UnexpectedError";
