@@ -107,7 +107,7 @@ namespace BackPak.Lab
                     SetAll(vol, l, s.Name, group.Name, Node, owner, auth, now); vol.ExecuteNonQuery();
                 }
                 RaiseExport(bp, s.Name, labels, ExportReason.Creation);
-                WriteAudit(bp, user, "LabNewVolume", s.Name + "/" + group.Name, "Done", $"{labels.Count} scratch volume(s): {string.Join(", ", labels)}");
+                WriteAudit(bp, user, AuditActions.InvokeLabBackup, s.Name + "/" + group.Name, "Done", $"{labels.Count} scratch volume(s) added to the pool: {string.Join(", ", labels)}");
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
             }
             catch
