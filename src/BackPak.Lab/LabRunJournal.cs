@@ -24,13 +24,19 @@ namespace BackPak.Lab
             NullValueHandling = NullValueHandling.Ignore, DateTimeZoneHandling = DateTimeZoneHandling.Utc, Formatting = Formatting.None,
         };
 
-        public LabRunJournal(string labRoot)
+        private readonly Func<DateTime> _clock;
+
+        public LabRunJournal(string labRoot, Func<DateTime> clock)
         {
             Location = labRoot;
             _dir = Path.Combine(labRoot, "runs");
+            _clock = clock;
         }
 
         public string Location { get; }
+
+        /// <summary>The lab's clock, the one its audit records carry.</summary>
+        public DateTime Now => _clock();
 
         public void Append(string runId, JournalRecord record)
         {

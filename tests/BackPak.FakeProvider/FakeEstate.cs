@@ -127,7 +127,7 @@ namespace BackPak.FakeProvider
         public FakeEstate(string location)
         {
             Location = location;
-            Journal = new FakeRunJournal(location);
+            Journal = new FakeRunJournal(location, () => Now);
         }
 
         /// <summary>Where the estate is, as its domains' identities carry it (e.g. <c>mem:estate1</c>).</summary>

@@ -12,9 +12,13 @@ namespace BackPak.FakeProvider
         private readonly Dictionary<string, List<JournalRecord>> _runs = new Dictionary<string, List<JournalRecord>>(StringComparer.Ordinal);
         private readonly Dictionary<string, RunLock> _locks = new Dictionary<string, RunLock>(StringComparer.Ordinal);
 
-        public FakeRunJournal(string location) { Location = location; }
+        private readonly Func<DateTime> _clock;
+
+        public FakeRunJournal(string location, Func<DateTime>? clock = null) { Location = location; _clock = clock ?? (() => DateTime.UtcNow); }
 
         public string Location { get; }
+
+        public DateTime Now => _clock();
 
         public void Append(string runId, JournalRecord record)
         {

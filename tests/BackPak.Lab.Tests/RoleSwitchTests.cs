@@ -52,6 +52,24 @@ namespace BackPak.Lab.Tests
         }
 
         [Fact]
+        public void A_run_is_stamped_by_the_lab_clock_as_its_audit_records_are()
+        {
+            // A lab's clock starts at its epoch, a month or more before the real date: a run stamped by the real clock
+            // would not agree with the audit of the same changes.
+            var before = _lab.Now;
+            Assert.True(Math.Abs((DateTime.UtcNow - before).TotalDays) > 1, "the lab clock is not the real one");
+            var report = ProcedureRunner.RunSwitch(Context(@"\A", @"\B"), null, null, null);
+            var after = _lab.Now;
+            Assert.Equal(RunStatus.Completed, report.Status);
+            Assert.InRange(report.Started, before.AddSeconds(-1), after.AddSeconds(1));
+            Assert.InRange(report.Ended!.Value, before.AddSeconds(-1), after.AddSeconds(1));
+            Assert.All(report.Steps, s => Assert.InRange(s.Ended!.Value, before.AddSeconds(-1), after.AddSeconds(1)));
+            Assert.StartsWith("SW-" + before.ToString("yyyyMMdd"), report.RunId);
+            var read = ProcedureRunner.Report(_lab.RunJournal, report.RunId)!;
+            Assert.InRange(read.Started, before.AddSeconds(-1), after.AddSeconds(1));
+        }
+
+        [Fact]
         public void A_fresh_lab_passes_every_precheck()
         {
             var checks = RoleSwitch.Test(Context(@"\A", @"\B"));

@@ -197,6 +197,11 @@ namespace BackPak.Core.Procedures
     {
         /// <summary>Where the journals are (a lab folder): a run is resumed or stopped where it was started.</summary>
         string Location { get; }
+        /// <summary>
+        /// The clock runs are stamped with: the estate's (in a lab, the lab's clock), the one its domains stamp audit
+        /// records with, so a run report and the audit of the same change agree.
+        /// </summary>
+        DateTime Now { get; }
         /// <summary>Appends one record; it is on disk (flushed) when this returns. Creates the journal with its first record.</summary>
         void Append(string runId, JournalRecord record);
         JournalContent Read(string runId);

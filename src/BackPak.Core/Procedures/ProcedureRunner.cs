@@ -123,7 +123,7 @@ namespace BackPak.Core.Procedures
                     report.OperationId = Audit.Operation.CurrentId;
                     report.Location = c.Journal.Location;
                     report.Resumes++;
-                    var resumed = Record("resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
+                    var resumed = Record(c.Journal, "resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
                     resumed.Data = OwnerData(c.User);
                     c.Journal.Append(runId, resumed);
                 }
@@ -139,8 +139,8 @@ namespace BackPak.Core.Procedures
                 if (active != null && !Ended(c.Journal, active)) throw InProgress(active, c.DataStore, "another run of it is refused");
                 // Before anything is written: a procedure that cannot succeed leaves no run and no lock.
                 requireStart();
-                runId = kind.Prefix + "-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
-                var first = Record("run", null, RunStatus.Running.ToString(), null);
+                runId = kind.Prefix + "-" + c.Journal.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6);
+                var first = Record(c.Journal, "run", null, RunStatus.Running.ToString(), null);
                 first.Data = OwnerData(c.User);
                 first.Data["runId"] = runId;
                 first.Data["dataStore"] = c.DataStore;
@@ -165,13 +165,13 @@ namespace BackPak.Core.Procedures
                 catch (BackPakException e)
                 {
                     lock (RunningHere) RunningHere.Remove(runId);
-                    c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + e.Message));
+                    c.Journal.Append(runId, Record(c.Journal, "end", null, RunStatus.Abandoned.ToString(), "not started: " + e.Message));
                     throw;
                 }
                 var refused = afterLock?.Invoke(runId);
                 if (refused != null)
                 {
-                    c.Journal.Append(runId, Record("end", null, RunStatus.Abandoned.ToString(), "not started: " + refused.Message));
+                    c.Journal.Append(runId, Record(c.Journal, "end", null, RunStatus.Abandoned.ToString(), "not started: " + refused.Message));
                     LetGo(c.Journal, subject, runId, release: true);
                     throw refused;
                 }
@@ -213,9 +213,9 @@ namespace BackPak.Core.Procedures
                         continue;
                     }
                     sr.Status = StepStatus.Running;
-                    sr.Started = DateTime.UtcNow;
+                    sr.Started = c.Journal.Now;
                     sr.Ended = null;
-                    c.Journal.Append(runId, Record("step", info.Id, StepStatus.Running.ToString(), null));
+                    c.Journal.Append(runId, Record(c.Journal, "step", info.Id, StepStatus.Running.ToString(), null));
                     running = sr;
                     try
                     {
@@ -234,7 +234,7 @@ namespace BackPak.Core.Procedures
                         running = null;
                         sr.Status = StepStatus.AwaitingOperator;
                         sr.Message = e.Message;
-                        c.Journal.Append(runId, Record("step", info.Id, StepStatus.AwaitingOperator.ToString(), e.Message));
+                        c.Journal.Append(runId, Record(c.Journal, "step", info.Id, StepStatus.AwaitingOperator.ToString(), e.Message));
                         report.Status = RunStatus.AwaitingOperator;
                         report.Message = $"Step {info.Number} ({info.Id}) waits for the operator: {e.Message} Then {kind.ConfirmAdvice(runId, info.Id)}.";
                         return report;
@@ -243,16 +243,16 @@ namespace BackPak.Core.Procedures
                     {
                         running = null;
                         sr.Status = StepStatus.Failed;
-                        sr.Ended = DateTime.UtcNow;
+                        sr.Ended = c.Journal.Now;
                         sr.Message = e.Message;
-                        c.Journal.Append(runId, Record("step", info.Id, StepStatus.Failed.ToString(), e.Message));
+                        c.Journal.Append(runId, Record(c.Journal, "step", info.Id, StepStatus.Failed.ToString(), e.Message));
                         if (e is RoleSwitch.Redo redo)
                         {
                             // The work of earlier steps no longer holds: they go back to pending, with the values they had set.
                             bool firstReset = true;
                             foreach (var id in redo.Steps)
                             {
-                                var reset = Record("step", id, StepStatus.Pending.ToString(), "to be done again: step " + info.Id + " found a change");
+                                var reset = Record(c.Journal, "step", id, StepStatus.Pending.ToString(), "to be done again: step " + info.Id + " found a change");
                                 if (firstReset) reset.Data = redo.Clear.ToDictionary(k => k, k => "", StringComparer.Ordinal);
                                 firstReset = false;
                                 c.Journal.Append(runId, reset);
@@ -271,8 +271,8 @@ namespace BackPak.Core.Procedures
                     }
                 }
                 report.Status = RunStatus.Completed;
-                report.Ended = DateTime.UtcNow;
-                c.Journal.Append(runId, Record("end", null, RunStatus.Completed.ToString(), null));
+                report.Ended = c.Journal.Now;
+                c.Journal.Append(runId, Record(c.Journal, "end", null, RunStatus.Completed.ToString(), null));
                 completed = true;
                 LetGo(c.Journal, subject, runId, release: true);
                 return report;
@@ -284,11 +284,11 @@ namespace BackPak.Core.Procedures
                 if (running != null)
                 {
                     running.Status = StepStatus.Interrupted;
-                    running.Ended = DateTime.UtcNow;
+                    running.Ended = c.Journal.Now;
                     running.Message = "stopped by the operator";
-                    c.Journal.Append(runId, Record("step", running.Id, StepStatus.Interrupted.ToString(), running.Message));
+                    c.Journal.Append(runId, Record(c.Journal, "step", running.Id, StepStatus.Interrupted.ToString(), running.Message));
                 }
-                c.Journal.Append(runId, Record("interrupt", null, RunStatus.Interrupted.ToString(), "stopped by the operator"));
+                c.Journal.Append(runId, Record(c.Journal, "interrupt", null, RunStatus.Interrupted.ToString(), "stopped by the operator"));
                 report.Status = RunStatus.Interrupted;
                 report.Message = $"The run was stopped by the operator; continue it: {kind.ResumeAdvice(runId)}.";
                 throw new ProcedureInterrupted(report);
@@ -384,7 +384,7 @@ namespace BackPak.Core.Procedures
             if (f.DataStore.Length > 0 || f.Lock != null) TakeOwnership(journal, f, "abandoned");
             try
             {
-                var end = Record("end", null, RunStatus.Abandoned.ToString(), reason);
+                var end = Record(journal, "end", null, RunStatus.Abandoned.ToString(), reason);
                 end.Data = OwnerData(user);
                 end.Data["dataStore"] = f.DataStore;
                 end.Data["primary"] = f.Primary;
@@ -546,9 +546,9 @@ namespace BackPak.Core.Procedures
         {
             sr.Status = status;
             sr.Message = message;
-            sr.Started ??= DateTime.UtcNow;
-            sr.Ended = DateTime.UtcNow;
-            var rec = Record("step", sr.Id, status.ToString(), message);
+            sr.Started ??= journal.Now;
+            sr.Ended = journal.Now;
+            var rec = Record(journal, "step", sr.Id, status.ToString(), message);
             var changed = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var kv in data)
                 if (!written.TryGetValue(kv.Key, out var was) || was != kv.Value) changed[kv.Key] = kv.Value;
@@ -567,8 +567,8 @@ namespace BackPak.Core.Procedures
 
         private static StepReport NewStep(StepInfo i) => new StepReport { Number = i.Number, Id = i.Id, Title = i.Title, Node = i.Node, Kind = i.Kind, Source = i.Source };
 
-        private static JournalRecord Record(string type, string? step, string? status, string? message) =>
-            new JournalRecord { At = DateTime.UtcNow, Type = type, Step = step, Status = status, Message = message };
+        private static JournalRecord Record(IRunJournalStore journal, string type, string? step, string? status, string? message) =>
+            new JournalRecord { At = journal.Now, Type = type, Step = step, Status = status, Message = message };
 
         private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
         private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
