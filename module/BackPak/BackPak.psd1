@@ -32,6 +32,7 @@
         'Remove-BPDataStore'
         'Test-BPDecommission'
         'Get-BPAuditRecord'
+        'Export-BPChangeRecord'
         'Get-BPExportStatus'
         'Get-BPImportStatus'
         'Suspend-BPCatalogExport'

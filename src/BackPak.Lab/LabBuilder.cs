@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Text;
@@ -29,6 +30,9 @@ namespace BackPak.Lab
             string parent = System.IO.Path.GetDirectoryName(full) ?? throw new BackPakException(ErrorIds.LabPathInvalid, BackPakErrorCategory.InvalidArgument,
                 $"'{full}' is the root of a file system: a lab needs a folder of its own.", full, "Give a folder below the root, such as /labs/lab1.", stopsInvocation: true);
             string work = "";
+            // The records a new lab writes of its own making (its first export, in a work folder swapped into place at
+            // the end) are the lab's history, not changes of the command that made it: they belong to no operation.
+            using var outside = Operation.Outside();
             try
             {
                 CheckAncestors(full);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Providers;
 
@@ -58,7 +59,7 @@ namespace BackPak.Lab
             string dir = LabLayout.StagingDirFromGuardian(_lab.Root, stagingArea);
             try { if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir); }
             catch (IOException) { } // another file arrived meanwhile: the folder stays
-            using (var c = OpenBackPak()) WriteAudit(c, user, "RemoveStagingFiles", primaryStoreId, "Removed", $"{files.Count} export file(s) in {stagingArea}");
+            using (var c = OpenBackPak()) WriteAudit(c, user, AuditActions.RemoveStagingFile, primaryStoreId, "Removed", $"{files.Count} export file(s) in {stagingArea}");
             return files.Count;
         });
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
@@ -397,7 +398,7 @@ namespace BackPak.Lab
             {
                 using var deleteVolume = Command(c, "DELETE FROM volume WHERE label = @l AND current_operation = '" + VolumeRemovalRules.DeleteOperation + "'", "@l");
                 using var deleteIntent = Command(c, "DELETE FROM removal_intent WHERE label = @l", "@l");
-                using var audit = Command(c, AuditInsert, "@at", "@user", "@host", "@action", "@target", "@result", "@detail");
+                using var audit = AuditCommand(c);
                 bool first = true;
                 foreach (var i in intents)
                 {
@@ -409,8 +410,7 @@ namespace BackPak.Lab
                     i.Entries += n;
                     string detail = $"run {i.RunId}{(i.Resumed ? " (resumed)" : "")}; storage: {Describe(i.Storage)}, {i.Files} file(s); " +
                                     $"{i.TapeCatalog}: {Describe(i.Tape)}; BackPak entry: {Describe(i.BackPak)}";
-                    SetAll(audit, nowMs, i.User, RunOwner.Host, "RemoveVolume", i.DataStore + "/" + i.Label, "Removed", detail);
-                    audit.ExecuteNonQuery();
+                    WriteAudit(audit, nowMs, new AuditEntry { Action = AuditActions.RemoveVolume, Target = i.DataStore + "/" + i.Label, Result = "Removed", Detail = detail, User = i.User });
                     if (first) { first = false; LabFaults.CrashPoint("removal.inside-backpak-catalog"); }
                 }
                 LabDb.Exec(c, "COMMIT");
@@ -439,7 +439,7 @@ namespace BackPak.Lab
                         $"Volume group '{name}' of data store {store} on {Node} still has {volumes} volume(s); remove them first (CS p41).", name,
                         "Remove its volumes (Get-BPVolume -VolumeGroup " + name + " | Remove-BPVolume), or use -Recurse.");
                 LabDb.Exec(c, "DELETE FROM volume_group WHERE name = @n", ("@n", name));
-                WriteAudit(c, user, "RemoveVolumeGroup", store + "/" + name, "Removed", null);
+                WriteAudit(c, user, AuditActions.RemoveVolumeGroup, store + "/" + name, "Removed", null);
                 LabDb.Exec(c, "COMMIT");
                 return true;
             }
@@ -481,7 +481,7 @@ namespace BackPak.Lab
                     LabDb.Exec(c, "DELETE FROM data_store WHERE name = @n", ("@n", name));
                     // Its held export updates go with it: there is nothing left to send, and the retries would find no store.
                     LabDb.Exec(c, "DELETE FROM export_pending WHERE data_store = @n", ("@n", name));
-                    WriteAudit(c, user, "RemoveDataStore", name, "Removed", null);
+                    WriteAudit(c, user, AuditActions.RemoveDataStore, name, "Removed", null);
                     LabDb.Exec(c, "COMMIT");
                 }
                 catch
@@ -504,41 +504,75 @@ namespace BackPak.Lab
             return true;
         });
 
-        public void Audit(string action, string target, string result, string? detail, string user) => Guard(() =>
+        public void Audit(AuditEntry entry) => Guard(() =>
         {
             using var c = OpenBackPak();
-            WriteAudit(c, user, action, target, result, detail);
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                WriteAudit(c, entry);
+                LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
             return true;
         });
 
-        public IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100) => Guard(() =>
+        public IEnumerable<AuditRecord> GetAuditRecords(string? operationId = null) => Guard(() =>
         {
             using var c = OpenBackPak(readOnly: true);
             using var cmd = c.CreateCommand();
-            var where = new List<string>();
-            if (action != null) { where.Add("action = @a"); cmd.Parameters.AddWithValue("@a", action); }
-            if (target != null) { where.Add("target = @t"); cmd.Parameters.AddWithValue("@t", target); }
-            cmd.CommandText = "SELECT id, at, user, host, action, target, result, detail FROM audit" +
-                              (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id DESC LIMIT @n";
-            cmd.Parameters.AddWithValue("@n", last);
+            cmd.CommandText = "SELECT id, at, user, host, action, target, result, detail, operation_id, kind, error_id FROM audit" +
+                              (operationId != null ? " WHERE operation_id = @o COLLATE NOCASE" : "") + " ORDER BY id DESC";
+            if (operationId != null) cmd.Parameters.AddWithValue("@o", operationId);
             using var r = cmd.ExecuteReader();
             var list = new List<AuditRecord>();
             while (r.Read())
+            {
+                string result = r.GetString(6);
+                string? kind = Str(r, 9);
                 list.Add(new AuditRecord(Identity)
                 {
                     Id = r.GetInt64(0), At = LabDb.FromUnixMs(r.GetInt64(1)), Node = Node, User = r.GetString(2), Host = r.GetString(3),
-                    Action = r.GetString(4), Target = r.GetString(5), Result = r.GetString(6), Detail = Str(r, 7),
+                    // Records written before operations and kinds: their old action names are read under the current ones.
+                    Action = AuditActions.Current(r.GetString(4)), Target = r.GetString(5), Result = result, Detail = Str(r, 7),
+                    OperationId = Str(r, 8) ?? "",
+                    Kind = kind != null && Enum.TryParse<AuditKind>(kind, out var k) ? k : AuditActions.LegacyKind(result),
+                    ErrorId = Str(r, 10),
                 });
-            return (IReadOnlyList<AuditRecord>)list;
+            }
+            return (IEnumerable<AuditRecord>)list;
         });
 
-        private const string AuditInsert = "INSERT INTO audit(at, user, host, action, target, result, detail) VALUES (@at, @user, @host, @action, @target, @result, @detail)";
+        private const string AuditInsert =
+            "INSERT INTO audit(at, user, host, action, target, result, detail, operation_id, kind, error_id) " +
+            "VALUES (@at, @user, @host, @action, @target, @result, @detail, @op, @kind, @error)";
 
-        private void WriteAudit(SqliteConnection c, string user, string action, string target, string result, string? detail)
+        private static SqliteCommand AuditCommand(SqliteConnection c) =>
+            Command(c, AuditInsert, "@at", "@user", "@host", "@action", "@target", "@result", "@detail", "@op", "@kind", "@error");
+
+        /// <summary>Appends a record of the lab's own changes (in the caller's transaction), stamped for the current operation.</summary>
+        private void WriteAudit(SqliteConnection c, string user, string action, string target, string result, string? detail, AuditKind kind = AuditKind.Change) =>
+            WriteAudit(c, new AuditEntry { Kind = kind, Action = action, Target = target, Result = result, Detail = detail, User = user });
+
+        private void WriteAudit(SqliteConnection c, AuditEntry entry)
         {
-            using var cmd = Command(c, AuditInsert, "@at", "@user", "@host", "@action", "@target", "@result", "@detail");
-            SetAll(cmd, LabDb.ToUnixMs(Now), user, RunOwner.Host, action, target, result, detail);
-            cmd.ExecuteNonQuery();
+            using var cmd = AuditCommand(c);
+            WriteAudit(cmd, LabDb.ToUnixMs(Now), entry);
+        }
+
+        /// <summary>Writes an entry with a prepared command: the operation's Start first when it is its first record in this domain.</summary>
+        private void WriteAudit(SqliteCommand cmd, long nowMs, AuditEntry entry)
+        {
+            foreach (var e in Operation.StampCurrent(this, entry))
+            {
+                SetAll(cmd, nowMs, e.User, RunOwner.Host, e.Action, e.Target, e.Result, e.Detail,
+                    string.IsNullOrEmpty(e.OperationId) ? null : e.OperationId, e.Kind.ToString(), e.ErrorId);
+                cmd.ExecuteNonQuery();
+            }
         }
 
         private Dictionary<string, string> StorageDirs()

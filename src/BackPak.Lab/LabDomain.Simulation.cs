@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
@@ -22,30 +23,128 @@ namespace BackPak.Lab
     {
         private static readonly string[] Apps = { "PAYROLL", "ORDERS", "LEDGER", "BILLING", "STOCK", "CLAIMS", "HRMS", "SALES" };
 
-        /// <summary>Runs backups that write <paramref name="count"/> volumes of a PRIMARY store (expired ones first), then the Domain Manager exports them.</summary>
-        public IReadOnlyList<Volume> RunBackups(string dataStore, int count, IReadOnlyList<string>? labels, string user) => Guard(() =>
+        /// <summary>
+        /// What a tape application may write without naming the volume: an idle, unlocked volume that is scratch or
+        /// whose data has expired (the files are all past their expiration; a pool with AUTOSCRATCH returns such a
+        /// tape to scratch, MEDIACOM p44). A volume holding unexpired data is never reused (BB p15/13): the lab's
+        /// backups once rewrote whatever was oldest, which taught the wrong thing. Parameter @n: now.
+        /// </summary>
+        private const string ReusableVolume = "data_store = @s AND current_operation IS NULL AND locked = 0 AND (catalog_status = 'SCRATCH' OR expiration <= @n)";
+
+        /// <summary>
+        /// Runs backups that write <paramref name="count"/> expired or scratch volumes of a PRIMARY store (the least
+        /// recently written first), then the Domain Manager exports them. When fewer are free, nothing is written
+        /// (NoScratchVolume) unless <paramref name="newVolumes"/> adds the missing ones to the pool as scratch volumes
+        /// first, as an operator would with Create Volumes (BB p15/13). Named labels are written as named.
+        /// </summary>
+        public IReadOnlyList<Volume> RunBackups(string dataStore, int count, IReadOnlyList<string>? labels, string user, bool newVolumes = false) => Guard(() =>
         {
             var s = StoreForBackup(dataStore);
             List<string> chosen;
-            using (var c = OpenBackPak(readOnly: true))
+            if (labels != null && labels.Count > 0) chosen = labels.Select(Labels.Normalize).ToList();
+            else
             {
-                if (labels != null && labels.Count > 0) chosen = labels.Select(Labels.Normalize).ToList();
-                else
+                chosen = new List<string>();
+                using (var c = OpenBackPak(readOnly: true))
+                using (var cmd = Command(c, "SELECT label FROM volume WHERE " + ReusableVolume + " ORDER BY last_backup IS NOT NULL, last_backup, label LIMIT @c", "@s", "@n", "@c"))
                 {
-                    // Tape applications reuse expired volumes first, then the oldest ones.
-                    using var r = Reader(c, "SELECT label FROM volume WHERE data_store = @s AND current_operation IS NULL ORDER BY (expiration > " +
-                                            LabDb.ToUnixMs(Now) + "), last_backup, label LIMIT " + Math.Max(0, count), s.Name);
-                    chosen = new List<string>();
+                    SetAll(cmd, s.Name, LabDb.ToUnixMs(Now), Math.Max(0, count));
+                    using var r = cmd.ExecuteReader();
                     while (r.Read()) chosen.Add(r.GetString(0));
+                }
+                if (chosen.Count < count)
+                {
+                    if (!newVolumes) throw NoScratchVolume(s.Name, chosen.Count, count);
+                    chosen.AddRange(AddScratchVolumes(s, count - chosen.Count, user));
                 }
             }
             WriteVolumes(s, chosen, user, requireOperation: null);
             return (IReadOnlyList<Volume>)GetVolumes(new VolumeQuery { Labels = chosen.Select(Labels.ParsePattern).ToList() }).ToList();
         });
 
+        private BackPakException NoScratchVolume(string store, int free, int wanted) =>
+            new BackPakException(ErrorIds.NoScratchVolume, BackPakErrorCategory.ResourceUnavailable,
+                $"Data store {store} on {Node} has {free} expired or scratch volume(s) free for {wanted} backup(s). A tape application " +
+                "writes only expired or scratch volumes, never one holding unexpired data (BB p15/13), so the other mounts would wait for a " +
+                "scratch tape. Nothing was written.",
+                store, (free > 0 ? $"Back up at most {free} volume(s), or a" : "A") +
+                       "dd scratch volumes to the pool with Invoke-BPLabBackup -NewVolume; Get-BPVolume -DataStore " + store + " -Expired lists the free ones.");
+
+        /// <summary>
+        /// Adds <paramref name="count"/> scratch volumes to the store's largest volume group, as the Create Volumes page
+        /// does: a BackPak entry and a DSM/TC TAPEVOLUME (or TMF entry) in SCRATCH, and no storage files, since a
+        /// scratch volume of a pool with AUTOSCRATCH has none (BB p22/20). Labels are new in every domain of the lab (R1).
+        /// The creation raises an export update (CS p16). DSM/TC and TMF commit before BackPak: a crash in between
+        /// leaves at most a scratch tape that no BackPak volume names, which holds no data.
+        /// </summary>
+        private List<string> AddScratchVolumes(StoreRow s, int count, string user)
+        {
+            var group = ReadVolumeGroups(s.Name, null).OrderByDescending(g => g.VolumeCount).ThenBy(g => g.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault()
+                ?? throw new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"Data store {s.Name} on {Node} has no volume group to add scratch volumes to.", s.Name, "Get-BPVolumeGroup -DataStore " + s.Name);
+            long now = LabDb.ToUnixMs(Now);
+            string owner = "SUPER.OPER", auth = "GGO";
+            using (var c = OpenBackPak(readOnly: true))
+            using (var r = Reader(c, "SELECT owner_user, authorization FROM volume WHERE volume_group = @s ORDER BY label LIMIT 1", group.Name))
+                if (r.Read()) { owner = r.GetString(0); auth = r.GetString(1); }
+
+            var labels = NewLabels(count, now);
+            using var dsm = LabDb.Open(_dsmTcDb);
+            using var tmf = LabDb.Open(_tmfDb);
+            using var bp = OpenBackPak();
+            foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                using var tv = Command(dsm, "INSERT INTO tapevolume(label, volcat, pool, status, expiration, created) VALUES (@1, @2, @3, 'SCRATCH', NULL, @4)", "@1", "@2", "@3", "@4");
+                using var mv = Command(tmf, "INSERT INTO tmf_volume(label, status, expiration, created) VALUES (@1, 'SCRATCH', NULL, @2)", "@1", "@2");
+                using var vol = Command(bp, "INSERT INTO volume(label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, " +
+                                            "last_backup, expiration, media_key_name, locked, last_update) VALUES (@1, @2, @3, 'PRIMARY', 'SCRATCH', @4, @5, @6, NULL, NULL, NULL, 0, @7)",
+                    "@1", "@2", "@3", "@4", "@5", "@6", "@7");
+                foreach (var l in labels)
+                {
+                    if (group.CatalogKind == CatalogKind.DsmTc) { SetAll(tv, l, group.VolumeCatalog, group.Pool, now); tv.ExecuteNonQuery(); }
+                    else if (group.CatalogKind == CatalogKind.Tmf) { SetAll(mv, l, now); mv.ExecuteNonQuery(); }
+                    SetAll(vol, l, s.Name, group.Name, Node, owner, auth, now); vol.ExecuteNonQuery();
+                }
+                RaiseExport(bp, s.Name, labels, ExportReason.Creation);
+                WriteAudit(bp, user, AuditActions.InvokeLabBackup, s.Name + "/" + group.Name, "Done", $"{labels.Count} scratch volume(s) added to the pool: {string.Join(", ", labels)}");
+                foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+            return labels;
+        }
+
+        /// <summary>Labels no domain of the lab has (R1: a label is unique in the enterprise), six letters or digits.</summary>
+        private List<string> NewLabels(int count, long now)
+        {
+            const string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+            var dbs = _lab.Nodes.Select(n => LabDb.Open(LabLayout.BackPakDb(_lab.Root, n), readOnly: true)).ToList();
+            try
+            {
+                var rng = LabRandom.For(StableHash(Node), now);
+                var labels = new List<string>();
+                var buf = new char[Labels.Length];
+                while (labels.Count < count)
+                {
+                    for (int k = 0; k < buf.Length; k++) buf[k] = chars[rng.Next(0, chars.Length)];
+                    var l = new string(buf);
+                    if (!labels.Contains(l) && dbs.All(c => LabDb.Scalar(c, "SELECT 1 FROM volume WHERE label = @l", ("@l", l)) == null)) labels.Add(l);
+                }
+                return labels;
+            }
+            finally
+            {
+                foreach (var c in dbs) c.Dispose();
+            }
+        }
+
         /// <summary>
         /// Leaves a backup running: the volume is loaded for output (current operation LOAD OUTPUT) until StopBackup.
-        /// A label alone names its store; a store alone takes its first idle volume (expired first).
+        /// A label alone names its store; a store alone takes its first expired or scratch volume (NoScratchVolume when none is free).
         /// </summary>
         public Volume StartBackup(string? dataStore, string? label, string user) => Guard(() =>
         {
@@ -62,7 +161,8 @@ namespace BackPak.Lab
                 // Checked again inside the transaction: a demotion cannot slip between the check and the load.
                 var s = LoadableStore(c, dataStore, StoreChange.Backup);
                 string? chosen = label != null ? Labels.Normalize(label)
-                    : (string?)LabDb.Scalar(c, "SELECT label FROM volume WHERE data_store = @s AND current_operation IS NULL ORDER BY (expiration > @n), last_backup, label LIMIT 1", ("@s", s.Name), ("@n", LabDb.ToUnixMs(Now)));
+                    : (string?)LabDb.Scalar(c, "SELECT label FROM volume WHERE " + ReusableVolume + " ORDER BY last_backup IS NOT NULL, last_backup, label LIMIT 1", ("@s", s.Name), ("@n", LabDb.ToUnixMs(Now)))
+                      ?? throw NoScratchVolume(s.Name, 0, 1);
                 var v = chosen == null ? null : Volume(c, chosen);
                 if (v == null || !string.Equals(v.DataStore, s.Name, StringComparison.OrdinalIgnoreCase))
                     throw new BackPakException(ErrorIds.VolumeNotFound, BackPakErrorCategory.ObjectNotFound,
@@ -71,7 +171,7 @@ namespace BackPak.Lab
                     throw new BackPakException(ErrorIds.VolumeBusy, BackPakErrorCategory.ResourceBusy,
                         $"Volume {v.Label} on {Node} already has a current operation ({v.CurrentOperation}).", v.Label, "Choose another volume.");
                 LabDb.Exec(c, "UPDATE volume SET current_operation = 'LOAD', current_operation_mode = 'OUTPUT', last_update = @t WHERE label = @l", ("@t", LabDb.ToUnixMs(Now)), ("@l", v.Label));
-                WriteAudit(c, user, "StartLabBackup", s.Name + "/" + v.Label, "Done", null);
+                WriteAudit(c, user, AuditActions.StartLabBackup, s.Name + "/" + v.Label, "Done", null);
                 LabDb.Exec(c, "COMMIT");
                 return Volume(c, v.Label)!;
             }
@@ -118,7 +218,7 @@ namespace BackPak.Lab
                         l, "Get-BPVolume | Where-Object CurrentOperation lists the volumes with an operation in flight.");
                 LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l",
                     ("@t", LabDb.ToUnixMs(Now)), ("@l", l));
-                WriteAudit(c, user, "StopLabRestore", v.DataStore + "/" + l, "Done", (v.CurrentOperation + " " + v.CurrentOperationMode).Trim() + " ended");
+                WriteAudit(c, user, AuditActions.StopLabRestore, v.DataStore + "/" + l, "Done", (v.CurrentOperation + " " + v.CurrentOperationMode).Trim() + " ended");
                 LabDb.Exec(c, "COMMIT");
                 return Volume(c, l)!;
             }
@@ -170,7 +270,7 @@ namespace BackPak.Lab
                     SetAll(u3, now, l); u3.ExecuteNonQuery();
                 }
                 RaiseExport(bp, s.Name, changed, ExportReason.StatusChange);
-                WriteAudit(bp, user, "LabDailyBatch", s.Name, "Done", $"{changed.Count} volume(s) RELEASED");
+                WriteAudit(bp, user, AuditActions.InvokeLabDailyBatch, s.Name, "Done", $"{changed.Count} volume(s) RELEASED");
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
             }
             RunDueWorkCore();
@@ -213,7 +313,7 @@ namespace BackPak.Lab
                 {
                     foreach (var l in labels)
                         LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL, last_update = @t WHERE label = @l AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT'", ("@t", nowMs), ("@l", l));
-                    WriteAudit(c, user, "LabBackup", s.Name, "Refused", $"not written, the store is {LabNames.Access(s.Access)}: {string.Join(", ", labels)}");
+                    WriteAudit(c, user, AuditActions.InvokeLabBackup, s.Name, "Refused", $"not written, the store is {LabNames.Access(s.Access)}: {string.Join(", ", labels)}", AuditKind.Refusal);
                     LabDb.Exec(c, "COMMIT");
                     throw new BackPakException(ErrorIds.ActionNotAllowed, BackPakErrorCategory.InvalidOperation,
                         $"The backup running on {string.Join(", ", labels)} cannot be written: {rejected.Message} The load ended without writing; the volume keeps the data it had.",
@@ -249,8 +349,35 @@ namespace BackPak.Lab
         private void WriteVolumes(StoreRow s, List<string> labels, string user, string? requireOperation)
         {
             if (labels.Count == 0) return;
-            labels = LoadForOutput(s.Name, labels, running: requireOperation != null, user);
+            bool running = requireOperation != null;
+            labels = LoadForOutput(s.Name, labels, running, user);
             if (labels.Count == 0) return;
+            try { WriteLoaded(s, labels, user); }
+            catch when (!running)
+            {
+                // The write failed (storage refused, a catalog store failed): the tape application's load ends and the
+                // volume keeps what it had, free for the next backup. A backup started by Start-BPLabBackup stays
+                // loaded, for Stop-BPLabBackup to end once the cause is fixed.
+                EndLoad(labels);
+                throw;
+            }
+            RunDueWorkCore(); // the export update goes out as soon as possible after the backup [CS p16]
+        }
+
+        private void EndLoad(List<string> labels)
+        {
+            try
+            {
+                using var c = OpenBackPak();
+                foreach (var l in labels)
+                    LabDb.Exec(c, "UPDATE volume SET current_operation = NULL, current_operation_mode = NULL WHERE label = @l AND current_operation = 'LOAD' AND current_operation_mode = 'OUTPUT'", ("@l", l));
+            }
+            catch (SqliteException) { } // the store itself failed: the load stays, as after a crash, and Stop-BPLabBackup ends it
+        }
+
+        /// <summary>The write of volumes loaded for output: storage files, keys, then the three catalogs in one step each.</summary>
+        private void WriteLoaded(StoreRow s, List<string> labels, string user)
+        {
             var now = Now;
             long nowMs = LabDb.ToUnixMs(now);
             var groups = ReadVolumeGroups(s.Name, null).ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
@@ -336,7 +463,7 @@ namespace BackPak.Lab
                     }
                 }
                 RaiseExport(bp, s.Name, written.Select(w => w.Old.Label), ExportReason.Unload);
-                WriteAudit(bp, user, "LabBackup", s.Name, "Done", $"{written.Count} volume(s) written");
+                WriteAudit(bp, user, AuditActions.InvokeLabBackup, s.Name, "Done", $"{written.Count} volume(s) written");
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "COMMIT");
             }
             catch
@@ -344,7 +471,6 @@ namespace BackPak.Lab
                 foreach (var c in new[] { dsm, tmf, bp }) LabDb.Exec(c, "ROLLBACK");
                 throw;
             }
-            RunDueWorkCore(); // the export update goes out as soon as possible after the backup [CS p16]
         }
 
         private int RetentionDays(VolumeGroup g)
@@ -402,7 +528,7 @@ namespace BackPak.Lab
             LabDb.Exec(c, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", seq), ("@s", s.Name));
             LabDb.Exec(c, "INSERT INTO sync_run(data_store, direction, type, started, ended, result, volumes, seq) VALUES (@s, 'Import', 'Full', @t, @t, 'Completed', @v, @q)",
                 ("@s", s.Name), ("@t", now), ("@v", volumes), ("@q", seq));
-            WriteAudit(c, user, "CatalogImport", s.Name, "Completed", $"catalogs written at lab creation, in step with export {seq}");
+            WriteAudit(c, user, AuditActions.StartCatalogImport, s.Name, "Completed", $"catalogs written at lab creation, in step with export {seq}");
         }
 
         private static void ReplaceFile(string path, byte[] bytes)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
@@ -164,7 +165,7 @@ namespace BackPak.Lab
                 LabDb.Exec(c, "UPDATE data_store SET export_suspended = @v WHERE name = @n", ("@v", suspended ? 1 : 0), ("@n", s.Name));
                 // Resumed: what was held goes out now, retries included.
                 if (!suspended) LabDb.Exec(c, "UPDATE export_pending SET next_retry = @t WHERE data_store = @n AND next_retry > @t", ("@t", LabDb.ToUnixMs(Now)), ("@n", s.Name));
-                WriteAudit(c, user, suspended ? "SuspendCatalogExport" : "ResumeCatalogExport", s.Name, "Done", null);
+                WriteAudit(c, user, suspended ? AuditActions.SuspendCatalogExport : AuditActions.ResumeCatalogExport, s.Name, "Done", null);
             }
             if (!suspended) RunDueWorkCore(); // pending updates go out now
             return true;
@@ -234,7 +235,7 @@ namespace BackPak.Lab
                     LabDb.Exec(c, "UPDATE volume SET domain_access = @a WHERE data_store = @n", ("@a", LabNames.Access(access)), ("@n", s.Name)); // the rows the first statement did not match
                     changes.Add("domain access " + LabNames.Access(s.Access) + " -> " + LabNames.Access(access));
                 }
-                WriteAudit(c, user, "SetDataStore", s.Name, "Done", changes.Count == 0 ? "no change" : string.Join("; ", changes));
+                WriteAudit(c, user, AuditActions.SetDataStore, s.Name, "Done", changes.Count == 0 ? "no change" : string.Join("; ", changes));
                 LabDb.Exec(c, "COMMIT");
             }
             catch
@@ -375,7 +376,7 @@ namespace BackPak.Lab
                 LabDb.Exec(c, "UPDATE data_store SET export_seq = @q" + (type == SyncType.Full ? ", last_full_export = @t" : "") + " WHERE name = @s",
                     ("@q", seq), ("@t", now), ("@s", s.Name));
                 EndRun(c, runId, SyncResult.Completed, volumes, entries, new string[0], 0, null, seq);
-                WriteAudit(c, user, "CatalogExport", s.Name, "Completed", $"{type} export {seq}: {volumes} volume(s), {entries} entr(y/ies) to {s.StagingArea}");
+                WriteAudit(c, user, AuditActions.StartCatalogExport, s.Name, "Completed", $"{type} export {seq}: {volumes} volume(s), {entries} entr(y/ies) to {s.StagingArea}");
                 LabDb.Exec(c, "COMMIT");
             }
             return ReadRun(runId);
@@ -401,7 +402,7 @@ namespace BackPak.Lab
                     ("@e", message), ("@n", now + s.CheckDelayS * 1000L), ("@s", s.Name));
                 long left = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM export_pending WHERE data_store = @s", ("@s", s.Name))!;
                 EndRun(c, runId, SyncResult.Failed, volumes, entries, new string[0], 0, message, sent.Count > 0 ? seq : (long?)null);
-                WriteAudit(c, user, "CatalogExport", s.Name, "Failed", message);
+                WriteAudit(c, user, AuditActions.StartCatalogExport, s.Name, "Failed", message);
                 LabDb.Exec(c, "COMMIT");
                 return new BackPakException(ErrorIds.StagingWriteFailed, BackPakErrorCategory.WriteError,
                     message + (left > 0 ? $" {left} update(s) stay pending and are retried at the export check delay." : ""), s.StagingArea,
@@ -617,7 +618,7 @@ namespace BackPak.Lab
                     if (failed.Count == 0) LabDb.Exec(bp, "UPDATE data_store SET import_seq = @q WHERE name = @s", ("@q", maxSeq), ("@s", s.Name));
                     EndRun(bp, runId, failed.Count == 0 ? SyncResult.Completed : SyncResult.Failed, volumes, entries, failed, deleted,
                         failed.Count == 0 ? null : $"{failed.Count} volume(s) failed; the next UPDATE import redoes all volumes", maxSeq);
-                    WriteAudit(bp, user, "CatalogImport", s.Name, failed.Count == 0 ? "Completed" : "Failed",
+                    WriteAudit(bp, user, AuditActions.StartCatalogImport, s.Name, failed.Count == 0 ? "Completed" : "Failed",
                         $"{type} import from {s.StagingArea}: {volumes} volume(s), {entries} entr(y/ies), {deleted} deleted, {failed.Count} failed");
                     LabDb.Exec(bp, "DELETE FROM import_intent WHERE data_store = @s", ("@s", s.Name));
                     LabDb.Exec(bp, "COMMIT");

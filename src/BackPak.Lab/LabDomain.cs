@@ -37,6 +37,7 @@ namespace BackPak.Lab
             DomainId = Guard(() =>
             {
                 using var c = OpenBackPak();
+                LabSchema.UpgradeAudit(c);
                 return (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
             }, stopsInvocation: true);
             _holder = LabHolders.Hold(lab.Root);

@@ -58,9 +58,39 @@ CREATE TABLE removal_intent (label TEXT PRIMARY KEY, run_id TEXT NOT NULL, owner
 -- before the import's first commit (DSM/TC); deleted by its last (BackPak). A row left behind is an import to finish.
 CREATE TABLE import_intent (data_store TEXT PRIMARY KEY COLLATE NOCASE, run_id INTEGER NOT NULL, type TEXT NOT NULL,
   catalog_files INTEGER NOT NULL, user TEXT NOT NULL, files TEXT NOT NULL, created INTEGER NOT NULL);
+-- The audit trail: operation_id, kind (Start, Change, Refusal, End) and error_id were added later; LabSchema.UpgradeAudit
+-- adds them to the store of a lab made before, whose old rows keep NULL there.
 CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL, host TEXT NOT NULL,
-  action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL, detail TEXT);
+  action TEXT NOT NULL, target TEXT NOT NULL, result TEXT NOT NULL, detail TEXT, operation_id TEXT, kind TEXT, error_id TEXT);
+CREATE INDEX audit_by_operation ON audit(operation_id) WHERE operation_id IS NOT NULL;
 ";
+
+        /// <summary>
+        /// Gives the audit table of a lab made before operations its operation_id, kind and error_id columns (its old
+        /// rows keep NULL: they are read as records of no operation, their kind taken from their result). Additive and
+        /// idempotent, so a lab of the same format version stays readable by an older module.
+        /// </summary>
+        public static void UpgradeAudit(Microsoft.Data.Sqlite.SqliteConnection c)
+        {
+            if (LabDb.Scalar(c, "SELECT 1 FROM pragma_table_info('audit') WHERE name = 'operation_id'") != null) return;
+            LabDb.Exec(c, "BEGIN IMMEDIATE");
+            try
+            {
+                if (LabDb.Scalar(c, "SELECT 1 FROM pragma_table_info('audit') WHERE name = 'operation_id'") == null)
+                {
+                    LabDb.Exec(c, "ALTER TABLE audit ADD COLUMN operation_id TEXT");
+                    LabDb.Exec(c, "ALTER TABLE audit ADD COLUMN kind TEXT");
+                    LabDb.Exec(c, "ALTER TABLE audit ADD COLUMN error_id TEXT");
+                    LabDb.Exec(c, "CREATE INDEX audit_by_operation ON audit(operation_id) WHERE operation_id IS NOT NULL");
+                }
+                LabDb.Exec(c, "COMMIT");
+            }
+            catch
+            {
+                LabDb.Exec(c, "ROLLBACK");
+                throw;
+            }
+        }
 
         /// <summary>Indexes are built after the bulk load: faster than maintaining them row by row.</summary>
         public const string BackPakIndexes = @"

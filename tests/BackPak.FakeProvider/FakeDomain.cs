@@ -246,19 +246,30 @@ namespace BackPak.FakeProvider
 
         // ------------------------------------------------------------------ audit
 
-        public void Audit(string action, string target, string result, string? detail, string user)
+        public void Audit(BackPak.Core.Audit.AuditEntry entry)
         {
-            lock (_e.Gate) WriteAudit(action, target, result, detail, user);
+            lock (_e.Gate) WriteAudit(entry);
         }
 
         private void WriteAudit(string action, string target, string result, string? detail, string user) =>
-            N.Audit.Add(new AuditRecord(Identity) { Id = N.NextAuditId++, At = Now, Node = Node, User = user, Host = Environment.MachineName, Action = action, Target = target, Result = result, Detail = detail });
+            WriteAudit(new BackPak.Core.Audit.AuditEntry { Action = BackPak.Core.Audit.AuditActions.Current(action), Target = target, Result = result, Detail = detail, User = user });
 
-        public IReadOnlyList<AuditRecord> GetAuditRecords(string? action = null, string? target = null, int last = 100)
+        /// <summary>Writes what the current operation stamps (its Start first in this domain), as the lab does.</summary>
+        private void WriteAudit(BackPak.Core.Audit.AuditEntry entry)
+        {
+            foreach (var e in BackPak.Core.Audit.Operation.StampCurrent(this, entry))
+                N.Audit.Add(new AuditRecord(Identity)
+                {
+                    Id = N.NextAuditId++, At = Now, Node = Node, User = e.User, Host = Environment.MachineName, Action = e.Action, Target = e.Target,
+                    Result = e.Result, Detail = e.Detail, OperationId = e.OperationId, Kind = e.Kind, ErrorId = e.ErrorId,
+                });
+        }
+
+        public IEnumerable<AuditRecord> GetAuditRecords(string? operationId = null)
         {
             lock (_e.Gate)
-                return N.Audit.Where(a => (action == null || a.Action.Equals(action, StringComparison.OrdinalIgnoreCase)) && (target == null || a.Target.Equals(target, StringComparison.OrdinalIgnoreCase)))
-                    .OrderByDescending(a => a.Id).Take(last).ToList();
+                return N.Audit.Where(a => operationId == null || a.OperationId.Equals(operationId, StringComparison.OrdinalIgnoreCase))
+                    .OrderByDescending(a => a.Id).ToList();
         }
 
         // ------------------------------------------------------------------ catalog sync

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Providers;
@@ -57,7 +58,7 @@ namespace BackPak.Lab.Tests
             using var b = D(@"\B");
             Assert.Single(b.GetVolumes(new VolumeQuery { Labels = new[] { BackPak.Core.Text.Labels.ParsePattern(v.Label) } }));
             Assert.True(File.Exists(Storage("SITEB", "DS01", v.Label, "DAT")));
-            var audit = a.GetAuditRecords("RemoveVolume", "DS01/" + v.Label);
+            var audit = VolumeAudit(a, "DS01/" + v.Label);
             Assert.Equal("tester", Assert.Single(audit).User);
         }
 
@@ -120,7 +121,7 @@ namespace BackPak.Lab.Tests
             var again = a.RemoveVolumes(new[] { v.Label }, Ignore).Single();
             Assert.Equal(RemovalStatus.AlreadyAbsent, again.Status);
             Assert.Null(again.Error);
-            Assert.Single(a.GetAuditRecords("RemoveVolume", v.DataStore + "/" + v.Label));
+            Assert.Single(VolumeAudit(a, v.DataStore + "/" + v.Label));
         }
 
         [Fact]
@@ -144,7 +145,7 @@ namespace BackPak.Lab.Tests
             Assert.Equal(RemovalStatus.Removed, r.Status);
             Assert.Equal(1, r.StorageFilesRemoved);
             Assert.Equal(0, Count(LabLayout.BackPakDb(_lab, @"\A"), "SELECT COUNT(*) FROM removal_intent"));
-            Assert.Equal("someone", a.GetAuditRecords("RemoveVolume", "DS01/" + v.Label).Single().User);
+            Assert.Equal("someone", VolumeAudit(a, "DS01/" + v.Label).Single().User);
         }
 
         [Fact]
@@ -199,8 +200,8 @@ namespace BackPak.Lab.Tests
             Assert.Empty(a.GetDataStores("DS02"));
             Assert.Empty(a.GetVolumeGroups().Where(g => g.Name == "LOCALA"));
             Assert.False(Directory.Exists(LabLayout.StorageDir(_lab, "SITEA", "DS02")));
-            var actions = a.GetAuditRecords(last: 1000).Select(x => x.Action).Reverse().ToList();
-            int firstVolume = actions.IndexOf("RemoveVolume"), group = actions.IndexOf("RemoveVolumeGroup"), store = actions.LastIndexOf("RemoveDataStore");
+            var actions = a.GetAuditRecords().Where(x => x.Kind == AuditKind.Change).Select(x => x.Action).Reverse().ToList();
+            int firstVolume = actions.IndexOf(AuditActions.RemoveVolume), group = actions.IndexOf(AuditActions.RemoveVolumeGroup), store = actions.LastIndexOf(AuditActions.RemoveDataStore);
             Assert.True(firstVolume < group && group < store, "volumes, then groups, then the store (R14)");
             Assert.NotEmpty(a.GetVolumes(new VolumeQuery { DataStore = "DS01" })); // another store: untouched
         }
@@ -224,6 +225,10 @@ namespace BackPak.Lab.Tests
             Assert.Single(a.GetVolumeGroups("DS01", "DAILY"));
             Assert.Equal(before, a.CountVolumes(new VolumeQuery { VolumeGroup = "DAILY" })); // not even the expired ones went
         }
+
+        /// <summary>The Change records of one volume's removal.</summary>
+        private static IReadOnlyList<AuditRecord> VolumeAudit(LabDomain d, string target) =>
+            AuditTrail.Find(d, new AuditQuery { Actions = new[] { AuditActions.RemoveVolume }, Targets = new[] { target }, Kinds = new[] { AuditKind.Change } }).Records;
     }
 
     internal static class ProcessExtensions

@@ -37,7 +37,7 @@ namespace BackPak.PowerShell.Tests
 
         private static int Volumes(PowerShellHost h) => Count(h, "Get-BPVolume -Domain '\\A'; Get-BPVolume -Domain '\\B'");
 
-        private static int Changes(PowerShellHost h) => Count(h, "Get-BPAuditRecord -Last 100000 -Domain '\\A'; Get-BPAuditRecord -Last 100000 -Domain '\\B'");
+        private static int Changes(PowerShellHost h) => Count(h, "Get-BPAuditRecord -Kind Change -All -Domain '\\A'; Get-BPAuditRecord -Kind Change -All -Domain '\\B'");
 
         [Fact]
         public void The_empty_file_pipeline_of_the_issue_removes_nothing()

@@ -78,7 +78,7 @@ namespace BackPak.PowerShell.Tests
             Assert.All(o, x => Assert.Null(((Volume)x.BaseObject).CurrentOperation));
             Assert.Equal(0, _h.Count("Get-BPVolume -DataStore DS02 | Where-Object CurrentOperation"));
             // Nothing was written: a restore only read the volume, so no export update and no new key.
-            Assert.Equal(busy, _h.Count("Get-BPAuditRecord -Action StopLabRestore -Last 1000"));
+            Assert.Equal(busy, _h.Count("Get-BPAuditRecord -Action Stop-BPLabRestore -Kind Change -Last 1000"));
         }
 
         [Fact]

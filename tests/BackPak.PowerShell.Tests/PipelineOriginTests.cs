@@ -34,7 +34,7 @@ namespace BackPak.PowerShell.Tests
         private static string[] Strings(PowerShellHost h, string script) => h.Run(script).Output.Select(x => x.ToString()).ToArray();
 
         /// <summary>Audit records of both nodes: every change made through the module appends one.</summary>
-        private static int Changes(PowerShellHost h) => Count(h, "Get-BPAuditRecord -Last 100000 -Domain '\\A'; Get-BPAuditRecord -Last 100000 -Domain '\\B'");
+        private static int Changes(PowerShellHost h) => Count(h, "Get-BPAuditRecord -Kind Change -All -Domain '\\A'; Get-BPAuditRecord -Kind Change -All -Domain '\\B'");
 
         private static void IsMismatch(ErrorRecord r, string cmdletClass)
         {

@@ -136,7 +136,7 @@ namespace BackPak.PowerShell.Tests
             Is(_h.Terminating("Stop-BPRoleSwitchRun -RunId SW-NOPE -Reason x -Confirm:$false"), "SwitchRunNotFound", "StopBPRoleSwitchRunCommand", ErrorCategory.ObjectNotFound);
             string done = _h.Run("(Invoke-BPRoleSwitch DS01 -Primary '\\A' -Secondary '\\B' -Confirm:$false).RunId").Output.Single().ToString();
             Is(_h.Terminating($"Stop-BPRoleSwitchRun -RunId {done} -Reason x -Confirm:$false"), "SwitchRunCompleted", "StopBPRoleSwitchRunCommand", ErrorCategory.InvalidOperation);
-            Assert.Contains("AbandonRoleSwitch", _h.Run("Get-BPAuditRecord -Action AbandonRoleSwitch | ForEach-Object Action").Output.Select(x => x.ToString()));
+            Assert.Contains("Stop-BPRoleSwitchRun", _h.Run("Get-BPAuditRecord -Action Stop-BPRoleSwitchRun -Kind Change | ForEach-Object Action").Output.Select(x => x.ToString()));
         }
 
         [Fact]

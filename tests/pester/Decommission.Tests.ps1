@@ -83,11 +83,13 @@ Describe 'Decommission of a data store with the runbook' {
     }
 
     It 'recorded every step in the audit trail, in the manual order' {
-        $audit = @(Get-BPAuditRecord -Last 1000)
-        @($audit | Where-Object Action -EQ 'RemoveVolume').Count | Should -Be $script:Labels.Count
-        $order = @($audit | Where-Object Action -Like 'Remove*' | Sort-Object Id | ForEach-Object Action | Select-Object -Unique)
-        $order | Should -Be @('RemoveDataStore', 'RemoveVolume', 'RemoveVolumeGroup')   # started, volumes, groups (then completed)
-        ($audit | Sort-Object Id | Select-Object -Last 1).Result | Should -Be 'Completed'
+        $audit = @(Get-BPAuditRecord -All)
+        $changes = @($audit | Where-Object Kind -EQ Change)
+        @($changes | Where-Object Action -EQ 'Remove-BPVolume').Count | Should -Be $script:Labels.Count
+        $order = @($changes | Where-Object Action -Like 'Remove-*' | Sort-Object Id | ForEach-Object Action | Select-Object -Unique)
+        $order | Should -Be @('Remove-BPVolume', 'Remove-BPVolumeGroup', 'Remove-BPDataStore')   # volumes, groups, the store
+        $last = $audit | Sort-Object Id | Select-Object -Last 1
+        "$($last.Kind) $($last.Action) $($last.Result)" | Should -Be 'End Remove-BPDataStore Succeeded'
     }
 }
 
@@ -136,7 +138,7 @@ Describe 'Rules met on the way' {
         ($v | Remove-BPVolume -Force -PassThru).Status | Should -Be 'Removed'
         $again = $v | Remove-BPVolume -Force -PassThru
         $again.Status | Should -Be 'AlreadyAbsent'
-        @(Get-BPAuditRecord -Action RemoveVolume -Target "DS01/$($v.Label)").Count | Should -Be 1
+        @(Get-BPAuditRecord -Action Remove-BPVolume -Kind Change -Target "DS01/$($v.Label)").Count | Should -Be 1
     }
 
     It 'volumes piped from \B are removed on \B (catalog only), not on the default \A' {

@@ -147,6 +147,9 @@ BeforeDiscovery {
         # Catalog Sync (issue 5).
         @{ Name = 'Invoke-BPLabBackup on a SECONDARY store'; Id = 'ActionNotAllowed'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
             Script = { Invoke-BPLabBackup -DataStore DS01 -Domain $script:B -Confirm:$false } }
+        # Issue 10 item 4: backups reuse only expired or scratch volumes; a window larger than those free writes nothing.
+        @{ Name = 'Invoke-BPLabBackup -Count beyond the expired and scratch volumes of the store'; Id = 'NoScratchVolume'; Class = 'InvokeBPLabBackupCommand'; Terminating = $false
+            Script = { Invoke-BPLabBackup -DataStore DS01 -Count 100000 -Confirm:$false } }
         @{ Name = 'Start-BPCatalogImport on a PRIMARY store'; Id = 'ActionNotAllowed'; Class = 'StartBPCatalogImportCommand'; Terminating = $false
             Script = { Start-BPCatalogImport -DataStore DS01 -Type Update -Confirm:$false } }
         @{ Name = 'Start-BPCatalogExport while another process exports the store'; Id = 'SyncInProgress'; Class = 'StartBPCatalogExportCommand'; Terminating = $false
@@ -224,6 +227,10 @@ BeforeDiscovery {
             Script = { Use-KeyLab; Disconnect-BPDomain -Domain '\B'; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
         @{ Name = 'Remove-BPEncryptionKey with no domain to check the key against'; Id = 'NoDomainConnected'; Class = 'RemoveBPEncryptionKeyCommand'; Terminating = $true
             Script = { Use-KeyLab; Disconnect-BPDomain -All; Remove-BPEncryptionKey -Name $script:KeyOddState -Force } }
+        @{ Name = 'Export-BPChangeRecord of an operation no connected domain recorded'; Id = 'OperationNotFound'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
+            Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'none.md') } }
+        @{ Name = 'Export-BPChangeRecord to a file of no known format'; Id = 'ChangeRecordNotWritten'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
+            Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'change.txt') } }
         @{ Name = 'Connect-BPDomain through a provider that is not registered'; Id = 'ProviderNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider NoSuchSite -Node '\A' } }
         @{ Name = 'Register-BPProvider of a module that holds no provider'; Id = 'ProviderInvalid'; Class = 'RegisterBPProviderCommand'; Terminating = $true

@@ -40,7 +40,7 @@ BeforeAll {
         $c = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$(Join-Path $script:LabPath "nodes/$Node/backpak.db");Mode=ReadOnly;Pooling=False")
         try {
             $c.Open(); $cmd = $c.CreateCommand()
-            $cmd.CommandText = "SELECT action || '|' || result || '|' || target || '|' || COALESCE(detail,'') FROM audit ORDER BY id"
+            $cmd.CommandText = "SELECT action || '|' || result || '|' || target || '|' || COALESCE(detail,'') FROM audit WHERE kind IS NULL OR kind IN ('Change', 'Refusal') ORDER BY id"  # not the Start and End of each command
             $r = $cmd.ExecuteReader(); while ($r.Read()) { $r.GetString(0) }
         } finally { $c.Dispose() }
     }

@@ -120,8 +120,8 @@ Describe 'Default views never cut what matters' {
 
     It 'every type a cmdlet outputs, and every type the format file has a view for, is rendered by the test above' {
         $viewed = @(([xml](Get-Content -Raw (Join-Path $script:Module.ModuleBase 'BackPak.Format.ps1xml'))).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
-        # AuditRecord: item 3's view, tested with the audit trail.
-        $tested = @($ViewTypes) + 'BackPak.Core.Model.AuditRecord'
+        # AuditRecord and ChangeRecord: item 3's views, tested with the audit trail (Audit.Tests.ps1).
+        $tested = @($ViewTypes) + 'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord'
         @($viewed | Where-Object { $_ -notin $tested }) | Should -BeNullOrEmpty
         $outputs = @(Get-Command -Module BackPak | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.Namespace -like 'BackPak*' } | ForEach-Object FullName | Sort-Object -Unique)
         @($outputs | Where-Object { $_ -notin $viewed }) | Should -BeNullOrEmpty -Because 'every result type has a default view'

@@ -12,21 +12,22 @@
 #>
 
 BeforeDiscovery {
-    # Mid: what the killed run left. Before = nothing changed; Intent = the intent and its pinned files, nothing
-    # applied; DsmTc = DSM/TC entries committed, the BackPak catalog not (the window this item closes); BackPak =
+    # Left: what the killed run left (not 'Mid': the state read after the kill is $mid, and PowerShell's names
+    # ignore case, so the case's value would be hidden by it). Before = nothing changed; Intent = the intent and its
+    # pinned files, nothing applied; DsmTc = DSM/TC entries committed, the BackPak catalog not (the window this item closes); BackPak =
     # both committed, the pinned files not yet deleted.
     $full = "Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:`$false"
     $update = "Start-BPCatalogImport DS01 -Type Update -Domain '\B' -Confirm:`$false"
     $script:ImportCases = @(
-        @{ Twin = 'full'; Command = $full; Point = 'import.before-intent'; Mid = 'Before'; Recovery = 'rerun' }
-        @{ Twin = 'full'; Command = $full; Point = 'import.after-intent'; Mid = 'Intent'; Recovery = 'next use' }
-        @{ Twin = 'full'; Command = $full; Point = 'import.before-commit'; Mid = 'Intent'; Recovery = 'next use' }
-        @{ Twin = 'full'; Command = $full; Point = 'import.after-dsmtc'; Mid = 'DsmTc'; Recovery = 'next use' }
-        @{ Twin = 'full'; Command = $full; Point = 'import.after-backpak'; Mid = 'BackPak'; Recovery = 'next use' }
-        @{ Twin = 'update'; Command = $update; Point = 'import.before-intent'; Mid = 'Before'; Recovery = 'rerun' }
-        @{ Twin = 'update'; Command = $update; Point = 'import.after-intent'; Mid = 'Intent'; Recovery = 'next use' }
-        @{ Twin = 'update'; Command = $update; Point = 'import.after-dsmtc'; Mid = 'DsmTc'; Recovery = 'next use' }
-        @{ Twin = 'update'; Command = $update; Point = 'import.after-backpak'; Mid = 'BackPak'; Recovery = 'next use' }
+        @{ Twin = 'full'; Command = $full; Point = 'import.before-intent'; Left = 'Before'; Recovery = 'rerun' }
+        @{ Twin = 'full'; Command = $full; Point = 'import.after-intent'; Left = 'Intent'; Recovery = 'next use' }
+        @{ Twin = 'full'; Command = $full; Point = 'import.before-commit'; Left = 'Intent'; Recovery = 'next use' }
+        @{ Twin = 'full'; Command = $full; Point = 'import.after-dsmtc'; Left = 'DsmTc'; Recovery = 'next use' }
+        @{ Twin = 'full'; Command = $full; Point = 'import.after-backpak'; Left = 'BackPak'; Recovery = 'next use' }
+        @{ Twin = 'update'; Command = $update; Point = 'import.before-intent'; Left = 'Before'; Recovery = 'rerun' }
+        @{ Twin = 'update'; Command = $update; Point = 'import.after-intent'; Left = 'Intent'; Recovery = 'next use' }
+        @{ Twin = 'update'; Command = $update; Point = 'import.after-dsmtc'; Left = 'DsmTc'; Recovery = 'next use' }
+        @{ Twin = 'update'; Command = $update; Point = 'import.after-backpak'; Left = 'BackPak'; Recovery = 'next use' }
     ) | ForEach-Object { $_.Name = "$($_.Twin.ToUpper()) import killed at $($_.Point), then $($_.Recovery)"; $_ }
 
     $exportUpdate = "Start-BPCatalogExport DS01 -Type Update -Domain '\A' -Confirm:`$false"
@@ -93,8 +94,11 @@ $go
             $s["pending:$n"] = @(Invoke-BPSqliteQuery $bp 'SELECT data_store, label, reason FROM export_pending ORDER BY data_store, label')
             $runSeq = if ($NoExportSeq) { "CASE direction WHEN 'Export' THEN '-' ELSE seq END" } else { 'seq' }
             $s["run:$n"] = @(Invoke-BPSqliteQuery $bp "SELECT data_store, direction, type, result, volumes, entries, failed, deleted, error, $runSeq, ended IS NOT NULL FROM sync_run ORDER BY id")
-            $audit = @(Invoke-BPSqliteQuery $bp 'SELECT user, host, action, target, result, detail FROM audit ORDER BY id')
+            # The changes and refusals (audit) apart from the records that frame each operation (its Start and End):
+            # a recovery is done by the command that finds the intent, so its frame is that command's.
+            $audit = @(Invoke-BPSqliteQuery $bp "SELECT user, host, action, target, result, detail FROM audit WHERE kind IS NULL OR kind NOT IN ('Start', 'End') ORDER BY id")
             $s["audit:$n"] = if ($NoExportSeq) { @($audit -replace ' export \d+:', ' export #:') } else { $audit }
+            $s["frame:$n"] = @(Invoke-BPSqliteQuery $bp "SELECT user, host, kind, action, target, result, detail FROM audit WHERE kind IN ('Start', 'End') ORDER BY id")
             $s["intent:$n"] = @(Invoke-BPSqliteQuery $bp 'SELECT data_store, type, files FROM import_intent')
             $pins = Join-Path $root "nodes/$n/import-intent"
             $s["pins:$n"] = @(if (Test-Path -LiteralPath $pins) { Get-ChildItem -LiteralPath $pins -Recurse -File | ForEach-Object { [System.IO.Path]::GetRelativePath($pins, $_.FullName) } | Sort-Object })
@@ -118,7 +122,7 @@ $go
             (@($Expected[$k]) -join "`n") | Should -Be (@($Actual[$k]) -join "`n") -Because "$k in order ($What)"
         }
     }
-    $script:AllKeys = foreach ($n in 'A', 'B') { foreach ($k in 'volume', 'tapevolume', 'tapefile', 'diskfile', 'store', 'pending', 'run', 'audit', 'intent', 'pins', 'staging') { "${k}:$n" } }
+    $script:AllKeys = foreach ($n in 'A', 'B') { foreach ($k in 'volume', 'tapevolume', 'tapefile', 'diskfile', 'store', 'pending', 'run', 'audit', 'frame', 'intent', 'pins', 'staging') { "${k}:$n" } }
     $script:Catalogs = foreach ($n in 'A', 'B') { foreach ($k in 'volume', 'tapevolume', 'tapefile', 'diskfile') { "${k}:$n" } }
 
     # The prepared lab.
@@ -203,10 +207,10 @@ Describe '<Name>' -ForEach $script:ImportCases {
         $first.Result | Should -BeNullOrEmpty
     }
 
-    It 'it left what a kill there leaves (<Mid>)' {
+    It 'it left what a kill there leaves (<Left>)' {
         $bp = 'volume:B', 'store:B'
         $dsm = 'tapevolume:B', 'tapefile:B', 'diskfile:B'
-        switch ($Mid) {
+        switch ($Left) {
             'Before' {
                 Assert-SameState $script:Before $mid ($bp + $dsm + 'intent:B', 'pins:B') 'nothing applied'
             }
@@ -226,6 +230,7 @@ Describe '<Name>' -ForEach $script:ImportCases {
                 Assert-SameState $twin $mid ($bp + $dsm + 'audit:B', 'intent:B') 'both committed'
                 $mid['pins:B'].Count | Should -BeGreaterThan 0 -Because 'the pinned files are deleted after the last commit'
             }
+            default { throw "No expectation for '$Left'" } # a case no branch checks must not pass unseen
         }
     }
 
@@ -239,7 +244,22 @@ Describe '<Name>' -ForEach $script:ImportCases {
     }
 
     It 'the audit is that of the twin (one CatalogImport record), and so are the sync runs' {
-        Assert-SameState $twin $after 'audit:A', 'audit:B', 'run:A' 'against the twin'
+        Assert-SameState $twin $after 'audit:A', 'audit:B', 'run:A', 'frame:A' 'against the twin'
+        # Who did the import: the command that ran it to its end. The re-run is the twin's command; on next use,
+        # Connect-BPDomain finished it (the killed command wrote nothing to the audit before its BackPak commit), and
+        # after that commit nothing was left to finish: the killed command's Start has no End (it is Unfinished).
+        $twinFrame = @($twin['frame:B'])
+        $twinFrame.Count | Should -Be 2
+        if ($Left -eq 'BackPak') {
+            Assert-SameState @{ 'frame:B' = @($twinFrame[0]) } $after 'frame:B' 'the killed command started, never ended'
+        } elseif ($Recovery -eq 'rerun') {
+            Assert-SameState $twin $after 'frame:B' 'the re-run is the twin'
+        } else {
+            $frame = @($after['frame:B'])
+            $frame.Count | Should -Be 2 -Because ($frame -join "`n")
+            $frame[0] | Should -BeLike '*|Start|Connect-BPDomain|*|Started|*'
+            $frame[1] | Should -BeLike '*|End|Connect-BPDomain|*|Succeeded|1 change(s), 0 refusal(s)'
+        }
         if ($Recovery -eq 'rerun') {
             # The killed run never got its intent: it is ended as interrupted, and the re-run did the import.
             $interrupted = @($after['run:B'] | Where-Object { $_ -like '*|Failed|*interrupted*' })
@@ -290,7 +310,7 @@ Describe 'A session opened before the kill runs the import again' {
         @($result.Errors).Count | Should -Be 0 -Because ($result.Errors -join '; ')
         $runs = @($after['run:B'] | Select-Object -Last 2)
         $runs | ForEach-Object { $_.Split('|')[3] | Should -Be 'Completed' }
-        $imports = { param($s) @($s['audit:B'] | Where-Object { $_ -like '*|CatalogImport|*' }).Count }
+        $imports = { param($s) @($s['audit:B'] | Where-Object { $_ -like '*|Start-BPCatalogImport|*' }).Count }
         (& $imports $after) | Should -Be ((& $imports $script:Before) + 2)
     }
 

@@ -301,7 +301,7 @@ function Get-BPLabState {
           <table>:A / <table>:B       rows of tapevolume, tapefile, diskfile (dsmtc.db), tmf_volume, tmf_dump (tmf.db)
           intent:A / intent:B         labels in removal_intent
           deleting:A / deleting:B     labels whose current operation is DELETE
-          audit:A / audit:B           targets of the 'RemoveVolume' audit rows (duplicates kept)
+          audit:A / audit:B           targets of the Remove-BPVolume Change audit rows (duplicates kept)
           files                       'label|relative path|length|sha256' of every file under sites/ (label '' when
                                       the file is not a volume image; SQLite -wal/-shm/-journal files left out)
     #>
@@ -332,7 +332,7 @@ function Get-BPLabState {
         $bp = Join-Path $nodeDir 'backpak.db'
         $state["intent:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql 'SELECT label FROM removal_intent')
         $state["deleting:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql "SELECT label FROM volume WHERE current_operation = 'DELETE'")
-        $state["audit:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql "SELECT target FROM audit WHERE action = 'RemoveVolume'")
+        $state["audit:$n"] = & $sorted (Invoke-BPSqliteQuery -Database $bp -Sql "SELECT target FROM audit WHERE action = 'Remove-BPVolume' AND kind = 'Change'")
     }
     $files = [System.Collections.Generic.List[string]]::new()
     foreach ($f in [System.IO.Directory]::EnumerateFiles((Join-Path $root 'sites'), '*', [System.IO.SearchOption]::AllDirectories)) {

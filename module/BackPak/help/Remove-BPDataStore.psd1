@@ -58,9 +58,9 @@ Test-BPDecommission -DataStore DS01 -Primary '\A' -Secondary '\B' | Format-Table
 Get-BPVolume -DataStore DS02 | Where-Object CurrentOperation | Stop-BPLabRestore | Out-Null
 Remove-BPDataStore -Name DS02 -Recurse -IgnoreRetention -Force
 Get-BPDataStore DS02 -ErrorAction SilentlyContinue     # nothing
-Get-BPAuditRecord -Action RemoveDataStore -Target DS02
+Get-BPAuditRecord -Target DS02 -Kind Start, End, Refusal
 '@
-            Remarks = 'The audit records show when the run started, the store''s removal and its completion.'
+            Remarks = 'The Start and End records of the operation (one per command): who ran it, how, and how it ended, with the counts of its changes. Get-BPAuditRecord -Target DS02 also lists every volume and group removed (their targets are DS02/<label> and DS02/<group>); Export-BPChangeRecord writes the whole operation as a change record.'
         }
     )
     Links       = @('Test-BPDecommission', 'Remove-BPVolume', 'Remove-BPVolumeGroup', 'Stop-BPLabRestore', 'Get-BPAuditRecord')

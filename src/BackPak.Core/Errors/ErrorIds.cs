@@ -68,6 +68,8 @@ namespace BackPak.Core.Errors
         public const string NotALabDomain = "NotALabDomain";
         public const string ImportFailed = "ImportFailed";
         public const string BackupsRunning = "BackupsRunning";
+        /// <summary>A lab backup found fewer expired or scratch volumes than it needs: it writes nothing rather than a volume holding unexpired data.</summary>
+        public const string NoScratchVolume = "NoScratchVolume";
 
         // Role switch
         public const string SwitchStepFailed = "SwitchStepFailed";
@@ -108,6 +110,10 @@ namespace BackPak.Core.Errors
         public const string NonStopReportMalformed = "NonStopReportMalformed";
         public const string SiteDescriptionNotFound = "SiteDescriptionNotFound";
         public const string SiteDescriptionInvalid = "SiteDescriptionInvalid";
+
+        // The audit trail and change records
+        public const string OperationNotFound = "OperationNotFound";
+        public const string ChangeRecordNotWritten = "ChangeRecordNotWritten";
 
         // The safety net of every cmdlet: a failure no rule above foresaw, still reported as a BackPak error
         public const string FileSystemError = "FileSystemError";

@@ -57,7 +57,7 @@ namespace BackPak.Core.Keys
     /// </summary>
     public sealed class KeyRemoval
     {
-        public const string AuditAction = "Remove-BPEncryptionKey";
+        public const string AuditAction = Audit.AuditActions.RemoveEncryptionKey;
 
         private readonly IKeyManager _keys;
         private readonly IReadOnlyList<IDomainReader> _domains;
@@ -263,8 +263,12 @@ namespace BackPak.Core.Keys
         private KeyRemovalResult Recorded(KeyRemovalPlan plan, bool record, KeyRemovalResult result, string detail)
         {
             if (record && _audit != null)
-                _audit.Audit(AuditAction, $"encryption key '{plan.Name}' (unique id {plan.Key?.UniqueId ?? "none"}) on {plan.KeyManager}",
-                    result.Status.ToString(), detail, Environment.UserName);
+                _audit.Audit(new Audit.AuditEntry
+                {
+                    Kind = result.Status == KeyRemovalStatus.Refused ? Model.AuditKind.Refusal : Model.AuditKind.Change,
+                    Action = AuditAction, Target = $"encryption key '{plan.Name}' (unique id {plan.Key?.UniqueId ?? "none"}) on {plan.KeyManager}",
+                    Result = result.Status.ToString(), ErrorId = result.Error, Detail = detail, User = Environment.UserName,
+                });
             return result;
         }
     }

@@ -26,6 +26,8 @@ namespace BackPak.Core.Keys
     /// <summary>What removing one key did: Remove-BPEncryptionKey -PassThru emits one per key.</summary>
     public sealed class KeyRemovalResult
     {
+        /// <summary>The operation (one command) that made this removal: its audit records carry the same id.</summary>
+        public string? OperationId { get; init; } = Audit.Operation.CurrentId;
         /// <summary>The Media Key Name asked for.</summary>
         public string Name { get; init; } = "";
         /// <summary>What the removal came to.</summary>

@@ -66,4 +66,24 @@ namespace BackPak.Core.Model
         /// <summary>TMF dump (audit or online) written on the volume.</summary>
         TmfDump,
     }
+
+    /// <summary>What an audit record says of its operation: it began, it changed something, a change was refused, it ended.</summary>
+    public enum AuditKind
+    {
+        Start,
+        Change,
+        Refusal,
+        End,
+    }
+
+    /// <summary>How an operation (one cmdlet invocation) ended.</summary>
+    public enum OperationOutcome
+    {
+        /// <summary>Everything asked was done, with no error.</summary>
+        Succeeded,
+        /// <summary>At least one error (a refusal or a failure) was reported.</summary>
+        Failed,
+        /// <summary>Stopped before its end (Ctrl-C, a stopped pipeline): running the same command again completes it.</summary>
+        Stopped,
+    }
 }

@@ -107,6 +107,11 @@ namespace BackPak.Core.Procedures
         public int Resumes { get; set; }
         /// <summary>Why the run was abandoned (Stop-BPRoleSwitchRun -Reason), or null.</summary>
         public string? Reason { get; set; }
+        /// <summary>
+        /// The operation (one command) that ran, resumed or abandoned the run and made this report: its audit records
+        /// carry the same id. Null for a report read back from a journal (Get-BPRoleSwitchRun).
+        /// </summary>
+        public string? OperationId { get; set; }
         /// <summary>Where the run's journal lives (a lab folder): the run is resumed or stopped there.</summary>
         public string? Location { get; set; }
         /// <summary>How long it took, as text (<c>[d.]hh:mm:ss[.fff]</c>), or null while it runs; a TimeSpan would spread into 15 fields in JSON.</summary>

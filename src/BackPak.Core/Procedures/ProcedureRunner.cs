@@ -120,6 +120,7 @@ namespace BackPak.Core.Procedures
                         }
                     }
                     report = Rebuild(f, steps.Select(x => x.Info), newReport);
+                    report.OperationId = Audit.Operation.CurrentId;
                     report.Location = c.Journal.Location;
                     report.Resumes++;
                     var resumed = Record("resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
@@ -175,6 +176,7 @@ namespace BackPak.Core.Procedures
                     throw refused;
                 }
                 report = newReport();
+                report.OperationId = Audit.Operation.CurrentId;
                 report.RunId = runId; report.DataStore = c.DataStore; report.Primary = p; report.Secondary = s; report.Started = first.At;
                 report.User = c.User; report.Status = RunStatus.Running; report.Steps = steps.Select(x => NewStep(x.Info)).ToList(); report.Location = c.Journal.Location;
             }
@@ -396,6 +398,7 @@ namespace BackPak.Core.Procedures
                 LetGo(journal, subject, runId, release: true);
             }
             var report = ReportOf(journal, runId, () => new RoleSwitchReport())!;
+            report.OperationId = Audit.Operation.CurrentId;
             report.Reason = reason;
             report.Sides = f.DataStore.Length > 0 ? sides(f.DataStore, f.Primary, f.Secondary).ToList() : new List<RoleSwitchSide>();
             report.Message = $"Run {runId} is abandoned ({reason}); {f.DataStore} is no longer held by it." +

@@ -8,5 +8,7 @@ namespace BackPak.Core.Providers
     /// </summary>
     public interface IBackPakDomain : IDomainReader, IVolumeRemover, IStoreRemover, ICatalogSync, IDataStoreSettings, ISwitchSite, IKeyFacts, IAuditSink
     {
+        /// <summary>The one identity of the domain, which its reader and its audit sink both name.</summary>
+        new Model.DomainIdentity Identity { get; }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Keys;
 using BackPak.Core.Model;
@@ -283,7 +284,7 @@ namespace BackPak.Core.Removal
                 ProcedureRunner.Run(ProcedureKind.Decommission, c, Definition(c), () => RequireStart(c), null, () => result, header, resumeRunId, null, progress);
                 result.Completed = true;
                 Fill(result, c);
-                c.Primary.Audit("RemoveDataStore", c.DataStore, "Completed", Summary(result), c.User);
+                Operation.Current?.Summarize(c.Primary.Identity, $"{c.DataStore}: {Summary(result)}");
                 return result;
             }
             catch (BackPakException e) when (ReferenceEquals(e.Target, result))
@@ -377,8 +378,8 @@ namespace BackPak.Core.Removal
                         {
                             if (!j.ContainsKey("inventory")) Inventory.Read(x).Record(j);
                             var inv = Inventory.From(j);
-                            x.Primary.Audit("RemoveDataStore", x.DataStore, "Started",
-                                $"decommission of {x.DataStore} on {x.Primary.Node}{(x.Secondary != null ? " and " + x.Secondary.Node : "")}: {inv.PrimaryLabels.Count} + {inv.SecondaryLabels.Count} volume(s), {inv.Keys.Count} key(s)", x.User);
+                            Operation.Current?.Note(
+                                $"decommission of {x.DataStore} on {x.Primary.Node}{(x.Secondary != null ? " and " + x.Secondary.Node : "")}: {inv.PrimaryLabels.Count} + {inv.SecondaryLabels.Count} volume(s), {inv.Keys.Count} key(s)");
                             return $"{inv.PrimaryLabels.Count} volume(s) on {x.Primary.Node}" + (x.Secondary != null ? $", {inv.SecondaryLabels.Count} on {x.Secondary.Node}" : "") + $", {inv.Keys.Count} encryption key(s)";
                         }, (x, j) => j.ContainsKey("inventory")));
                         break;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
@@ -112,17 +113,23 @@ namespace BackPak.Core.Removal
         {
             Capabilities.Require<IStoreRemover>(domain, "the removal of " + Target(plan));
             var audit = domain as IAuditSink;
-            var result = new DecommissionResult(domain.Identity) { Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup, Primary = plan.Node };
-            string action = plan.VolumeGroup == null ? "RemoveDataStore" : "RemoveVolumeGroup";
+            var result = new DecommissionResult(domain.Identity) { OperationId = Operation.CurrentId, Node = plan.Node, DataStore = plan.DataStore, VolumeGroup = plan.VolumeGroup, Primary = plan.Node };
+            string action = plan.VolumeGroup == null ? AuditActions.RemoveDataStore : AuditActions.RemoveVolumeGroup;
             if (plan.Refused > 0)
             {
                 result.VolumesRefused = plan.Refused;
                 result.Status = RunStatus.Failed;
                 result.Message = $"Nothing was removed: {plan.Describe()}.";
-                audit?.Audit(action, Target(plan), "Refused", result.Message, options.User);
-                throw Refused(plan.Target, plan.Refused, plan.Volumes.Count, plan.RefusalCounts(), result);
+                var refusal = Refused(plan.Target, plan.Refused, plan.Volumes.Count, plan.RefusalCounts(), result);
+                audit?.Audit(new AuditEntry
+                {
+                    Kind = AuditKind.Refusal, Action = action, Target = Target(plan), Result = "Refused", ErrorId = refusal.ErrorId,
+                    Detail = result.Message, User = options.User,
+                });
+                throw refusal;
             }
-            audit?.Audit(action, Target(plan), "Started", plan.Describe(), options.User);
+            // The plan goes into the operation's Start record, before the first volume's record.
+            Operation.Current?.Note(plan.Describe());
             var counts = RemoveVolumesOf(domain, plan.DataStore, plan.VolumeGroup, options, onVolume);
             result.VolumesRemoved = counts.Removed;
             result.VolumesAlreadyAbsent = counts.AlreadyAbsent;
@@ -133,7 +140,7 @@ namespace BackPak.Core.Removal
                 result.Status = RunStatus.Failed;
                 result.Message = $"{plan.Target}: {counts.Removed} volume(s) removed, but {counts.Refused + counts.Failed} could not be (each is reported), " +
                                  $"so the volume group{(plan.VolumeGroup == null ? "s and the store stay" : " stays")}. Run the same command again once they can go.";
-                audit?.Audit(action, Target(plan), "Stopped", result.Message, options.User);
+                Operation.Current?.Summarize(domain.Identity, result.Message);
                 return result;
             }
             result.VolumeGroupsRemoved.AddRange(RemoveGroupsOf(domain, plan.DataStore, plan.VolumeGroups, options.User));
@@ -144,8 +151,7 @@ namespace BackPak.Core.Removal
             }
             result.Completed = true;
             result.Status = RunStatus.Completed;
-            audit?.Audit(action, Target(plan), "Completed",
-                $"{result.VolumesRemoved} volume(s) removed, {result.VolumesAlreadyAbsent} already absent", options.User);
+            Operation.Current?.Summarize(domain.Identity, $"{Target(plan)}: {result.VolumesRemoved} volume(s) removed, {result.VolumesAlreadyAbsent} already absent");
             return result;
         }
 

@@ -64,6 +64,8 @@ namespace BackPak.Core.Removal
         public int CatalogEntriesRemoved { get; init; }
         /// <summary>The removal run that did the work (its intent journal records carry it).</summary>
         public string RunId { get; init; } = "";
+        /// <summary>The operation (one command) that made this removal: its audit records carry the same id.</summary>
+        public string? OperationId { get; init; } = Audit.Operation.CurrentId;
         /// <summary>True when this run finished a removal that an interrupted run had started.</summary>
         public bool Resumed { get; init; }
         /// <summary>The error of a refused or failed removal.</summary>

@@ -13,7 +13,7 @@ namespace BackPak.PowerShell.Cmdlets
     [OutputType(typeof(Volume))]
     public sealed class InvokeBPLabBackupCommand : BPLabCmdlet
     {
-        /// <summary>How many volumes to write (expired ones are reused first). The default is 1.</summary>
+        /// <summary>How many expired or scratch volumes to write. The default is 1.</summary>
         [Parameter]
         [ValidateRange(1, 1_000_000)]
         public int Count { get; set; } = 1;
@@ -23,12 +23,16 @@ namespace BackPak.PowerShell.Cmdlets
         [Selection]
         public string[]? Label { get; set; }
 
+        /// <summary>When fewer expired or scratch volumes are free than -Count, add the missing ones to the pool as scratch volumes first (otherwise NoScratchVolume, nothing written).</summary>
+        [Parameter]
+        public SwitchParameter NewVolume { get; set; }
+
         protected override void ProcessBackPakRecord() =>
             ForEachStore(false, (d, s) =>
             {
                 var lab = LabOf(d);
                 if (!ShouldProcess($"data store {s} on {d.Node}", Label != null ? $"Back up to {Label.Length} volume(s)" : $"Back up to {Count} volume(s)")) return;
-                WriteObject(lab.RunBackups(s, Count, Label, Environment.UserName), true);
+                WriteObject(lab.RunBackups(s, Count, Label, Environment.UserName, NewVolume), true);
             });
     }
 

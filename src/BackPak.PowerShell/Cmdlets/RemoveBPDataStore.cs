@@ -118,7 +118,7 @@ namespace BackPak.PowerShell.Cmdlets
                     "the manual's order is volumes, then volume groups, then the data store (BackPak manual, Catalog Sync option p. 41).",
                     store, "Remove them first, or add -Recurse to do all three in that order.");
             if (!ConfirmRemoval(new[] { $"data store {store} on {domain.Node} ({s.DomainAccess.ToString().ToUpperInvariant()})" }, "Remove data store", $"data store {store} on {domain.Node}")) return;
-            var result = new DecommissionResult(domain.Identity) { Node = domain.Node, DataStore = store, Primary = domain.Node };
+            var result = new DecommissionResult(domain.Identity) { OperationId = Operation.Id, Node = domain.Node, DataStore = store, Primary = domain.Node };
             Core.Removal.Decommission.RemoveStore(domain, store, Environment.UserName);
             result.DataStoreRemoved = result.Completed = true;
             result.Status = RunStatus.Completed;
@@ -187,7 +187,7 @@ namespace BackPak.PowerShell.Cmdlets
                     if (WhatIfActive) ShouldProcess($"{plan.DataStore}: nothing would be removed, {refusals.Count} volume(s) are refused ({DataStoreDecommission.RefusalCounts(refusals)})", "Decommission data store");
                     var stopped = new DecommissionResult(domain.Identity)
                     {
-                        Node = domain.Node, DataStore = store, Primary = domain.Node, Secondary = secondary?.Node ?? "", SecondaryDataStore = secondaryStore,
+                        OperationId = Operation.Id, Node = domain.Node, DataStore = store, Primary = domain.Node, Secondary = secondary?.Node ?? "", SecondaryDataStore = secondaryStore,
                         VolumesRefused = refusals.Count, Status = RunStatus.Failed, Message = "Nothing was removed: " + plan.Describe(),
                     };
                     if (PassThru) WriteObject(stopped);

@@ -107,7 +107,7 @@ namespace BackPak.PowerShell.Cmdlets
             foreach (var group in _targets.GroupBy(t => t.Domain))
                 foreach (var p in Capabilities.Require<IVolumeRemover>(group.Key, "volume removal").PlanVolumeRemoval(group.Select(t => t.Volume).ToList(), options, countParts: WillPrompt))
                 {
-                    if (p.Refusal != null) WriteBackPakError(p.Refusal); // refused up front: never in the prompt
+                    if (p.Refusal != null) WriteBackPakError(p.Refusal, p.Volume, group.Key as IAuditSink); // refused up front: never in the prompt
                     else plans.Add((group.Key, p));
                 }
             if (plans.Count == 0) return;

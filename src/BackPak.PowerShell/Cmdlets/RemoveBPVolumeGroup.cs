@@ -75,7 +75,7 @@ namespace BackPak.PowerShell.Cmdlets
                 throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
                     $"Volume group '{group.Name}' of data store {group.DataStore} on {domain.Node} still has {plan.Volumes.Count} volume(s); the manual's order is volumes first (BackPak manual, Catalog Sync option p. 41).",
                     group.Name, "Remove its volumes (Get-BPVolume -VolumeGroup " + group.Name + " | Remove-BPVolume), or add -Recurse.");
-            foreach (var r in plan.Volumes.Where(v => v.Refusal != null)) WriteBackPakError(r.Refusal!); // each refusal once
+            foreach (var r in plan.Volumes.Where(v => v.Refusal != null)) WriteBackPakError(r.Refusal!, r.Volume); // each refusal once
             var targets = plan.Volumes.Where(v => v.Refusal == null).Select(v => $"{v.Volume.Label} ({group.DataStore}/{group.Name} on {domain.Node})").Append($"volume group {group.Name} of {group.DataStore} on {domain.Node}");
             if (plan.Refused > 0 && WhatIfActive) targets = new string[0]; // nothing would go: the summary says why
             if (plan.Refused == 0 && !ConfirmRemoval(targets, "Remove volume group" + (Recurse ? " with its volumes" : ""), plan.Describe())) return;

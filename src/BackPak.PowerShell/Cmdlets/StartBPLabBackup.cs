@@ -9,7 +9,7 @@ namespace BackPak.PowerShell.Cmdlets
     [OutputType(typeof(Volume))]
     public sealed class StartBPLabBackupCommand : BPLabVolumeCmdlet
     {
-        /// <summary>Store IDs: without -Label, one backup starts on the first idle volume (expired first) of each; beside -Label, the labels' store.</summary>
+        /// <summary>Store IDs: without -Label, one backup starts on the least recently written expired or scratch volume of each; beside -Label, the labels' store.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Label")]
         [Alias("Name")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
@@ -40,7 +41,11 @@ namespace BackPak.PowerShell.Cmdlets
                 {
                     try
                     {
-                        (SwitchContexts.Connection(journal.Location, side.Node).Domain as IAuditSink)?.Audit("AbandonRoleSwitch", report.DataStore, "Done", $"run {id}: {Reason}", Environment.UserName);
+                        (SwitchContexts.Connection(journal.Location, side.Node).Domain as IAuditSink)?.Audit(new AuditEntry
+                        {
+                            Action = AuditActions.StopRoleSwitchRun, Target = report.DataStore, Result = "Done", Detail = $"run {id}: {Reason}",
+                            User = Environment.UserName,
+                        });
                     }
                     catch (BackPakException) { } // a side that is not connected keeps no record of it; the journal does
                 }

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
+using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using Text = BackPak.Core.Text;
 
@@ -15,34 +16,116 @@ namespace BackPak.PowerShell
     /// stable ErrorId, the right category, the target and a recommended action. A problem with one item is a
     /// non-terminating error so a pipeline goes on; a broken invocation is terminating.
     /// </summary>
-    public abstract class BPCmdlet : PSCmdlet
+    public abstract class BPCmdlet : PSCmdlet, IDisposable
     {
         protected sealed override void BeginProcessing()
         {
             _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-            Guard(() =>
-            {
-                if (SelectionsHold(piped: false)) BeginBackPak();
-                else _selectsNothing = true;
-            });
+            _operation = new Operation(MyInvocation.MyCommand.Name, AuditParameters.Describe(MyInvocation.BoundParameters),
+                Environment.UserName, OperationClock(), dryRun: IsDryRun());
+            using (_operation.Enter())
+                Guard(() =>
+                {
+                    if (SelectionsHold(piped: false)) BeginBackPak();
+                    else _selectsNothing = true;
+                });
         }
 
         protected sealed override void ProcessRecord()
         {
             if (_selectsNothing) return;
-            try
+            using (Operation.Enter())
             {
-                Guard(() => { if (SelectionsHold(piped: true)) ProcessBackPakRecord(); });
-            }
-            finally
-            {
-                ForgetPipedParameters();
+                try
+                {
+                    Guard(() => { if (SelectionsHold(piped: true)) ProcessBackPakRecord(); });
+                }
+                finally
+                {
+                    ForgetPipedParameters();
+                }
             }
         }
 
         protected sealed override void EndProcessing()
         {
-            if (!_selectsNothing) Guard(EndBackPak);
+            using (Operation.Enter())
+            {
+                if (!_selectsNothing) Guard(EndBackPak);
+                foreach (var e in Operation.End(stopped: false))
+                    WriteWarning($"The end of this {MyInvocation.MyCommand.Name} could not be recorded in an audit trail: {e.Message}");
+            }
+        }
+
+        /// <summary>
+        /// The end of an invocation that did not reach EndProcessing: stopped (Ctrl-C, a stopped pipeline, a failure
+        /// elsewhere in the pipeline), or ended by its own terminating error. Its End record says which.
+        /// </summary>
+        public void Dispose()
+        {
+            if (_operation == null || _operation.Ended) return;
+            using (_operation.Enter()) _operation.End(stopped: !_terminated);
+        }
+
+        private Operation? _operation;
+        private bool _terminated;
+
+        /// <summary>
+        /// This invocation as the audit trail tells it: its id (carried by its records and the results of its changes),
+        /// its Start and End records in each domain it changes. Current while the cmdlet runs.
+        /// </summary>
+        protected Operation Operation => _operation ?? throw new InvalidOperationException("The operation starts in BeginProcessing.");
+
+        /// <summary>The clock an operation id is read from: the domain's (the lab's clock in a lab), so ids and record times agree.</summary>
+        protected virtual DateTime OperationClock() => ClockOf(DomainSessions.Default);
+
+        protected static DateTime ClockOf(BackPak.Core.Model.DomainConnection? c)
+        {
+            try { return c != null && c.IsOpen ? c.Domain.Now : DateTime.UtcNow; }
+            catch (Exception e) when (IsForeign(e) || e is BackPakException) { return DateTime.UtcNow; }
+        }
+
+        /// <summary>The domain whose audit trail records this invocation's refusals: the default connection, if it is open.</summary>
+        protected virtual BackPak.Core.Providers.IAuditSink? AuditDomain =>
+            DomainSessions.Default is { IsOpen: true } c ? c.Domain as BackPak.Core.Providers.IAuditSink : null;
+
+        /// <summary>
+        /// Whether this cmdlet's errors are refusals of a change, recorded in the audit trail: true for a cmdlet that changes
+        /// things (it supports ShouldProcess), unless it changes nothing of BackPak (a file it writes).
+        /// </summary>
+        protected virtual bool RecordsRefusals => ChangesState.GetOrAdd(GetType(), t => t.GetCustomAttribute<CmdletAttribute>()?.SupportsShouldProcess == true);
+
+        private bool IsDryRun()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)) return w is SwitchParameter sw ? sw.IsPresent : w is bool b && b;
+            object? pref = SessionState.PSVariable.GetValue("WhatIfPreference");
+            if (pref is PSObject p) pref = p.BaseObject;
+            return pref is SwitchParameter sp ? sp.IsPresent : pref is bool pb && pb;
+        }
+
+        /// <summary>
+        /// Notes an error in the operation: a refusal of a change (recorded, with its ErrorId, about <paramref name="about"/>
+        /// or the error's target, in <paramref name="domain"/> or <see cref="AuditDomain"/>), or a failure.
+        /// </summary>
+        private void Record(BackPakException e, object? about = null, BackPak.Core.Providers.IAuditSink? domain = null)
+        {
+            if (_operation == null) return;
+            if (e.ErrorId == ErrorIds.UnexpectedError || e.ErrorId == ErrorIds.FileSystemError || !RecordsRefusals)
+            {
+                _operation.Failed(e.ErrorId, e.Message);
+                return;
+            }
+            try
+            {
+                domain ??= AuditDomain;
+                if (domain == null) _operation.Failed(e.ErrorId, e.Message);
+                else _operation.Refuse(domain, MyInvocation.MyCommand.Name, AuditTargets.Of(about ?? e.Target), e);
+            }
+            catch (Exception x) when (IsForeign(x) || x is BackPakException)
+            {
+                // The refusal stands whether or not the trail could take it: the error itself still reaches the operator.
+                _operation.Failed(e.ErrorId, e.Message);
+            }
         }
 
         protected virtual void BeginBackPak() { }
@@ -137,8 +220,13 @@ namespace BackPak.PowerShell
             {
                 failure = UnexpectedErrors.Wrap(e, MyInvocation.MyCommand.Name);
             }
+            Record(failure);
             var record = ToErrorRecord(failure);
-            if (failure.StopsInvocation) ThrowTerminatingError(record);
+            if (failure.StopsInvocation)
+            {
+                _terminated = true;
+                ThrowTerminatingError(record);
+            }
             WriteError(record);
         }
 
@@ -150,9 +238,16 @@ namespace BackPak.PowerShell
         /// Reports a failure met while handling one item: the pipeline goes on, unless the error says the
         /// invocation as a whole cannot (then it is terminating, once, not repeated for every item).
         /// </summary>
-        protected void WriteBackPakError(BackPakException e)
+        /// <param name="about">What the error is about, for its audit record (a volume gives DS02/AB1234), when its target says less.</param>
+        /// <param name="domain">The domain it happened in, when not the one the command works on (a piped object's).</param>
+        protected void WriteBackPakError(BackPakException e, object? about = null, BackPak.Core.Providers.IAuditSink? domain = null)
         {
-            if (e.StopsInvocation) ThrowTerminatingError(ToErrorRecord(e));
+            Record(e, about, domain);
+            if (e.StopsInvocation)
+            {
+                _terminated = true;
+                ThrowTerminatingError(ToErrorRecord(e));
+            }
             WriteError(ToErrorRecord(e));
         }
 
@@ -208,7 +303,12 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>Stops the invocation with a BackPak error.</summary>
-        protected void ThrowBackPakError(BackPakException e) => ThrowTerminatingError(ToErrorRecord(e));
+        protected void ThrowBackPakError(BackPakException e)
+        {
+            Record(e);
+            _terminated = true;
+            ThrowTerminatingError(ToErrorRecord(e));
+        }
 
         public static ErrorRecord ToErrorRecord(BackPakException e)
         {

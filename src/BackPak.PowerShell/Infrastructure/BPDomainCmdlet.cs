@@ -36,6 +36,11 @@ namespace BackPak.PowerShell
 
         protected IDomainReader BackPak => Connection.Domain;
 
+        protected override System.DateTime OperationClock() => ClockOf(Domain ?? DomainSessions.Default);
+
+        /// <summary>Refusals are recorded in the domain the command works on: -Domain, else the default, if open.</summary>
+        protected override IAuditSink? AuditDomain => (Domain ?? DomainSessions.Default) is { IsOpen: true } c ? c.Domain as IAuditSink : null;
+
         /// <summary>
         /// The connection a piped object is acted on: the one it came from, and never another. An object read by a
         /// provider carries its domain's identity (<paramref name="origin"/>) and is acted on in the open connection

@@ -125,7 +125,7 @@ namespace BackPak.PowerShell
         /// <summary>One volume's outcome: an error for a refusal or failure, a verbose line, and the result with -PassThru.</summary>
         protected void ReportVolume(VolumeRemovalResult r)
         {
-            if (r.Error != null) WriteBackPakError(r.Error);
+            if (r.Error != null) WriteBackPakError(r.Error, r, DomainSessions.Find(r.Origin)?.Domain as IAuditSink);
             else WriteVerbose($"{r.Label} on {r.Node}: {r.Status}{(r.Resumed ? " (finished an interrupted removal, run " + r.RunId + ")" : "")}; " +
                               $"storage {r.Storage} ({r.StorageFilesRemoved} file(s)), tape catalog {r.TapeCatalog}, BackPak entry {r.BackPakCatalog}.");
             if (PassThru) WriteObject(r);

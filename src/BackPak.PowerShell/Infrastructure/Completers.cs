@@ -101,3 +101,53 @@ namespace BackPak.PowerShell
             });
     }
 }
+
+namespace BackPak.PowerShell
+{
+    /// <summary>
+    /// Completes audit actions (Get-BPAuditRecord -Action) from local state only: the changes the module records and the
+    /// names of its commands that change things, with no domain read.
+    /// </summary>
+    public sealed class AuditActionCompleter : IArgumentCompleter
+    {
+        private static readonly Lazy<string[]> Names = new Lazy<string[]>(() =>
+            BackPak.Core.Audit.AuditActions.Known.Concat(
+                typeof(AuditActionCompleter).Assembly.GetTypes()
+                    .Select(t => (CmdletAttribute?)Attribute.GetCustomAttribute(t, typeof(CmdletAttribute)))
+                    .Where(a => a != null && a.SupportsShouldProcess)
+                    .Select(a => a!.VerbName + "-" + a.NounName))
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() => Completion.Results(Names.Value, wordToComplete, "Audit action"));
+    }
+
+    /// <summary>
+    /// Completes operation ids (-OperationId) from the audit trails of the connected domains (the one -Domain names, if
+    /// typed), newest first, each described by its command, target and start time.
+    /// </summary>
+    public sealed class OperationIdCompleter : IArgumentCompleter
+    {
+        private const int Newest = 50;
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(() =>
+            {
+                string prefix = wordToComplete.Trim('\'', '"');
+                var domains = fakeBoundParameters.Contains("Domain") && Completion.Domain(fakeBoundParameters) is { } one
+                    ? new[] { one }
+                    : DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToArray();
+                var query = new BackPak.Core.Audit.AuditQuery { Kinds = new[] { AuditKind.Start }, Last = Newest };
+                return domains
+                    .OfType<IAuditSink>().SelectMany(d => BackPak.Core.Audit.AuditTrail.Find(d, query).Records)
+                    .Where(r => r.OperationId.Length > 0 && r.OperationId.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    .GroupBy(r => r.OperationId, StringComparer.OrdinalIgnoreCase)
+                    .Select(g => g.First())
+                    .OrderByDescending(r => r.At).ThenByDescending(r => r.OperationId, StringComparer.Ordinal)
+                    .Select(r => new CompletionResult(r.OperationId, r.OperationId, CompletionResultType.ParameterValue,
+                        $"{r.Action} {r.Target} on {r.Node} at {AuditRecord.IsoTime(r.At)} by {r.User}"));
+            });
+    }
+}
