@@ -82,21 +82,51 @@ namespace BackPak.Lab
         }
 
         /// <summary>
+        /// Why a removal (of volumes, a volume group or the store) must not run now, or null: an import of the store
+        /// runs, or one was interrupted and is not finished. Finishing it later would apply its pinned files and write
+        /// back what the removal took away, so the removal waits for it, as a new import finishes it first. Read inside
+        /// the removal's own transaction, so an import that starts meanwhile is seen or sees the removal's claims.
+        /// </summary>
+        private BackPakException? ImportRefusal(SqliteConnection c, string store)
+        {
+            if (LockHolder(c, store) == "Import")
+                return new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
+                    $"An import of data store {store} is running on {Node}: nothing of it is removed until it ends.", store,
+                    "Wait for the import to end (Get-BPImportStatus), then run the removal again.", stopsInvocation: true);
+            using var r = Reader(c, "SELECT data_store, run_id, type FROM import_intent WHERE data_store = @s COLLATE NOCASE", store);
+            if (!r.Read()) return null;
+            return new BackPakException(ErrorIds.ImportUnfinished, BackPakErrorCategory.InvalidOperation,
+                $"An import of data store {r.GetString(0)} on {Node} (run {r.GetInt64(1)}) was interrupted and is not finished: finishing it applies " +
+                "its files again, which would write back what a removal takes away now. Nothing was removed.", store,
+                $"Finish the import first: connect to the domain again (Connect-BPDomain ... -Node '{Node}' finishes it, or warns why it cannot), or " +
+                $"run Start-BPCatalogImport {r.GetString(0)} -Type {r.GetString(2)} -Domain '{Node}', which finishes it before its own; then run the removal again.",
+                stopsInvocation: true);
+        }
+
+        private readonly List<string> _openWarnings = new List<string>();
+
+        /// <summary>What opening the domain found and could not put right: interrupted imports it could not finish.</summary>
+        public IReadOnlyList<string> OpenWarnings => _openWarnings;
+
+        /// <summary>
         /// On opening the domain: every import a killed process left half done is finished, and pinned files whose
-        /// import ended are deleted. An import still held by a live process, or one that cannot be finished now, is
-        /// left for the next opening or the next import of its store (which reports why).
+        /// import ended are deleted. An import still held by a live process is its own and is left. One that cannot
+        /// be finished now is left too, with a warning naming the store, the cause and the way out (never a silent
+        /// pass, and never a failed opening: the domain stays readable, and a removal of the store refuses meanwhile).
         /// </summary>
         private void FinishInterruptedImports()
         {
             var stores = new List<string>();
+            var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             var runs = new HashSet<string>(StringComparer.Ordinal);
             using (var c = OpenBackPak(readOnly: true))
             {
-                using (var r = Reader(c, "SELECT data_store, run_id FROM import_intent WHERE @s = @s", ""))
+                using (var r = Reader(c, "SELECT data_store, run_id, type FROM import_intent WHERE @s = @s", ""))
                     while (r.Read())
                     {
                         stores.Add(r.GetString(0));
                         runs.Add(r.GetInt64(1).ToString(CultureInfo.InvariantCulture));
+                        types[r.GetString(0)] = r.GetString(2);
                     }
                 // An import still running holds its write transaction open: asking for the lock would wait for it.
                 // Its intent is its own; read (readers never wait in WAL mode) and leave it.
@@ -108,7 +138,12 @@ namespace BackPak.Lab
                 {
                     using (AcquireSyncLock(store, "Import")) FinishInterruptedImport(store);
                 }
-                catch (BackPakException) { } // a live import or removal holds the store, or a refusal the next import reports
+                catch (Exception e) when (!(e is OutOfMemoryException))
+                {
+                    // A live process took the store meanwhile, an interrupted removal holds it, a pinned file cannot be
+                    // read, a catalog is missing, the disk refuses: the operator hears of it now, with the way out.
+                    _openWarnings.Add(RecoveryWarning(store, types[store], e));
+                }
             }
             string root = LabLayout.ImportIntentDir(_lab.Root, Node);
             if (!Directory.Exists(root)) return;
@@ -124,6 +159,32 @@ namespace BackPak.Lab
                     if (store != null && LockHolder(c, store) == "Import") continue;
                     try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 }
+        }
+
+        /// <summary>
+        /// The warning for an interrupted import that could not be finished. Either its intent stays (the store was
+        /// held, or a commit failed after DSM/TC's): it is finished by a later opening or import, and removals of the
+        /// store wait for it; or finishing it failed before applying anything and the run was ended as failed: a FULL
+        /// import then brings both catalogs in step with the primary's export, whatever the killed run had applied.
+        /// </summary>
+        private string RecoveryWarning(string store, string type, Exception e)
+        {
+            var why = e as BackPakException;
+            string cause = (why?.Message ?? e.GetType().Name + ": " + e.Message).TrimEnd('.') + ".";
+            bool left;
+            try
+            {
+                using var c = OpenBackPak(readOnly: true);
+                left = LabDb.Scalar(c, "SELECT 1 FROM import_intent WHERE data_store = @s COLLATE NOCASE", ("@s", store)) != null;
+            }
+            catch (Exception) { left = true; }
+            string head = $"An import of data store {store} on {Node} was interrupted and could not be finished on opening the domain: {cause}";
+            if (!left)
+                return head + $" It is ended as failed. Run Start-BPCatalogImport {store} -Type Full -Domain '{Node}' once the cause is fixed: " +
+                       "a FULL import brings the BackPak and DSM/TC catalogs in step with the primary's export, whatever the interrupted import had applied.";
+            return head + $" Until it is finished, no volume, volume group or data store {store} is removed on {Node}. " +
+                   (why?.RecommendedAction is { Length: > 0 } action ? action.TrimEnd('.') + "; then r" : "R") +
+                   $"un Start-BPCatalogImport {store} -Type {type} -Domain '{Node}' (it finishes the interrupted import first), or connect again.";
         }
 
         private void DeletePinnedFiles(long runId)

@@ -69,16 +69,12 @@ namespace BackPak.Lab
 
         /// <summary>
         /// Why no volume of a store may be removed now, or null: a switch of the store is not finished (its fence), or
-        /// an import of it runs (a removal and an import of one store exclude each other). Asked once per store.
+        /// an import of it runs or was interrupted (a removal and an import of one store exclude each other). Asked once per store.
         /// </summary>
         private BackPakException? StoreRefusal(SqliteConnection c, string store, Dictionary<string, BackPakException?> known)
         {
             if (known.TryGetValue(store, out var e)) return e;
-            e = StoreFence.Refusal(_lab.RunJournal, store, Node, StoreChange.Removal);
-            if (e == null && LockHolder(c, store) == "Import")
-                e = new BackPakException(ErrorIds.SyncInProgress, BackPakErrorCategory.ResourceBusy,
-                    $"An import of data store {store} is running on {Node}: no volume of it is removed until it ends.", store,
-                    "Wait for the import to end (Get-BPImportStatus), then run the removal again.", stopsInvocation: true);
+            e = StoreFence.Refusal(_lab.RunJournal, store, Node, StoreChange.Removal) ?? ImportRefusal(c, store);
             return known[store] = e;
         }
 
@@ -433,6 +429,7 @@ namespace BackPak.Lab
                     ?? throw new BackPakException(ErrorIds.VolumeGroupNotFound, BackPakErrorCategory.ObjectNotFound,
                         $"Volume group '{name}' does not exist in the domain of {Node}.", name, "Get-BPVolumeGroup lists the volume groups of the domain.");
                 Fence(store, StoreChange.Removal);
+                if (ImportRefusal(c, store) is { } importing) throw importing;
                 long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE volume_group = @n", ("@n", name))!;
                 if (volumes > 0)
                     throw new BackPakException(ErrorIds.VolumeGroupNotEmpty, BackPakErrorCategory.InvalidOperation,
@@ -461,6 +458,7 @@ namespace BackPak.Lab
                 {
                     RequireDataStore(c, name);
                     Fence(name, StoreChange.Removal);
+                    if (ImportRefusal(c, name) is { } importing) throw importing;
                     long volumes = (long)LabDb.Scalar(c, "SELECT COUNT(*) FROM volume WHERE data_store = @n", ("@n", name))!;
                     var groups = new List<string>();
                     using (var cmd = c.CreateCommand())

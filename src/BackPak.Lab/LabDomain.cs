@@ -15,7 +15,7 @@ namespace BackPak.Lab
     /// The BackPak domain of one lab node, behind the provider contracts: the lab is a full provider (every domain
     /// capability), with the estate's run journal and replication links.
     /// </summary>
-    public sealed partial class LabDomain : IBackPakDomain, IRunJournalSource, IReplicationLinkSource, IEstateSource
+    public sealed partial class LabDomain : IBackPakDomain, IRunJournalSource, IReplicationLinkSource, IEstateSource, IDomainWarnings
     {
         private const string VolumeColumns =
             "label, data_store, volume_group, domain_access, catalog_status, owner_node, owner_user, authorization, " +
@@ -41,8 +41,14 @@ namespace BackPak.Lab
                 return (string)LabDb.Scalar(c, "SELECT domain_id FROM domain")!;
             }, stopsInvocation: true);
             _holder = LabHolders.Hold(lab.Root);
-            // An import killed between its two commits is finished before anything reads the domain.
-            Guard(() => { FinishInterruptedImports(); return true; });
+            // An import killed between its two commits is finished before anything reads the domain; what cannot be
+            // finished is reported (OpenWarnings), and the domain opens all the same.
+            try { Guard(() => { FinishInterruptedImports(); return true; }); }
+            catch (BackPakException e)
+            {
+                _openWarnings.Add($"Interrupted imports could not be looked for on opening the domain of {Node}: {e.Message} " +
+                                  "Until they are, a removal may be refused (ImportUnfinished). " + (e.RecommendedAction ?? "Connect again once the cause is fixed."));
+            }
         }
 
         public string Node { get; }

@@ -319,6 +319,110 @@ Describe 'A session opened before the kill runs the import again' {
     }
 }
 
+Describe 'A removal in a session opened before the kill waits for the import' {
+    # Issue 10: the session's own opening had nothing to finish, and nothing reconnected after the kill: its removal
+    # would run over the unfinished import, whose finishing would then write back what the removal took away.
+    BeforeAll {
+        $lab = Join-Path $script:Scratch 'removal-session'
+        Copy-BPLab $script:Template $lab
+        $twin = $script:Twins['full'].State
+        $label = @($twin['volume:B'] | Where-Object { $_.Split('|')[1] -eq 'DS01' } | ForEach-Object { $_.Split('|')[0] } |
+                Where-Object { $_ -notin $script:Removed.Label })[0]
+        $removal = "Remove-BPVolume -Label $label -Domain '\B' -IgnoreRetention -Force -Confirm:`$false"
+        $ready = Join-Path $script:Scratch 'removal-session.ready'
+        $go = Join-Path $script:Scratch 'removal-session.go'
+        $session = Start-BPFreshPwsh -Command (New-SyncChildCommand -Lab $lab -Command $removal -ResultPath "$lab.session.json" -ReadyPath $ready -GoPath $go)
+        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+        while (-not (Test-Path -LiteralPath $ready) -and -not $session.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $first = Invoke-SyncChild -Lab $lab -Command "Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:`$false" -ResultPath "$lab.first.json" -Environment @{ BACKPAK_LAB_CRASH_AT = 'import.after-dsmtc' }
+        $mid = Get-SyncState $lab
+        $null = New-Item -ItemType File -Path $go
+        $done = Wait-BPFreshPwsh -Child $session -TimeoutSeconds 120
+        $refused = Get-Content -LiteralPath "$lab.session.json" -Raw -ErrorAction SilentlyContinue | ConvertFrom-Json
+        $afterRefusal = Get-SyncState $lab
+        # The way out the refusal names: connect again (a fresh process, which finishes the import), then the removal.
+        $next = Invoke-SyncChild -Lab $lab -Command "Get-BPImportStatus DS01 -Domain '\B'" -ResultPath "$lab.next.json"
+        $finished = Get-SyncState $lab
+        $again = Invoke-SyncChild -Lab $lab -Command $removal -ResultPath "$lab.again.json"
+        $after = Get-SyncState $lab
+    }
+    AfterAll { Remove-BPScratchFolder $lab }
+
+    It 'the kill left the import half applied, with its intent' {
+        $first.ExitCode | Should -Not -Be 0
+        $mid['intent:B'].Count | Should -Be 1
+        $label | Should -Match '^[A-Z0-9]{6}$'
+    }
+
+    It 'the session''s removal is refused with ImportUnfinished, naming the way out, and removes nothing' {
+        $done.ExitCode | Should -Be 0 -Because $done.StdErr
+        @($refused.Errors).Count | Should -Be 1 -Because ($refused.Errors -join '; ')
+        $refused.Errors[0] | Should -BeLike 'ImportUnfinished,*DS01*\B*'
+        Assert-SameState $mid $afterRefusal ($script:Catalogs + ('intent:B', 'pins:B')) 'the refusal changed nothing'
+        # The refusal is audited, and that is all that was written.
+        $added = @(Compare-BPStringSet -Reference @($mid['audit:B']) -Difference @($afterRefusal['audit:B']))
+        $added.Count | Should -Be 1 -Because ($added -join "`n")
+        $added[0] | Should -BeLike "+*|Remove-BPVolume|DS01/$label|Refused|*not finished*"
+    }
+
+    It 'a new connection finishes the import: the catalogs are the twin''s' {
+        $next.ExitCode | Should -Be 0 -Because $next.StdErr
+        @($next.Result.Errors).Count | Should -Be 0
+        Assert-SameState $twin $finished ($script:Catalogs + ('store:B', 'intent:B', 'pins:B')) 'against the twin'
+    }
+
+    It 'then the same removal goes through' {
+        $again.ExitCode | Should -Be 0 -Because $again.StdErr
+        @($again.Result.Errors).Count | Should -Be 0 -Because ($again.Result.Errors -join '; ')
+        @($finished['volume:B'] | Where-Object { $_ -like "$label|*" }).Count | Should -Be 1
+        @($after['volume:B'] | Where-Object { $_ -like "$label|*" }).Count | Should -Be 0
+    }
+}
+
+Describe 'A connection whose recovery of a killed import fails warns, and still connects' {
+    BeforeAll {
+        $lab = Join-Path $script:Scratch 'recovery-fails'
+        Copy-BPLab $script:Template $lab
+        $twin = $script:Twins['full'].State
+        $first = Invoke-SyncChild -Lab $lab -Command "Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:`$false" -ResultPath "$lab.first.json" -Environment @{ BACKPAK_LAB_CRASH_AT = 'import.after-dsmtc' }
+        $mid = Get-SyncState $lab
+        # The pinned file is damaged (a new file in its place: the pin is a hard link of the staging file, which stays whole).
+        $pin = @(Get-ChildItem -LiteralPath (Join-Path $lab 'nodes/B/import-intent') -Recurse -File)[0].FullName
+        Remove-Item -LiteralPath $pin
+        [System.IO.File]::WriteAllText($pin, "not an export file`n")
+        $q = { param($s) "'" + ($s -replace "'", "''") + "'" }
+        $json = "$lab.connect.json"
+        $connect = Invoke-BPFreshPwsh -TimeoutSeconds 120 -Command @"
+Import-Module $(& $q $script:ChildModule)
+`$c = Connect-BPDomain -Lab $(& $q $lab) -Node '\B' -WarningVariable w -WarningAction SilentlyContinue
+[System.IO.File]::WriteAllText($(& $q $json), (ConvertTo-Json -InputObject ([ordered]@{ Connected = (`$null -ne `$c -and `$c.IsOpen); Warnings = @(`$w | ForEach-Object { "`$_" }) })))
+"@
+        $seen = Get-Content -LiteralPath $json -Raw -ErrorAction SilentlyContinue | ConvertFrom-Json
+        $way = Invoke-SyncChild -Lab $lab -Command "Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:`$false" -ResultPath "$lab.way.json"
+        $after = Get-SyncState $lab
+    }
+    AfterAll { Remove-BPScratchFolder $lab }
+
+    It 'the kill left DSM/TC committed, with the intent' {
+        $first.ExitCode | Should -Not -Be 0
+        $mid['intent:B'].Count | Should -Be 1
+    }
+
+    It 'Connect-BPDomain connects and warns, naming the store, the cause and the way out' {
+        $connect.ExitCode | Should -Be 0 -Because $connect.StdErr
+        $seen.Connected | Should -BeTrue
+        @($seen.Warnings).Count | Should -Be 1 -Because ($seen.Warnings -join '; ')
+        $seen.Warnings[0] | Should -BeLike '*import of data store DS01 on \B was interrupted and could not be finished*'
+        $seen.Warnings[0] | Should -BeLike "*Start-BPCatalogImport DS01 -Type Full -Domain '\B'*"
+    }
+
+    It 'the way out it names brings the catalogs to the twin''s' {
+        $way.ExitCode | Should -Be 0 -Because $way.StdErr
+        @($way.Result.Errors).Count | Should -Be 0 -Because ($way.Result.Errors -join '; ')
+        Assert-SameState $twin $after ($script:Catalogs + ('intent:B', 'pins:B')) 'against the twin'
+    }
+}
+
 Describe '<Name>' -ForEach $script:ExportCases {
     BeforeAll {
         $id = ($Twin + '-' + $Point) -replace '[^a-z0-9-]', '-'

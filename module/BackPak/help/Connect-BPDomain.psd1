@@ -6,6 +6,8 @@ Connect-BPDomain opens the BackPak domain of one node through a provider and ret
 -Provider <name> -Parameters @{ ... } connects through any provider (Get-BPProvider lists them, with the parameters each takes); -Lab <folder> is the short form of the built-in lab's (-Provider Lab -Parameters @{ Path = <folder> }). A provider offers what its site allows: a command that needs a capability it lacks is refused before it does anything (CapabilityMissing).
 
 Connecting again to the same node of the same lab or site replaces the older connection.
+
+Opening a domain finishes what a killed process left half done (an interrupted catalog import of the lab). What it cannot put right is written as a warning naming the place and the way out; the connection is made all the same, and nothing is acted on.
 '@
     Parameters  = @{
         Lab        = 'Folder of a lab made by New-BPLab.'

@@ -67,6 +67,8 @@ namespace BackPak.Core.Errors
         public const string InvalidSetting = "InvalidSetting";
         public const string NotALabDomain = "NotALabDomain";
         public const string ImportFailed = "ImportFailed";
+        /// <summary>An import of the store was interrupted and is not finished: a removal now would be undone when it is.</summary>
+        public const string ImportUnfinished = "ImportUnfinished";
         public const string BackupsRunning = "BackupsRunning";
         /// <summary>A lab backup found fewer expired or scratch volumes than it needs: it writes nothing rather than a volume holding unexpired data.</summary>
         public const string NoScratchVolume = "NoScratchVolume";

@@ -67,6 +67,10 @@ namespace BackPak.PowerShell.Cmdlets
             var domain = provider.Connect(new ProviderConnectRequest { Node = Node, Parameters = given, Credential = Credential?.GetNetworkCredential() });
             var connection = new DomainConnection(domain, DateTime.UtcNow);
             DomainSessions.Add(connection);
+            // What the provider found on opening and could not put right (an interrupted import it could not
+            // finish, an estate that does not agree with itself): said, never acted on, and the connection stands.
+            if (domain is IDomainWarnings found)
+                foreach (var w in found.OpenWarnings) WriteWarning(w);
             WriteVerbose($"Connected to domain {connection.DomainId} on {connection.Node} through the {connection.Provider} provider ({connection.Location}); it is now the default.");
             WriteObject(connection);
         }
