@@ -12,7 +12,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     # Loaded at import, so that the types of the module's objects (BackPak.Core.Removal.DecommissionResult, ...)
     # can be named in scripts before any cmdlet has run; the SQLite libraries load with the lab when it is used.
-    RequiredAssemblies   = @('BackPak.Core.dll', 'BackPak.Kmip.dll', 'BackPak.KeyManagers.dll', 'BackPak.Lab.dll')
+    RequiredAssemblies   = @('BackPak.Core.dll', 'BackPak.Kmip.dll', 'BackPak.KeyManagers.dll', 'BackPak.Lab.dll', 'BackPak.NonStop.dll')
     FormatsToProcess     = @('BackPak.Format.ps1xml')
     # Exactly the compiled cmdlets (a meta-test compares this list with the assembly).
     CmdletsToExport      = @(

@@ -16,19 +16,24 @@ namespace BackPak.NonStop.Tests
     /// </summary>
     public sealed class SimulatorServer : IDisposable
     {
-        public SimulatorServer()
+        public SimulatorServer() : this("\\A") { }
+
+        /// <summary>A server for another node (the provider's conformance estate has two).</summary>
+        internal SimulatorServer(string node)
         {
+            Node = node;
             Root = FindRoot();
             Dir = Path.Combine(Path.GetTempPath(), "bp-nonstop-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Port = FreePort();
-            var r = Shell(Path.Combine(Root, "tests/nonstop/start-server.sh"), Dir, Port.ToString(), "\\A");
+            var r = Shell(Path.Combine(Root, "tests/nonstop/start-server.sh"), Dir, Port.ToString(), node);
             if (r.Code != 0) throw new InvalidOperationException("start-server.sh failed: " + r.Output);
             User = Environment.UserName;
-            Admin("init", "--node", "\\A", "--known-node", "\\B");
+            Admin("init", "--node", node, "--known-node", node == "\\A" ? "\\B" : "\\A");
             Admin("seed", "--volumes", "25", "--volcat", "VC1", "--pool", "POOL1", "--filecat", "FC1", "--prefix", "AA", "--diskfiles", "2", "--tmf", "3", "--store", "DS01");
             Admin("seed", "--volumes", "5", "--volcat", "VC2", "--pool", "POOL2", "--filecat", "FC2", "--prefix", "SC", "--status", "SCRATCH", "--store", "DS02", "--access", "SECONDARY");
         }
 
+        public string Node { get; }
         public string Root { get; }
         public string Dir { get; }
         public int Port { get; }

@@ -237,6 +237,17 @@ BeforeDiscovery {
             Script = { Register-BPProvider -ModuleName Microsoft.PowerShell.Utility } }
         @{ Name = 'Connect-BPDomain -Provider Lab with a parameter the lab does not take'; Id = 'ProviderParameterInvalid'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider Lab -Node '\A' -Parameters @{ Path = $script:LabPath; Colour = 'red' } } }
+        # The NonStop provider: what fails before any SSH server answers (NonStop.Tests.ps1 raises the rest through a real sshd).
+        @{ Name = 'Connect-BPDomain -Provider NonStop with a site description that does not exist'; Id = 'SiteDescriptionNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = (Join-Path $TestDrive 'no-such-site.psd1') } } }
+        @{ Name = 'Connect-BPDomain -Provider NonStop with a site description holding a key it does not know'; Id = 'SiteDescriptionInvalid'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $script:NsInvalidSite } } }
+        @{ Name = 'Connect-BPDomain -Provider NonStop to a node name without its backslash'; Id = 'InvalidNonStopName'; Class = 'ConnectBPDomainCommand'; Terminating = $false
+            Script = { Connect-BPDomain -Provider NonStop -Node 'A1' -Parameters @{ SiteDescription = $script:NsClosedSite } } }
+        @{ Name = 'Connect-BPDomain -Provider NonStop signing in with a password and no -Credential'; Id = 'NonStopAuthenticationFailed'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $script:NsClosedSite } } }
+        @{ Name = 'Connect-BPDomain -Provider NonStop to a node whose SSH port nothing listens on'; Id = 'NonStopUnreachable'; Class = 'ConnectBPDomainCommand'; Terminating = $true
+            Script = { Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $script:NsClosedSite } -Credential $script:NsCredential } }
     ) | ForEach-Object {
         $_.Fqid = "$($_.Id),$P$($_.Class)"
         $_.Kind = switch ($_.Terminating) { $true { 'terminating' } $false { 'non-terminating' } default { 'either' } }
@@ -256,12 +267,11 @@ BeforeDiscovery {
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
         CapabilityMissing              = 'the lab offers every capability: Providers.Tests.ps1 raises it through a provider module that lacks removal, and BackPak.PowerShell.Tests on a read-only provider'
     }
-    # No cmdlet reaches a NonStop node yet (the NonStop provider waits for the provider contracts of issue 12): these
-    # are raised, with their exact ErrorIds, by tests/BackPak.NonStop.Tests against a real sshd and the simulator.
-    foreach ($id in 'InvalidNonStopName', 'NonStopUnreachable', 'NonStopHostKeyUnknown', 'NonStopHostKeyMismatch',
-        'NonStopAuthenticationFailed', 'NonStopSessionDropped', 'NonStopCommandTimeout', 'NonStopCommandFailed',
-        'NonStopReportMalformed', 'SiteDescriptionNotFound', 'SiteDescriptionInvalid') {
-        $notRaisable[$id] = 'no cmdlet reaches a NonStop node yet: BackPak.NonStop.Tests raises it through the real sshd'
+    # They need an SSH server that answers: NonStop.Tests.ps1 raises each through Connect-BPDomain or Get-BPVolume, with
+    # its exact FullyQualifiedErrorId, against a real sshd whose forced command is the NonStop simulator.
+    foreach ($id in 'NonStopHostKeyUnknown', 'NonStopHostKeyMismatch', 'NonStopSessionDropped', 'NonStopCommandTimeout',
+        'NonStopCommandFailed', 'NonStopReportMalformed') {
+        $notRaisable[$id] = 'needs a real sshd and the NonStop simulator: NonStop.Tests.ps1 raises it through cmdlets'
     }
     $coverage = @(@{ Covered = @($cases | ForEach-Object Id | Sort-Object -Unique); NotRaisable = @($notRaisable.Keys) })
 }
@@ -272,6 +282,18 @@ BeforeAll {
     Disconnect-BPDomain -All
 
     $script:LabPath = Join-Path $TestDrive 'lab'
+    # NonStop site descriptions for the failures that need no SSH server: a key no section has, and a node whose SSH
+    # port nothing listens on (signing in with a password, so no key file is needed).
+    $script:NsInvalidSite = Join-Path $TestDrive 'invalid-site.psd1'
+    Set-Content -LiteralPath $script:NsInvalidSite -Value "@{ SchemaVersion = 1; Nodes = @( @{ Node = '\A'; Colour = 'red' } ) }"
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $closedPort = $listener.LocalEndpoint.Port; $listener.Stop()
+    $script:NsClosedSite = Join-Path $TestDrive 'closed-site.psd1'
+    Set-Content -LiteralPath $script:NsClosedSite -Value ((@'
+@{ SchemaVersion = 1; Nodes = @( @{ Node = '\A'; BackPakSubvolume = '$SYSTEM.BBOX'
+    Ssh = @{ Host = '127.0.0.1'; Port = PORT; User = 'op'; KnownHostsFile = './known_hosts'; Authentication = 'Password'; ConnectTimeoutSeconds = 5 } } ) }
+'@).Replace('PORT', "$closedPort"))
+    $script:NsCredential = [pscredential]::new('op', (ConvertTo-SecureString 'not-a-real-password' -AsPlainText -Force))
     $null = New-BPLab -Path $script:LabPath -VolumeCount 100 -Seed 3
 
     function Reset-Connections {

@@ -54,10 +54,9 @@ namespace BackPak.NonStop.Transport
         private const int StandardErrorLimit = 4096;
 
         private readonly SshClient _client;
-        private readonly object _gate = new object();
         private volatile bool _broken;
         private volatile Exception? _sessionError;
-        private bool _running;
+        private int _commandsStarted;
 
         private NonStopSession(NodeEndpoint endpoint, SshClient client)
         {
@@ -73,7 +72,7 @@ namespace BackPak.NonStop.Transport
         public bool IsUsable => !_broken && _client.IsConnected;
 
         /// <summary>Commands started on this session (one session serves many).</summary>
-        public int CommandsStarted { get; private set; }
+        public int CommandsStarted => Volatile.Read(ref _commandsStarted);
 
         /// <summary>How the last command that was read to its end finished.</summary>
         public CommandOutcome? LastOutcome { get; private set; }
@@ -158,12 +157,9 @@ namespace BackPak.NonStop.Transport
             TimeSpan limit = Limit(Endpoint.Timeouts.Command, deadline);
             bool changes = command.Effect == CommandEffect.Change;
             if (limit <= TimeSpan.Zero) throw NonStopErrors.CommandTimeout(Node, command.TaclLine, TimeSpan.Zero, changes: false);
-            lock (_gate)
-            {
-                if (_running) throw new InvalidOperationException("A command is already running on this session: read its report to the end first.");
-                if (!IsUsable) throw NonStopErrors.SessionDropped(Node, command.TaclLine, 0, changes: false);
-                _running = true;
-            }
+            // Several commands may run at once, each on its own channel of the one SSH connection: a provider merges
+            // the reports of several catalogs in label order, and a pipeline reads catalog entries while volumes stream.
+            if (!IsUsable) throw NonStopErrors.SessionDropped(Node, command.TaclLine, 0, changes: false);
 
             var started = DateTime.UtcNow;
             SshCommand? cmd = null;
@@ -178,7 +174,7 @@ namespace BackPak.NonStop.Transport
                     cmd = _client.CreateCommand(command.ExecText(Endpoint.CommandForm), Wire);
                     cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
                     execution = cmd.ExecuteAsync(timer.Token);
-                    CommandsStarted++;
+                    Interlocked.Increment(ref _commandsStarted);
                 }
                 catch (Exception e) when (e is SshException || e is ObjectDisposedException || e is InvalidOperationException || e is SocketException)
                 {
@@ -230,7 +226,6 @@ namespace BackPak.NonStop.Transport
                 timer.Dispose();
                 try { cmd?.Dispose(); } catch (Exception) { }
                 if (_broken) { try { _client.Dispose(); } catch (Exception) { } }
-                lock (_gate) _running = false;
             }
         }
 
@@ -240,12 +235,7 @@ namespace BackPak.NonStop.Transport
         /// </summary>
         internal long DrainRaw(NonStopCommand command)
         {
-            lock (_gate)
-            {
-                if (_running || !IsUsable) throw new InvalidOperationException("The session is busy or lost.");
-                _running = true;
-            }
-            try
+            if (!IsUsable) throw new InvalidOperationException("The session is lost.");
             {
                 using (var cmd = _client.CreateCommand(command.ExecText(Endpoint.CommandForm), Wire))
                 {
@@ -255,11 +245,10 @@ namespace BackPak.NonStop.Transport
                     int n;
                     while ((n = cmd.OutputStream.Read(buffer, 0, buffer.Length)) > 0) total += n;
                     run.Wait();
-                    CommandsStarted++;
+                    Interlocked.Increment(ref _commandsStarted);
                     return total;
                 }
             }
-            finally { lock (_gate) _running = false; }
         }
 
         private static long Buffered(Stream s)

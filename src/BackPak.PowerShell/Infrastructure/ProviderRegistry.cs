@@ -18,7 +18,7 @@ namespace BackPak.PowerShell
     internal static class ProviderRegistry
     {
         /// <summary>The built-in providers, by assembly and type name: the lab is one provider among others, not a type the cmdlets name.</summary>
-        private static readonly (string Assembly, string Type)[] BuiltIn = { ("BackPak.Lab", "BackPak.Lab.LabProvider") };
+        private static readonly (string Assembly, string Type)[] BuiltIn = { ("BackPak.Lab", "BackPak.Lab.LabProvider"), ("BackPak.NonStop", "BackPak.NonStop.Provider.NonStopProvider") };
 
         /// <summary>Overrides where the registry is kept (tests, or a shared file for a team of operators).</summary>
         public const string PathVariable = "BACKPAK_PROVIDER_REGISTRY";
