@@ -21,6 +21,7 @@ Administration (run locally by tests and benchmarks, never over SSH):
                                    [--tmf N] [--store DS01] [--diskfiles K]
     nssim.py admin --state DIR fault set NAME VALUE [--match TEXT] [--count N]   (slow, drop-after, malformed, tmf-remote-hometerm)
     nssim.py admin --state DIR fault clear
+    nssim.py admin --state DIR status LABEL STATUS   (a tape's DSM/TC status, e.g. INUSE while a backup writes it)
     nssim.py admin --state DIR dump            (the catalogs as JSON, to compare before and after)
     nssim.py admin --state DIR render COMMAND  (print the report a TACL line gives, locally)
 
@@ -675,6 +676,14 @@ def admin(state, args):
         return 0
     if cmd == "set":
         set_cfg(db, args[1], args[2])
+        return 0
+    if cmd == "status":
+        # A tape's DSM/TC status set directly, as the node's own activity would (INUSE while a backup writes it).
+        n = db.execute("UPDATE tapevolume SET status=? WHERE label=?", (args[2].upper(), args[1].upper())).rowcount
+        if n == 0:
+            print(f"no tape volume {args[1].upper()}", file=sys.stderr)
+            return 1
+        bump(db)
         return 0
     if cmd == "dump":
         dump = {}
