@@ -31,6 +31,7 @@
         'Remove-BPVolumeGroup'
         'Remove-BPDataStore'
         'Test-BPDecommission'
+        'Test-BPLab'
         'Get-BPAuditRecord'
         'Export-BPChangeRecord'
         'Get-BPExportStatus'

@@ -25,11 +25,22 @@ namespace BackPak.Lab
             Pooled.TryAdd(cs, System.IO.Path.GetFullPath(path));
             var c = new SqliteConnection(cs);
             c.Open();
-            // WAL with synchronous=NORMAL: a committed transaction survives the process being killed (the crash the
-            // lab is built to survive); only an OS crash could lose the last commits.
-            Exec(c, "PRAGMA busy_timeout=" + BusyTimeoutSeconds * 1000 + "; PRAGMA synchronous=NORMAL;");
+            Exec(c, "PRAGMA busy_timeout=" + BusyTimeoutSeconds * 1000 + "; PRAGMA synchronous=" + Synchronous + ";");
             return c;
         }
+
+        /// <summary>
+        /// The durability of each store, chosen on purpose (docs/lab.md). In WAL mode synchronous=NORMAL survives a
+        /// killed process but not a power cut: the WAL is synced only at checkpoints, so a cut can lose every commit
+        /// since the last one (or leave a WAL whose header is gone, which SQLite then ignores without a word), while
+        /// the files those commits describe (volume images written or deleted) stay as they are. FULL syncs the WAL at
+        /// every commit. Every store of the lab holds something a lost commit would contradict, so every one is FULL and
+        /// none NORMAL: lab.db (replication links a switch reversed, faults), backpak.db (the BackPak catalog, removal
+        /// and import intents, sync runs, audit), dsmtc.db and tmf.db (entries of volumes whose images exist or were
+        /// deleted), keys.db (a key lost is data lost). New stores are built with synchronous=OFF before they are in
+        /// place, and sealed with FULL (<see cref="Seal"/>).
+        /// </summary>
+        private const string Synchronous = "FULL";
 
         /// <summary>Every pooled connection string this process used, with the full path of its store.</summary>
         private static readonly ConcurrentDictionary<string, string> Pooled = new ConcurrentDictionary<string, string>();

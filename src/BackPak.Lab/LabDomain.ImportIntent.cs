@@ -104,9 +104,28 @@ namespace BackPak.Lab
         }
 
         private readonly List<string> _openWarnings = new List<string>();
+        private IReadOnlyList<string>? _estateWarnings;
 
-        /// <summary>What opening the domain found and could not put right: interrupted imports it could not finish.</summary>
-        public IReadOnlyList<string> OpenWarnings => _openWarnings;
+        /// <summary>
+        /// What opening the domain found and could not put right (interrupted imports it could not finish), then what the
+        /// cheap check of the estate finds out of step on this node (<see cref="LabEstate.QuickWarnings"/>), read once,
+        /// when asked (Connect-BPDomain asks; a domain opened for a procedure's other side does not pay for it).
+        /// </summary>
+        public IReadOnlyList<string> OpenWarnings
+        {
+            get
+            {
+                if (_estateWarnings == null)
+                {
+                    try { _estateWarnings = LabEstate.QuickWarnings(_lab, Node); }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is BackPakException)
+                    {
+                        _estateWarnings = new[] { $"The estate of {Node} in the lab at '{_lab.Root}' could not be checked on opening: {e.Message} Run Test-BPLab -Path '{_lab.Root}'." };
+                    }
+                }
+                return _openWarnings.Concat(_estateWarnings).ToList();
+            }
+        }
 
         /// <summary>
         /// On opening the domain: every import a killed process left half done is finished, and pinned files whose

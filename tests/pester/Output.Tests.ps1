@@ -73,6 +73,8 @@ BeforeAll {
         Add-Objects (Remove-BPDataStore DS02 -Recurse -IgnoreRetention -Domain $a -Confirm:$false -WarningAction SilentlyContinue -PassThru | Where-Object { $_ -is [BackPak.Core.Removal.DecommissionResult] })
         Add-Objects (Test-BPDecommission -DataStore DS02 -Primary '\A')
         Add-Objects (Test-BPDecommission -DataStore DS01 -Primary '\A' -Secondary '\B')
+        # Test-BPLab returns the same check type: its places and details must read in the same view.
+        Add-Objects (Test-BPLab -Path $Lab)
         # Destroyed (DS02's keys), Refused (a DS01 key its SECONDARY copy still uses), AlreadyAbsent.
         $inUse = (Get-BPEncryptionKey -KeyManager $km[0] | Where-Object Name -like "BPK-$($removed[0].Label)-*").Name
         Add-Objects (Remove-BPEncryptionKey -Name (@($ds02keys) + @($inUse) + 'BPK-NOSUCH-000000') -KeyManager $km[0] -PassThru -Confirm:$false -ErrorAction SilentlyContinue)

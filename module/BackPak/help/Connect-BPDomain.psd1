@@ -7,7 +7,7 @@ Connect-BPDomain opens the BackPak domain of one node through a provider and ret
 
 Connecting again to the same node of the same lab or site replaces the older connection.
 
-Opening a domain finishes what a killed process left half done (an interrupted catalog import of the lab). What it cannot put right is written as a warning naming the place and the way out; the connection is made all the same, and nothing is acted on.
+Opening a domain finishes what a killed process left half done (an interrupted catalog import of the lab). What it cannot put right, and what it finds out of step, is written as a warning naming the place and the way out; the connection is made all the same, and nothing is acted on.
 '@
     Parameters  = @{
         Lab        = 'Folder of a lab made by New-BPLab.'
