@@ -73,6 +73,16 @@ $go
         $r | Add-Member -NotePropertyName Result -NotePropertyValue $(if (Test-Path -LiteralPath $ResultPath) { Get-Content -LiteralPath $ResultPath -Raw | ConvertFrom-Json }) -PassThru
     }
 
+    function Start-SyncSession([string] $Lab, [string] $Command, [string] $Name, [string] $GoPath) {
+        # A child that connects, says it is ready and waits for $GoPath before it runs its command (a session opened
+        # before something else happens to the lab); returned once it is ready (or has died, or 90 s have passed).
+        $ready = Join-Path $script:Scratch "$Name.ready"
+        $session = Start-BPFreshPwsh -Command (New-SyncChildCommand -Lab $Lab -Command $Command -ResultPath "$Lab.session.json" -ReadyPath $ready -GoPath $GoPath)
+        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+        while (-not (Test-Path -LiteralPath $ready) -and -not $session.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $session
+    }
+
     function Get-SyncState([string] $Lab, [switch] $NoExportSeq) {
         <#
             A lab read with SQL only (opening a domain would finish an interrupted import): per node the BackPak
@@ -285,11 +295,8 @@ Describe 'A session opened before the kill runs the import again' {
         $twin = $script:Twins['full'].State
         $command = "Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:`$false"
         # The session connects (nothing to finish yet) and waits; then a process is killed between the commits.
-        $ready = Join-Path $script:Scratch 'session.ready'
         $go = Join-Path $script:Scratch 'session.go'
-        $session = Start-BPFreshPwsh -Command (New-SyncChildCommand -Lab $lab -Command $command -ResultPath "$lab.session.json" -ReadyPath $ready -GoPath $go)
-        $deadline = [DateTime]::UtcNow.AddSeconds(90)
-        while (-not (Test-Path -LiteralPath $ready) -and -not $session.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $session = Start-SyncSession -Lab $lab -Command $command -Name 'session' -GoPath $go
         $first = Invoke-SyncChild -Lab $lab -Command $command -ResultPath "$lab.first.json" -Environment @{ BACKPAK_LAB_CRASH_AT = 'import.after-dsmtc' }
         $mid = Get-SyncState $lab
         $null = New-Item -ItemType File -Path $go
@@ -329,11 +336,8 @@ Describe 'A removal in a session opened before the kill waits for the import' {
         $label = @($twin['volume:B'] | Where-Object { $_.Split('|')[1] -eq 'DS01' } | ForEach-Object { $_.Split('|')[0] } |
                 Where-Object { $_ -notin $script:Removed.Label })[0]
         $removal = "Remove-BPVolume -Label $label -Domain '\B' -IgnoreRetention -Force -Confirm:`$false"
-        $ready = Join-Path $script:Scratch 'removal-session.ready'
         $go = Join-Path $script:Scratch 'removal-session.go'
-        $session = Start-BPFreshPwsh -Command (New-SyncChildCommand -Lab $lab -Command $removal -ResultPath "$lab.session.json" -ReadyPath $ready -GoPath $go)
-        $deadline = [DateTime]::UtcNow.AddSeconds(90)
-        while (-not (Test-Path -LiteralPath $ready) -and -not $session.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $session = Start-SyncSession -Lab $lab -Command $removal -Name 'removal-session' -GoPath $go
         $first = Invoke-SyncChild -Lab $lab -Command "Start-BPCatalogImport DS01 -Type Full -Domain '\B' -Confirm:`$false" -ResultPath "$lab.first.json" -Environment @{ BACKPAK_LAB_CRASH_AT = 'import.after-dsmtc' }
         $mid = Get-SyncState $lab
         $null = New-Item -ItemType File -Path $go

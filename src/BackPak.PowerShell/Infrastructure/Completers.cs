@@ -35,6 +35,12 @@ namespace BackPak.PowerShell
             return DomainSessions.Default?.Domain;
         }
 
+        /// <summary>The domains a completion reads: the one -Domain names, if typed, else every open connection.</summary>
+        public static IReadOnlyList<IDomainReader> Domains(IDictionary fakeBoundParameters) =>
+            fakeBoundParameters.Contains("Domain") && Domain(fakeBoundParameters) is { } one
+                ? new[] { one }
+                : DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToArray();
+
         public static IEnumerable<CompletionResult> Safely(Func<IEnumerable<CompletionResult>> f)
         {
             try { return f().ToList(); }
@@ -136,9 +142,7 @@ namespace BackPak.PowerShell
             Completion.Safely(() =>
             {
                 string prefix = wordToComplete.Trim('\'', '"');
-                var domains = fakeBoundParameters.Contains("Domain") && Completion.Domain(fakeBoundParameters) is { } one
-                    ? new[] { one }
-                    : DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToArray();
+                var domains = Completion.Domains(fakeBoundParameters);
                 var query = new BackPak.Core.Audit.AuditQuery { Kinds = new[] { AuditKind.Start }, Last = Newest };
                 return domains
                     .OfType<IAuditSink>().SelectMany(d => BackPak.Core.Audit.AuditTrail.Find(d, query).Records)
@@ -166,9 +170,7 @@ namespace BackPak.PowerShell
             Completion.Safely(() =>
             {
                 string prefix = wordToComplete.Trim('\'', '"');
-                var domains = fakeBoundParameters.Contains("Domain") && Completion.Domain(fakeBoundParameters) is { } one
-                    ? new[] { one }
-                    : DomainSessions.All.Where(c => c.IsOpen).Select(c => c.Domain).ToArray();
+                var domains = Completion.Domains(fakeBoundParameters);
                 // Both sides of a switch share one journal store: each run once.
                 return domains.OfType<IRunJournalSource>().Select(d => d.RunJournal)
                     .GroupBy(j => j.Location, StringComparer.Ordinal).Select(g => g.First())
