@@ -284,23 +284,8 @@ namespace BackPak.PowerShell
         /// PowerShell would otherwise hand back the bare item name, which the file system reads relative to the
         /// process's folder.
         /// </summary>
-        protected string FileSystemPath(string path, string parameter, string errorId)
-        {
-            string resolved;
-            ProviderInfo provider;
-            try { resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _); }
-            catch (Exception e) when (e is RuntimeException || e is ArgumentException || e is NotSupportedException || e is System.IO.IOException)
-            {
-                throw new BackPakException(errorId, BackPakErrorCategory.InvalidArgument,
-                    $"-{parameter} '{path}' is not a usable file system path: {e.Message}", path,
-                    $"Give -{parameter} a folder or file path such as ./lab or /labs/lab1.", stopsInvocation: true);
-            }
-            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                throw new BackPakException(errorId, BackPakErrorCategory.InvalidArgument,
-                    $"-{parameter} '{path}' is a path of the {provider.Name} provider, not of the file system.", path,
-                    $"Give -{parameter} a folder or file path such as ./lab or /labs/lab1.", stopsInvocation: true);
-            return resolved;
-        }
+        protected string FileSystemPath(string path, string parameter, string errorId) =>
+            FileSystemPaths.Resolve(SessionState, path, parameter, errorId);
 
         /// <summary>Stops the invocation with a BackPak error.</summary>
         protected void ThrowBackPakError(BackPakException e)

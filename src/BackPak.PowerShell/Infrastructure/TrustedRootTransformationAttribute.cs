@@ -26,11 +26,8 @@ namespace BackPak.PowerShell
             };
             if (given == null) return value; // a certificate, or something the parameter's type refuses itself
             string path;
-            try { path = engineIntrinsics.SessionState.Path.GetUnresolvedProviderPathFromPSPath(given); }
-            catch (Exception e) when (e is ProviderNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is NotSupportedException || e is PSArgumentException)
-            {
-                throw Invalid(given, "it is not a file system path", e);
-            }
+            try { path = FileSystemPaths.Resolve(engineIntrinsics.SessionState, given, "TrustedRootCertificate", ErrorIds.TrustedRootCertificateInvalid); }
+            catch (BackPakException e) { throw new ArgumentTransformationMetadataException(e.Message, e); }
             if (!File.Exists(path)) throw Invalid(given, "the file does not exist", null);
             try
             {
