@@ -29,6 +29,7 @@
         'Get-BPCatalogEntry'
         'Compare-BPDomain'
         'New-BPSiteDescription'
+        'Export-BPRunbook'
         'Remove-BPVolume'
         'Remove-BPVolumeGroup'
         'Remove-BPDataStore'

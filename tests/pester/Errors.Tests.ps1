@@ -247,6 +247,14 @@ BeforeDiscovery {
             Script = { New-BPSiteDescription -Path (Join-Path $TestDrive 'no-such-folder/site.psd1') } }
         @{ Name = 'New-BPSiteDescription -Node PROD1 (no backslash)'; Id = 'InvalidNonStopName'; Class = 'NewBPSiteDescriptionCommand'; Terminating = $false
             Script = { New-BPSiteDescription -Path (Join-Path $TestDrive 'badnode.psd1') -Node PROD1; if (Test-Path (Join-Path $TestDrive 'badnode.psd1')) { throw 'a file was written' } } }
+        @{ Name = 'Export-BPRunbook to a file that is not .md'; Id = 'RunbookNotWritten'; Class = 'ExportBPRunbookCommand'; Terminating = $true
+            Script = { Export-BPRunbook -DataStore DS01 -Primary '\A' -Secondary '\B' -Path (Join-Path $TestDrive 'switch.txt') } }
+        @{ Name = 'Export-BPRunbook over an existing file without -Force'; Id = 'RunbookNotWritten'; Class = 'ExportBPRunbookCommand'; Terminating = $true
+            Script = { $f = Join-Path $TestDrive 'mine.md'; Set-Content -LiteralPath $f -Value 'mine'; Export-BPRunbook -DataStore DS01 -Primary '\A' -Secondary '\B' -Path $f } }
+        @{ Name = 'Export-BPRunbook with the same node on both sides'; Id = 'InvalidName'; Class = 'ExportBPRunbookCommand'; Terminating = $true
+            Script = { Export-BPRunbook -DataStore DS01 -Primary '\A' -Secondary '\a' -Path (Join-Path $TestDrive 'same.md') } }
+        @{ Name = 'Export-BPRunbook -DataStore DS* (a wildcard)'; Id = 'InvalidName'; Class = 'ExportBPRunbookCommand'; Terminating = $false
+            Script = { Export-BPRunbook -DataStore 'DS*' -Primary '\A' -Secondary '\B' -Path (Join-Path $TestDrive 'wild.md') } }
         @{ Name = 'Connect-BPDomain through a provider that is not registered'; Id = 'ProviderNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider NoSuchSite -Node '\A' } }
         @{ Name = 'Register-BPProvider of a module that holds no provider'; Id = 'ProviderInvalid'; Class = 'RegisterBPProviderCommand'; Terminating = $true

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Returns the plan of a switch of roles: every step, the node it acts on, its kind and the manual page it comes from, or inferred.'
     Description = @'
-Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to switch a data store from -Primary to -Secondary Steps 1 and 2 are the manual's (CS p41, p42); the later steps are reconstructed from confirmed rules, and each says where it comes from or that it is inferred. The plan can be read, saved (ConvertTo-Json) and piped into Invoke-BPRoleSwitch. Its notes list what stays outside BackPak (NetBatch jobs).
+Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to switch a data store from -Primary to -Secondary. Steps 1 and 2 are the manual's (CS p41, p42); the later steps are reconstructed from confirmed rules, and each says where it comes from or that it is inferred. The plan can be read, saved (ConvertTo-Json) and piped into Invoke-BPRoleSwitch. Its notes list what stays outside BackPak (NetBatch jobs).
 '@
     Parameters  = @{
         DataStore = 'Store ID of the data store to switch.'

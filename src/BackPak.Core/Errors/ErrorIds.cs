@@ -114,6 +114,7 @@ namespace BackPak.Core.Errors
         public const string SiteDescriptionNotFound = "SiteDescriptionNotFound";
         public const string SiteDescriptionInvalid = "SiteDescriptionInvalid";
         public const string SiteDescriptionNotWritten = "SiteDescriptionNotWritten";
+        public const string RunbookNotWritten = "RunbookNotWritten";
 
         // The audit trail and change records
         public const string OperationNotFound = "OperationNotFound";
