@@ -27,6 +27,8 @@
         'Get-BPVolumeGroup'
         'Get-BPVolume'
         'Get-BPCatalogEntry'
+        'Compare-BPDomain'
+        'New-BPSiteDescription'
         'Remove-BPVolume'
         'Remove-BPVolumeGroup'
         'Remove-BPDataStore'

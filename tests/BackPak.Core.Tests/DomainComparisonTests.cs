@@ -68,13 +68,55 @@ namespace BackPak.Core.Tests
         }
 
         [Fact]
-        public void Catalog_entries_are_matched_without_their_node()
+        public void Catalog_entries_are_matched_without_their_node_or_catalog_and_a_disk_file_by_its_tape_file()
         {
-            var e = new Model.CatalogEntry(new Model.DomainIdentity("X", "x", @"\A"))
-            {
-                Kind = Model.CatalogEntryKind.DiskFile, CatalogName = @"\A.FC1", Name = @"\A.$DATA1.SV.F1", Generation = 2,
-            };
-            Assert.Equal("DiskFile FC1 $DATA1.SV.F1 2", DomainComparison.Key(e));
+            Model.CatalogEntry Entry(string node, string catalog, string name, int? sequence, int? generation = null,
+                Model.CatalogEntryKind kind = Model.CatalogEntryKind.DiskFile) =>
+                new Model.CatalogEntry(new Model.DomainIdentity("X", "x", node))
+                {
+                    Kind = kind, CatalogName = catalog, Name = name, Sequence = sequence, Generation = generation,
+                };
+            // The replicated entry at \B: its dedicated FILECAT, and the node of its disk file name replaced.
+            Assert.Equal(DomainComparison.Key(Entry(@"\A", @"\A.FCDS01", @"\A.$DATA1.SV.F1", 1)),
+                DomainComparison.Key(Entry(@"\B", @"\B.FCA01", @"\B.$DATA1.SV.F1", 1)));
+            Assert.Equal("DiskFile $DATA1.SV.F1 in file 1", DomainComparison.Key(Entry(@"\A", @"\A.FC1", @"\A.$DATA1.SV.F1", 1)));
+            // One disk file in two tape files of a volume: two entries.
+            Assert.NotEqual(DomainComparison.Key(Entry(@"\A", "FC1", @"\A.$DATA1.SV.F1", 1)), DomainComparison.Key(Entry(@"\A", "FC1", @"\A.$DATA1.SV.F1", 2)));
+            Assert.Equal("TapeFile LEDGER.D5535 130", DomainComparison.Key(Entry(@"\A", "FC1", "LEDGER.D5535", 1, 130, Model.CatalogEntryKind.TapeFile)));
+        }
+
+        [Fact]
+        public void An_entry_met_twice_on_one_side_is_compared_twice_not_dropped()
+        {
+            var reference = new Twice(FakeEstate.Standard("mem:twice-" + Guid.NewGuid().ToString("N"), volumesPerStore: 2).Open(@"\A"));
+            var q = new VolumeQuery { DataStore = "DS01" };
+            var label = reference.GetVolumes(q).First().Label;
+            int entries = reference.Inner.GetCatalogEntries(label).Count();
+            // Each entry doubled on the reference side and compared with itself once: every copy is reported, half of
+            // them equal and half only in the reference.
+            var diffs = DomainComparison.Compare(reference, reference.Inner, new VolumeQuery { Labels = new[] { BackPak.Core.Text.Labels.ParsePattern(label) } }, includeEqual: true)
+                .Where(d => d.Subject == DifferenceSubject.CatalogEntry).ToList();
+            Assert.Equal(entries, diffs.Count(d => d.SideIndicator == DomainDifference.Equal));
+            Assert.Equal(entries, diffs.Count(d => d.SideIndicator == DomainDifference.OnlyInReference));
+        }
+
+        /// <summary>A reader whose every catalog entry is listed twice.</summary>
+        private sealed class Twice : IDomainReader
+        {
+            public readonly IDomainReader Inner;
+            public Twice(IDomainReader d) { Inner = d; }
+            public string Node => Inner.Node;
+            public string DomainId => Inner.DomainId;
+            public string Provider => Inner.Provider;
+            public string Location => Inner.Location;
+            public Model.DomainIdentity Identity => Inner.Identity;
+            public DateTime Now => Inner.Now;
+            public System.Collections.Generic.IReadOnlyList<Model.DataStore> GetDataStores(string? name = null) => Inner.GetDataStores(name);
+            public System.Collections.Generic.IReadOnlyList<Model.VolumeGroup> GetVolumeGroups(string? dataStore = null, string? name = null) => Inner.GetVolumeGroups(dataStore, name);
+            public System.Collections.Generic.IEnumerable<Model.Volume> GetVolumes(VolumeQuery query) => Inner.GetVolumes(query);
+            public long CountVolumes(VolumeQuery query) => Inner.CountVolumes(query);
+            public System.Collections.Generic.IEnumerable<Model.CatalogEntry> GetCatalogEntries(string label) => Inner.GetCatalogEntries(label).SelectMany(e => new[] { e, e });
+            public void Dispose() => Inner.Dispose();
         }
 
         private sealed class Blind : IDomainReader

@@ -107,6 +107,14 @@ BeforeDiscovery {
             Script = { Get-BPVolume -Label $script:Ds01Label -DataStore DS02 } }
         @{ Name = 'Get-BPCatalogEntry of an unknown exact label'; Id = 'VolumeNotFound'; Class = 'GetBPCatalogEntryCommand'; Terminating = $false
             Script = { Get-BPCatalogEntry -Label $script:MissingLabel } }
+        @{ Name = 'Compare-BPDomain of a label neither side has'; Id = 'VolumeNotFound'; Class = 'CompareBPDomainCommand'; Terminating = $false
+            Script = { Compare-BPDomain $script:A $script:B -Label $script:MissingLabel, 'ZZ*' } }
+        @{ Name = 'Compare-BPDomain -Label AB'; Id = 'InvalidLabel'; Class = 'CompareBPDomainCommand'; Terminating = $false
+            Script = { Compare-BPDomain $script:A $script:B -Label AB } }
+        @{ Name = 'Compare-BPDomain -DataStore DS09 (unknown)'; Id = 'DataStoreNotFound'; Class = 'CompareBPDomainCommand'; Terminating = $false
+            Script = { Compare-BPDomain $script:A $script:B -DataStore DS09 } }
+        @{ Name = 'Compare-BPDomain with a closed connection'; Id = 'DomainDisconnected'; Class = 'CompareBPDomainCommand'; Terminating = $true
+            Script = { Disconnect-BPDomain -Domain $script:B; Compare-BPDomain $script:A $script:B } }
         @{ Name = 'New-BPLab over an existing lab without -Force'; Id = 'LabAlreadyExists'; Class = 'NewBPLabCommand'; Terminating = $true
             Script = { New-BPLab -Path $script:LabPath -VolumeCount 10 -Seed 99 } }
         @{ Name = 'New-BPLab -Force over a folder of user files'; Id = 'PathNotEmpty'; Class = 'NewBPLabCommand'; Terminating = $true
@@ -238,6 +246,14 @@ BeforeDiscovery {
             Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'none.md') } }
         @{ Name = 'Export-BPChangeRecord to a file of no known format'; Id = 'ChangeRecordNotWritten'; Class = 'ExportBPChangeRecordCommand'; Terminating = $true
             Script = { Export-BPChangeRecord -OperationId 20000101-000000-ABCDEF -Path (Join-Path $TestDrive 'change.txt') } }
+        @{ Name = 'New-BPSiteDescription over an existing file without -Force'; Id = 'SiteDescriptionNotWritten'; Class = 'NewBPSiteDescriptionCommand'; Terminating = $true
+            Script = { $f = Join-Path $TestDrive 'mine.psd1'; Set-Content -LiteralPath $f -Value '@{ Mine = 1 }'; try { New-BPSiteDescription -Path $f } finally { if ((Get-Content -Raw -LiteralPath $f) -notmatch 'Mine') { throw 'the file was replaced' } } } }
+        @{ Name = 'New-BPSiteDescription to a file that is not .psd1'; Id = 'SiteDescriptionNotWritten'; Class = 'NewBPSiteDescriptionCommand'; Terminating = $true
+            Script = { New-BPSiteDescription -Path (Join-Path $TestDrive 'site.txt') } }
+        @{ Name = 'New-BPSiteDescription into a folder that does not exist'; Id = 'SiteDescriptionNotWritten'; Class = 'NewBPSiteDescriptionCommand'; Terminating = $true
+            Script = { New-BPSiteDescription -Path (Join-Path $TestDrive 'no-such-folder/site.psd1') } }
+        @{ Name = 'New-BPSiteDescription -Node PROD1 (no backslash)'; Id = 'InvalidNonStopName'; Class = 'NewBPSiteDescriptionCommand'; Terminating = $false
+            Script = { New-BPSiteDescription -Path (Join-Path $TestDrive 'badnode.psd1') -Node PROD1; if (Test-Path (Join-Path $TestDrive 'badnode.psd1')) { throw 'a file was written' } } }
         @{ Name = 'Connect-BPDomain through a provider that is not registered'; Id = 'ProviderNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider NoSuchSite -Node '\A' } }
         @{ Name = 'Register-BPProvider of a module that holds no provider'; Id = 'ProviderInvalid'; Class = 'RegisterBPProviderCommand'; Terminating = $true

@@ -117,6 +117,44 @@ Describe 'Connect-BPDomain -Provider NonStop' {
         $r.StdOut.Trim() | Should -Be 'SC0000,SC0001,SC0002,SC0003'
     }
 
+    It 'is compared with a lab by Compare-BPDomain, both streaming in label order, and nothing is sent but reads' {
+        $lab = Join-Path $script:Dir 'lab'
+        $null = New-BPLab -Path $lab -VolumeCount 60 -Seed 4
+        $l = Connect-BPDomain -Lab $lab -Node '\B'
+        $n = Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $script:Site }
+        $siteLabels = @(Get-BPVolume -Domain $n -DataStore DS01 | ForEach-Object Label)
+        $labLabels = @(Get-BPVolume -Domain $l -DataStore DS01 | ForEach-Object Label)
+        $dump = Invoke-Sim dump
+        $d = @(Compare-BPDomain $n $l -DataStore DS01)
+        @($d | Where-Object SideIndicator -eq '<=' | ForEach-Object Label) | Should -Be $siteLabels
+        @($d | Where-Object SideIndicator -eq '=>' | ForEach-Object Label) | Should -Be $labLabels
+        @($d | ForEach-Object Label) | Should -Be @($siteLabels + $labLabels | Sort-Object -CaseSensitive)
+        @($d | Where-Object SideIndicator -eq '<>') | Should -BeNullOrEmpty
+        # The same site compared with itself through a second reader is in step, entries included.
+        @(Compare-BPDomain $n $n -DataStore DS01) | Should -BeNullOrEmpty
+        @(Compare-BPDomain $n $n -DataStore DS01 -IncludeEqual | Where-Object Subject -eq CatalogEntry).Count | Should -Be (@(Get-BPVolume -Domain $n | Get-BPCatalogEntry).Count)
+        Invoke-Sim dump | Should -Be $dump
+    }
+
+    It 'connects with a New-BPSiteDescription template whose example values the operator replaced' {
+        $file = Join-Path $script:Dir 'from-template.psd1'
+        $written = New-BPSiteDescription -Path $file -Node '\A' -DataStore DS01 -SiteName SIM
+        $written.FullName | Should -Be $file
+        # What an operator edits: the endpoint and its host key, the sign-in, the catalogs of the group, no TMF.
+        $text = (Get-Content -Raw -LiteralPath $file).
+            Replace("Host = 'nonstop-a.example.com'", "Host = '127.0.0.1'").Replace('Port = 22 ', "Port = $script:Port ").
+            Replace("User = 'SUPER.OPER'", "User = '$([Environment]::UserName)'").Replace("'~/.ssh/known_hosts'", "'./known_hosts'").
+            Replace("'~/.ssh/id_ed25519'", "'./client_key'").Replace('Tmf = $true', 'Tmf = $false').
+            Replace("'VC_DS01'", "'VC1'").Replace("'POOL_DS01'", "'POOL1'").Replace("'FC_DS01'", "'FC1'")
+        Set-Content -LiteralPath $file -Value $text
+        $null = Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $file }
+        (Get-BPDataStore).Name | Should -Be 'DS01'
+        @(Get-BPVolume -VolumeGroup VG01).Count | Should -Be 20
+        # It never replaces the edited file without -Force.
+        { New-BPSiteDescription -Path $file } | Should -Throw -ErrorId 'SiteDescriptionNotWritten,BackPak.PowerShell.Cmdlets.NewBPSiteDescriptionCommand'
+        Get-Content -Raw -LiteralPath $file | Should -Be ($text + [Environment]::NewLine)
+    }
+
     It 'refuses a removal with CapabilityMissing before anything is sent to the node' {
         $null = Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $script:Site }
         $before = Get-SimCommandCount

@@ -17,7 +17,7 @@ BeforeDiscovery {
         'BackPak.Core.Procedures.StepReport', 'BackPak.Core.Sync.SyncRun', 'BackPak.Core.Sync.ImportStatus',
         'BackPak.Core.Removal.VolumeRemovalResult', 'BackPak.Core.Removal.DecommissionResult',
         'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider',
-        'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord'
+        'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -53,6 +53,9 @@ BeforeAll {
         Add-Objects (Add-BPLabFault StagingUnreachable '\B' -Confirm:$false)
         $null = Stop-BPLabBackup -DataStore DS01 -Domain $a -Confirm:$false
         $null = Invoke-BPLabBackup -DataStore DS01 -Count 2 -Domain $a -Confirm:$false
+        # One difference of each kind (side, entry kind, property) while the backups are not yet exported: the Media
+        # Key Names and disk file names are the longest values.
+        Add-Objects (Compare-BPDomain $a $b -DataStore DS01 | Group-Object SideIndicator, EntryKind, Property | ForEach-Object { $_.Group[0] })
         $export = @(Get-BPExportStatus -Domain $a)
         Add-Objects $export; Add-Objects $export[0].Pending
         Add-Objects (Test-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B')

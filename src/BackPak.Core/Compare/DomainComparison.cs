@@ -35,6 +35,8 @@ namespace BackPak.Core.Compare
         public string DataStore { get; init; } = "";
         /// <summary>For a catalog entry: its kind, catalog (without its node) and name, e.g. <c>TapeFile FC1 DS01-AB0001 1</c>.</summary>
         public string? Entry { get; init; }
+        /// <summary>For a catalog entry: its kind (TapeVolume, TapeFile, DiskFile, TmfVolume, TmfDump).</summary>
+        public CatalogEntryKind? EntryKind { get; init; }
         /// <summary>The property that differs (for <c>&lt;&gt;</c>), e.g. <c>CatalogStatus</c>.</summary>
         public string? Property { get; init; }
         public string? ReferenceValue { get; init; }
@@ -61,16 +63,16 @@ namespace BackPak.Core.Compare
     public static class DomainComparison
     {
         public static IEnumerable<DomainDifference> Compare(IDomainReader reference, IDomainReader difference, VolumeQuery query,
-            bool includeEqual = false, bool catalogEntries = true, Action<long>? progress = null)
+            bool includeEqual = false, bool catalogEntries = true, Action<long>? progress = null, IReadOnlyCollection<CatalogEntryKind>? entryKinds = null)
         {
             // Both scopes are checked before anything streams: an unknown store fails at once, on either side.
             var left = reference.GetVolumes(query);
             var right = difference.GetVolumes(query);
-            return Join(reference, difference, left, right, includeEqual, catalogEntries, progress);
+            return Join(reference, difference, left, right, includeEqual, catalogEntries, progress, entryKinds);
         }
 
         private static IEnumerable<DomainDifference> Join(IDomainReader rd, IDomainReader dd, IEnumerable<Volume> left, IEnumerable<Volume> right,
-            bool includeEqual, bool entries, Action<long>? progress)
+            bool includeEqual, bool entries, Action<long>? progress, IReadOnlyCollection<CatalogEntryKind>? kinds)
         {
             long seen = 0;
             using var l = left.GetEnumerator();
@@ -93,7 +95,7 @@ namespace BackPak.Core.Compare
                 {
                     foreach (var d in Volumes(rd, dd, l.Current, r.Current, includeEqual)) yield return d;
                     if (entries)
-                        foreach (var d in Entries(rd, dd, l.Current, r.Current, includeEqual)) yield return d;
+                        foreach (var d in Entries(rd, dd, l.Current, r.Current, includeEqual, kinds)) yield return d;
                     hasL = l.MoveNext();
                     hasR = r.MoveNext();
                 }
@@ -149,21 +151,22 @@ namespace BackPak.Core.Compare
         {
             ("Status", e => Known(e.Status)),
             ("Pool", e => Known(e.Pool)),
-            ("Sequence", e => e.Sequence?.ToString(CultureInfo.InvariantCulture)),
+            ("Sequence", e => e.Kind == CatalogEntryKind.DiskFile ? null : e.Sequence?.ToString(CultureInfo.InvariantCulture)),
             ("Expiration", e => Time(e.Expiration)),
         };
 
-        private static IEnumerable<DomainDifference> Entries(IDomainReader rd, IDomainReader dd, Volume a, Volume b, bool includeEqual)
+        private static IEnumerable<DomainDifference> Entries(IDomainReader rd, IDomainReader dd, Volume a, Volume b, bool includeEqual,
+            IReadOnlyCollection<CatalogEntryKind>? kinds)
         {
-            var left = Keyed(rd.GetCatalogEntries(a.Label));
-            var right = Keyed(dd.GetCatalogEntries(b.Label));
+            var left = Keyed(rd.GetCatalogEntries(a.Label), kinds);
+            var right = Keyed(dd.GetCatalogEntries(b.Label), kinds);
             foreach (var key in left.Keys.Concat(right.Keys.Where(k => !left.ContainsKey(k))))
             {
                 left.TryGetValue(key, out var x);
                 right.TryGetValue(key, out var y);
                 var template = new DomainDifference
                 {
-                    Subject = DifferenceSubject.CatalogEntry, Label = a.Label, DataStore = a.DataStore, Entry = key,
+                    Subject = DifferenceSubject.CatalogEntry, Label = a.Label, DataStore = a.DataStore, Entry = key, EntryKind = (x ?? y)!.Kind,
                     ReferenceNode = rd.Node, DifferenceNode = dd.Node, Reference = x, Difference = y,
                 };
                 if (x == null || y == null)
@@ -185,25 +188,36 @@ namespace BackPak.Core.Compare
 
         private static DomainDifference With(DomainDifference t, string side, string? property = null, string? x = null, string? y = null) => new DomainDifference
         {
-            SideIndicator = side, Subject = t.Subject, Label = t.Label, DataStore = t.DataStore, Entry = t.Entry, Property = property,
+            SideIndicator = side, Subject = t.Subject, Label = t.Label, DataStore = t.DataStore, Entry = t.Entry, EntryKind = t.EntryKind, Property = property,
             ReferenceValue = x, DifferenceValue = y, ReferenceNode = t.ReferenceNode, DifferenceNode = t.DifferenceNode, Reference = t.Reference, Difference = t.Difference,
         };
 
         /// <summary>
-        /// An entry's key across nodes: its kind, its catalog and name without their node (a replicated entry names the
-        /// other node's catalog, and DISKFILE names are node-qualified, CS p11, p12), and its generation.
+        /// An entry's key across nodes: its kind, its name without its node and its generation, and for a DISKFILE the
+        /// sequence of the tape file it belongs to (one disk file can be in several files of a volume). Not its catalog:
+        /// the replicated entries at the secondary are in the dedicated VOLCAT and FILECAT of their primary source, whose
+        /// names differ (CS p10, p12); and not the node of a DISKFILE name, which node replacement changes (CS p12).
         /// </summary>
         public static string Key(CatalogEntry e)
         {
-            string catalog = e.Kind == CatalogEntryKind.TmfVolume || e.Kind == CatalogEntryKind.TmfDump ? "TMF" : WithoutNode(e.CatalogName);
-            string key = e.Kind + " " + catalog + " " + WithoutNode(e.Name);
-            return e.Generation.HasValue ? key + " " + e.Generation.Value.ToString(CultureInfo.InvariantCulture) : key;
+            string key = e.Kind + " " + WithoutNode(e.Name);
+            if (e.Generation.HasValue) key += " " + e.Generation.Value.ToString(CultureInfo.InvariantCulture);
+            if (e.Kind == CatalogEntryKind.DiskFile && e.Sequence.HasValue) key += " in file " + e.Sequence.Value.ToString(CultureInfo.InvariantCulture);
+            return key;
         }
 
-        private static Dictionary<string, CatalogEntry> Keyed(IEnumerable<CatalogEntry> entries)
+        // Entries by key; a key met twice on one side (a catalog this module does not expect) is kept under a numbered
+        // key, so that no entry is dropped from the comparison.
+        private static Dictionary<string, CatalogEntry> Keyed(IEnumerable<CatalogEntry> entries, IReadOnlyCollection<CatalogEntryKind>? kinds)
         {
             var d = new Dictionary<string, CatalogEntry>(StringComparer.OrdinalIgnoreCase);
-            foreach (var e in entries) d[Key(e)] = e;
+            foreach (var e in entries)
+            {
+                if (kinds != null && !kinds.Contains(e.Kind)) continue;
+                string key = Key(e);
+                for (int n = 2; d.ContainsKey(key); n++) key = Key(e) + " #" + n.ToString(CultureInfo.InvariantCulture);
+                d[key] = e;
+            }
             return d;
         }
 

@@ -119,6 +119,7 @@ namespace BackPak.Core.Errors
         public const string NonStopReportMalformed = "NonStopReportMalformed";
         public const string SiteDescriptionNotFound = "SiteDescriptionNotFound";
         public const string SiteDescriptionInvalid = "SiteDescriptionInvalid";
+        public const string SiteDescriptionNotWritten = "SiteDescriptionNotWritten";
 
         // The audit trail and change records
         public const string OperationNotFound = "OperationNotFound";

@@ -59,7 +59,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 provider = ProviderRegistry.Find(Provider, this);
                 given = ProviderRules.Check(provider, (Parameters ?? new Hashtable()).Cast<DictionaryEntry>()
-                    .ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject p ? p.BaseObject : e.Value, StringComparer.OrdinalIgnoreCase));
+                    .ToDictionary(e => e.Key.ToString()!, e => (object?)(e.Value is PSObject p ? p.BaseObject : e.Value), StringComparer.OrdinalIgnoreCase));
                 // Paths are resolved here, as PowerShell resolves them (the session's folder, ~, drives), so the provider gets full paths.
                 foreach (var p in provider.Parameters.Where(x => x.IsPath && given.ContainsKey(x.Name)).ToList())
                     given[p.Name] = FileSystemPath(Convert.ToString(given[p.Name], System.Globalization.CultureInfo.InvariantCulture)!, p.Name, ErrorIds.ProviderParameterInvalid);

@@ -95,21 +95,12 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>Writes beside the target and moves into place, so a failure never leaves half a file nor replaces a good one.</summary>
         private void Write(ChangeRecord record)
         {
-            string temp = _file + ".tmp-" + Guid.NewGuid().ToString("N").Substring(0, 8);
             try
             {
-                using (var w = new StreamWriter(temp, false, new UTF8Encoding(false)))
-                    ChangeRecordWriter.Write(record, _format, w);
-                if (File.Exists(_file))
-                {
-                    if (!Force) throw new IOException($"'{_file}' appeared while the change record was written.");
-                    File.Replace(temp, _file, null);
-                }
-                else File.Move(temp, _file);
+                FileSystemPaths.WriteReplacing(_file, Force, w => ChangeRecordWriter.Write(record, _format, w));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 throw new BackPakException(ErrorIds.ChangeRecordNotWritten, BackPakErrorCategory.WriteError,
                     $"The change record was not written to '{_file}': {e.Message}", _file,
                     "Check that the folder exists and can be written, then run the command again.", stopsInvocation: true, e);

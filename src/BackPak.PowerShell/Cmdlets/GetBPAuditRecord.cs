@@ -3,7 +3,6 @@ using System.Management.Automation;
 using BackPak.Core.Audit;
 using BackPak.Core.Model;
 using BackPak.Core.Providers;
-using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {

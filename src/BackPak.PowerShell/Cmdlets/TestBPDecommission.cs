@@ -38,10 +38,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void ProcessBackPakRecord()
         {
-            foreach (var c in new[] { Primary, Secondary }.Where(x => x != null))
-                if (!c!.IsOpen)
-                    throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
-                        $"The connection to {c.Node} was closed by Disconnect-BPDomain.", c, "Connect again with Connect-BPDomain.", stopsInvocation: true);
+            foreach (var c in new[] { Primary, Secondary }.Where(x => x != null)) DomainSessions.RequireOpen(c!);
             if (Secondary != null && Secondary.Location != Primary.Location)
                 throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
                     $"-Primary {Primary.Node} is in {Primary.Location} and -Secondary {Secondary.Node} in {Secondary.Location}: the two sides of a replicated store are of one estate.",

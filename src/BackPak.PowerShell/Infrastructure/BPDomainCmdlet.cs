@@ -26,11 +26,7 @@ namespace BackPak.PowerShell
                     ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
                     "No BackPak domain is connected in this session.", "default domain",
                     "Connect one first: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
-                if (!c.IsOpen)
-                    throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
-                        $"The connection to {c.Node} was closed by Disconnect-BPDomain.", c,
-                        "Connect again with Connect-BPDomain.", stopsInvocation: true);
-                return c;
+                return DomainSessions.RequireOpen(c);
             }
         }
 

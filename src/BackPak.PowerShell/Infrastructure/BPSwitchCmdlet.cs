@@ -45,10 +45,7 @@ namespace BackPak.PowerShell
             PSCmdlet? cmdlet = null)
         {
             string ds = Names.NormalizeDataStore(dataStore);
-            foreach (var c in new[] { primary, secondary })
-                if (!c.IsOpen)
-                    throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
-                        $"The connection to {c.Node} was closed by Disconnect-BPDomain.", c, "Connect again with Connect-BPDomain.", stopsInvocation: true);
+            foreach (var c in new[] { primary, secondary }) DomainSessions.RequireOpen(c);
             if (primary.Node == secondary.Node && primary.Location == secondary.Location)
                 throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
                     $"-Primary and -Secondary are the same domain ({primary.Node}).", secondary.Node, "Give the two sides of the switch, e.g. -Primary '\\A' -Secondary '\\B'.", stopsInvocation: true);

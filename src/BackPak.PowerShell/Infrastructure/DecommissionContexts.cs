@@ -49,9 +49,7 @@ namespace BackPak.PowerShell
         {
             if (secondary != null)
             {
-                if (!secondary.IsOpen)
-                    throw new BackPakException(ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
-                        $"The connection to {secondary.Node} was closed by Disconnect-BPDomain.", secondary, "Connect again with Connect-BPDomain.", stopsInvocation: true);
+                DomainSessions.RequireOpen(secondary);
                 if (secondary.Location != primary.Location)
                     throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
                         $"-Secondary {secondary.Node} is in {secondary.Location} and the store is on {primary.Node} of {primary.Location}: the two sides of a replicated store are of one estate.",

@@ -118,6 +118,11 @@ namespace BackPak.PowerShell
             (All.Count > 0 ? " Connected: " + string.Join(", ", All.Select(c => c.Identity)) + "." : ""),
             node, $"Connect it first: Connect-BPDomain -Lab <folder> -Node '{node}'.");
 
+        /// <summary>The connection itself, if it is still open; a connection closed by Disconnect-BPDomain stops the command.</summary>
+        public static DomainConnection RequireOpen(DomainConnection c) => c.IsOpen ? c : throw new BackPakException(
+            ErrorIds.DomainDisconnected, BackPakErrorCategory.ResourceUnavailable,
+            $"The connection to {c.Node} was closed by Disconnect-BPDomain.", c, "Connect again with Connect-BPDomain.", stopsInvocation: true);
+
         private static bool Same(DomainConnection a, DomainConnection b) => a.Identity.Equals(b.Identity);
     }
 }

@@ -27,5 +27,32 @@ namespace BackPak.PowerShell
                     $"Give -{parameter} a folder or file path such as ./lab or /labs/lab1.", stopsInvocation: true);
             return resolved;
         }
+
+        /// <summary>
+        /// Writes a file beside its target and moves it into place, so a failure (or a crash) never leaves half a file
+        /// nor replaces a good one; an existing file is replaced only when <paramref name="replace"/> says so. Throws
+        /// IOException or UnauthorizedAccessException, which the caller turns into its own error.
+        /// </summary>
+        public static void WriteReplacing(string file, bool replace, Action<System.IO.TextWriter> write)
+        {
+            string temp = file + ".tmp-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            try
+            {
+                using (var w = new System.IO.StreamWriter(temp, false, new System.Text.UTF8Encoding(false)))
+                    write(w);
+                if (System.IO.File.Exists(file))
+                {
+                    if (!replace) throw new System.IO.IOException($"'{file}' appeared while it was being written.");
+                    System.IO.File.Replace(temp, file, null);
+                }
+                else System.IO.File.Move(temp, file);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                try { if (System.IO.File.Exists(temp)) System.IO.File.Delete(temp); }
+                catch (Exception cleanup) when (cleanup is System.IO.IOException || cleanup is UnauthorizedAccessException) { }
+                throw;
+            }
+        }
     }
 }
