@@ -66,9 +66,11 @@ function Invoke-FreshPwsh {
 
 function Invoke-Build {
     $publish = Join-Path $out 'publish'
-    Invoke-Native 'dotnet publish' {
-        dotnet publish (Join-Path $root 'src/BackPak.PowerShell/BackPak.PowerShell.csproj') -c $Configuration -r $rid `
-            --self-contained false -o $publish -nologo -v quiet
+    # The main module and the lab's nested module (which brings the lab and SQLite), into one folder.
+    foreach ($project in 'src/BackPak.PowerShell/BackPak.PowerShell.csproj', 'src/BackPak.Lab.PowerShell/BackPak.Lab.PowerShell.csproj') {
+        Invoke-Native "dotnet publish $project" {
+            dotnet publish (Join-Path $root $project) -c $Configuration -r $rid --self-contained false -o $publish -nologo -v quiet
+        }
     }
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     New-Item -ItemType Directory -Path (Join-Path $moduleOut 'en-US') -Force | Out-Null

@@ -63,8 +63,6 @@ function Get-ExampleCode([string] $Command, [int] $Number, $CommandSource, $Exam
 }
 
 $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
-$target = Join-Path $ModulePath 'en-US/BackPak.PowerShell.dll-Help.xml'
-$w = [System.Xml.XmlWriter]::Create($target, $settings)
 $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $cmdNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
@@ -109,101 +107,108 @@ function Write-Parameter($Command, $Parameter, $SetParameter, [string] $Descript
     $w.WriteEndElement()
 }
 
-$w.WriteStartDocument()
-$w.WriteStartElement('helpItems', 'http://msh')
-$w.WriteAttributeString('schema', 'maml')
-foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
-    $file = Join-Path $SourcePath "$($command.Name).psd1"
-    if (-not (Test-Path $file)) { $problems.Add("$($command.Name): no help source $file"); continue }
-    $src = Import-PowerShellDataFile $file
-    foreach ($key in 'Synopsis', 'Description', 'Parameters', 'Examples') {
-        if (-not $src.ContainsKey($key) -or -not $src[$key]) { $problems.Add("$($command.Name): '$key' is missing in $file") }
-    }
-    if ($problems.Count) { continue }
-    $params = $command.Parameters.Values | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' }
-    $describe = {
-        param($p)
-        if ($shouldProcessText.ContainsKey($p.Name)) { return $shouldProcessText[$p.Name] }
-        if ($src.Parameters.ContainsKey($p.Name)) { return $src.Parameters[$p.Name] }
-        if ($commonText.ContainsKey($p.Name)) { return $commonText[$p.Name] }
-        $problems.Add("$($command.Name): parameter -$($p.Name) has no description"); ''
-    }
-    foreach ($extra in $src.Parameters.Keys) {
-        if (-not $command.Parameters.ContainsKey($extra)) { $problems.Add("$($command.Name): help describes -$extra, which does not exist") }
-    }
+# One MAML file per assembly that implements cmdlets (BackPak.PowerShell.dll, and the lab's nested module
+# BackPak.Lab.PowerShell.dll): PowerShell looks for a cmdlet's help in '<its assembly's file name>-Help.xml'.
+$byAssembly = Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name |
+    Group-Object { [System.IO.Path]::GetFileName($_.ImplementingType.Assembly.Location) }
+foreach ($assembly in $byAssembly) {
+    $w = [System.Xml.XmlWriter]::Create((Join-Path $ModulePath "en-US/$($assembly.Name)-Help.xml"), $settings)
+    $w.WriteStartDocument()
+    $w.WriteStartElement('helpItems', 'http://msh')
+    $w.WriteAttributeString('schema', 'maml')
+    foreach ($command in $assembly.Group) {
+        $file = Join-Path $SourcePath "$($command.Name).psd1"
+        if (-not (Test-Path $file)) { $problems.Add("$($command.Name): no help source $file"); continue }
+        $src = Import-PowerShellDataFile $file
+        foreach ($key in 'Synopsis', 'Description', 'Parameters', 'Examples') {
+            if (-not $src.ContainsKey($key) -or -not $src[$key]) { $problems.Add("$($command.Name): '$key' is missing in $file") }
+        }
+        if ($problems.Count) { continue }
+        $params = $command.Parameters.Values | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' }
+        $describe = {
+            param($p)
+            if ($shouldProcessText.ContainsKey($p.Name)) { return $shouldProcessText[$p.Name] }
+            if ($src.Parameters.ContainsKey($p.Name)) { return $src.Parameters[$p.Name] }
+            if ($commonText.ContainsKey($p.Name)) { return $commonText[$p.Name] }
+            $problems.Add("$($command.Name): parameter -$($p.Name) has no description"); ''
+        }
+        foreach ($extra in $src.Parameters.Keys) {
+            if (-not $command.Parameters.ContainsKey($extra)) { $problems.Add("$($command.Name): help describes -$extra, which does not exist") }
+        }
 
-    $w.WriteStartElement('command', 'command', $cmdNs)
-    $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
-    $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
-    $w.WriteStartElement('details', $cmdNs)
-    $w.WriteElementString('name', $cmdNs, $command.Name)
-    $w.WriteElementString('verb', $cmdNs, $command.Verb)
-    $w.WriteElementString('noun', $cmdNs, $command.Noun)
-    $w.WriteStartElement('description', $maml); Write-Paras $src.Synopsis; $w.WriteEndElement()
-    $w.WriteEndElement()
-    $w.WriteStartElement('description', $maml); Write-Paras $src.Description; $w.WriteEndElement()
+        $w.WriteStartElement('command', 'command', $cmdNs)
+        $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
+        $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
+        $w.WriteStartElement('details', $cmdNs)
+        $w.WriteElementString('name', $cmdNs, $command.Name)
+        $w.WriteElementString('verb', $cmdNs, $command.Verb)
+        $w.WriteElementString('noun', $cmdNs, $command.Noun)
+        $w.WriteStartElement('description', $maml); Write-Paras $src.Synopsis; $w.WriteEndElement()
+        $w.WriteEndElement()
+        $w.WriteStartElement('description', $maml); Write-Paras $src.Description; $w.WriteEndElement()
 
-    $w.WriteStartElement('syntax', $cmdNs)
-    foreach ($set in $command.ParameterSets) {
-        $w.WriteStartElement('syntaxItem', $cmdNs)
-        $w.WriteElementString('name', $maml, $command.Name)
-        foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' }) {
-            Write-Parameter $command $command.Parameters[$sp.Name] ($command.Parameters[$sp.Name].ParameterSets[$set.Name]) (& $describe $sp)
+        $w.WriteStartElement('syntax', $cmdNs)
+        foreach ($set in $command.ParameterSets) {
+            $w.WriteStartElement('syntaxItem', $cmdNs)
+            $w.WriteElementString('name', $maml, $command.Name)
+            foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' }) {
+                Write-Parameter $command $command.Parameters[$sp.Name] ($command.Parameters[$sp.Name].ParameterSets[$set.Name]) (& $describe $sp)
+            }
+            $w.WriteEndElement()
         }
         $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
 
-    $w.WriteStartElement('parameters', $cmdNs)
-    foreach ($p in $params | Sort-Object Name) { Write-Parameter $command $p $null (& $describe $p) }
-    $w.WriteEndElement()
+        $w.WriteStartElement('parameters', $cmdNs)
+        foreach ($p in $params | Sort-Object Name) { Write-Parameter $command $p $null (& $describe $p) }
+        $w.WriteEndElement()
 
-    $w.WriteStartElement('inputTypes', $cmdNs)
-    $inputs = $params | Where-Object { $_.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName } }
-    foreach ($p in $inputs) {
-        $how = Get-PipelineText @($p.ParameterSets.Values)
-        $w.WriteStartElement('inputType', $cmdNs)
-        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
-        $w.WriteStartElement('description', $maml); Write-Paras "-$($p.Name), $how."; $w.WriteEndElement()
+        $w.WriteStartElement('inputTypes', $cmdNs)
+        $inputs = $params | Where-Object { $_.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName } }
+        foreach ($p in $inputs) {
+            $how = Get-PipelineText @($p.ParameterSets.Values)
+            $w.WriteStartElement('inputType', $cmdNs)
+            $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
+            $w.WriteStartElement('description', $maml); Write-Paras "-$($p.Name), $how."; $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
+        $w.WriteStartElement('returnValues', $cmdNs)
+        foreach ($t in $command.OutputType) {
+            $w.WriteStartElement('returnValue', $cmdNs)
+            $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $t.Name); $w.WriteEndElement()
+            $w.WriteStartElement('description', $maml); Write-Paras ($(if ($src.ContainsKey('Outputs')) { $src.Outputs } else { ' ' })); $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
+        if ($src.ContainsKey('Notes')) {
+            $w.WriteStartElement('alertSet', $maml); $w.WriteStartElement('alert', $maml); Write-Paras $src.Notes; $w.WriteEndElement(); $w.WriteEndElement()
+        }
+
+        $w.WriteStartElement('examples', $cmdNs)
+        $n = 0
+        foreach ($ex in $src.Examples) {
+            $n++
+            $w.WriteStartElement('example', $cmdNs)
+            $w.WriteElementString('title', $maml, "-------------------------- Example $($n): $($ex.Title) --------------------------")
+            $w.WriteElementString('code', $dev, (Get-ExampleCode $command.Name $n $src $ex))
+            $w.WriteStartElement('remarks', $dev); Write-Paras $ex.Remarks; $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
+        $w.WriteStartElement('relatedLinks', $cmdNs)
+        foreach ($l in @($src['Links']) + 'about_BackPak' | Where-Object { $_ } | Select-Object -Unique) {
+            $w.WriteStartElement('navigationLink', $maml); $w.WriteElementString('linkText', $maml, $l); $w.WriteElementString('uri', $maml, ''); $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
         $w.WriteEndElement()
     }
     $w.WriteEndElement()
-
-    $w.WriteStartElement('returnValues', $cmdNs)
-    foreach ($t in $command.OutputType) {
-        $w.WriteStartElement('returnValue', $cmdNs)
-        $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $t.Name); $w.WriteEndElement()
-        $w.WriteStartElement('description', $maml); Write-Paras ($(if ($src.ContainsKey('Outputs')) { $src.Outputs } else { ' ' })); $w.WriteEndElement()
-        $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
-
-    if ($src.ContainsKey('Notes')) {
-        $w.WriteStartElement('alertSet', $maml); $w.WriteStartElement('alert', $maml); Write-Paras $src.Notes; $w.WriteEndElement(); $w.WriteEndElement()
-    }
-
-    $w.WriteStartElement('examples', $cmdNs)
-    $n = 0
-    foreach ($ex in $src.Examples) {
-        $n++
-        $w.WriteStartElement('example', $cmdNs)
-        $w.WriteElementString('title', $maml, "-------------------------- Example $($n): $($ex.Title) --------------------------")
-        $w.WriteElementString('code', $dev, (Get-ExampleCode $command.Name $n $src $ex))
-        $w.WriteStartElement('remarks', $dev); Write-Paras $ex.Remarks; $w.WriteEndElement()
-        $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
-
-    $w.WriteStartElement('relatedLinks', $cmdNs)
-    foreach ($l in @($src['Links']) + 'about_BackPak' | Where-Object { $_ } | Select-Object -Unique) {
-        $w.WriteStartElement('navigationLink', $maml); $w.WriteElementString('linkText', $maml, $l); $w.WriteElementString('uri', $maml, ''); $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
-    $w.WriteEndElement()
+    $w.WriteEndDocument()
+    $w.Close()
 }
-$w.WriteEndElement()
-$w.WriteEndDocument()
-$w.Close()
 
 if ($problems.Count) {
     $problems | ForEach-Object { Write-Error $_ -ErrorAction Continue }

@@ -13,6 +13,9 @@
     # Loaded at import, so that the types of the module's objects (BackPak.Core.Removal.DecommissionResult, ...)
     # can be named in scripts before any cmdlet has run; the SQLite libraries load with the lab when it is used.
     RequiredAssemblies   = @('BackPak.Core.dll', 'BackPak.Kmip.dll', 'BackPak.KeyManagers.dll', 'BackPak.Lab.dll', 'BackPak.NonStop.dll')
+    # The lab's own cmdlets (New-BPLab, Test-BPLab, the *-BPLab* simulations) are a nested module: the main assembly
+    # names no lab type and reaches the lab as a provider, by name. Its cmdlets are exported below with the others.
+    NestedModules        = @('BackPak.Lab.PowerShell.dll')
     FormatsToProcess     = @('BackPak.Format.ps1xml')
     # Exactly the compiled cmdlets (a meta-test compares this list with the assembly).
     CmdletsToExport      = @(

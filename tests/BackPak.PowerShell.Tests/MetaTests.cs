@@ -11,7 +11,8 @@ namespace BackPak.PowerShell.Tests
     /// <summary>Rules every cmdlet of the module must keep, now and later, checked by reflection.</summary>
     public class MetaTests
     {
-        private static readonly Type[] Cmdlets = typeof(BPCmdlet).Assembly.GetExportedTypes()
+        // The main module's and the lab's nested module's.
+        private static readonly Type[] Cmdlets = typeof(BPCmdlet).Assembly.GetExportedTypes().Concat(typeof(BackPak.PowerShell.Cmdlets.NewBPLabCommand).Assembly.GetExportedTypes())
             .Where(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).Length > 0).ToArray();
 
         private static readonly string[] ChangingVerbs =

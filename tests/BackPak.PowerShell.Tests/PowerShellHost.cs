@@ -19,7 +19,8 @@ namespace BackPak.PowerShell.Tests
         public PowerShellHost()
         {
             var iss = InitialSessionState.CreateDefault2();
-            iss.ImportPSModule(new[] { typeof(GetBPVolumeCommand).Assembly.Location });
+            // The main module and the lab's nested module, as the manifest loads them.
+            iss.ImportPSModule(new[] { typeof(GetBPVolumeCommand).Assembly.Location, typeof(NewBPLabCommand).Assembly.Location });
             _runspace = RunspaceFactory.CreateRunspace(iss);
             _runspace.Open();
         }

@@ -75,8 +75,10 @@ Describe 'The BackPak module as a whole' {
         @($info.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($script:Manifest.CmdletsToExport | Sort-Object)
     }
 
-    It 'lists in CmdletsToExport exactly the cmdlet classes compiled in BackPak.PowerShell.dll' {
-        $compiled = @($script:Module.ImplementingAssembly.GetExportedTypes() | ForEach-Object {
+    It 'lists in CmdletsToExport exactly the cmdlet classes compiled in BackPak.PowerShell.dll and the lab''s nested module' {
+        $assemblies = @($script:Module.ImplementingAssembly) + @($script:Module.NestedModules | ForEach-Object ImplementingAssembly)
+        @($assemblies | ForEach-Object { $_.GetName().Name }) | Should -Be 'BackPak.PowerShell', 'BackPak.Lab.PowerShell'
+        $compiled = @($assemblies.GetExportedTypes() | ForEach-Object {
                 $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) | Select-Object -First 1
                 if ($a) { "$($a.VerbName)-$($a.NounName)" }
             } | Sort-Object)

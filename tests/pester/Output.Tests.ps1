@@ -276,7 +276,7 @@ Describe 'Operator-facing text speaks the operator''s language' {
     }
 
     It '<Name>: no message, warning or verbose text compiled into it cites an internal rule number' -ForEach @(
-        @{ Name = 'BackPak.Core.dll' }, @{ Name = 'BackPak.Lab.dll' }, @{ Name = 'BackPak.PowerShell.dll' }, @{ Name = 'BackPak.KeyManagers.dll' }
+        @{ Name = 'BackPak.Core.dll' }, @{ Name = 'BackPak.Lab.dll' }, @{ Name = 'BackPak.PowerShell.dll' }, @{ Name = 'BackPak.Lab.PowerShell.dll' }, @{ Name = 'BackPak.KeyManagers.dll' }
     ) {
         $strings = @(Get-BPUserStrings (Join-Path $script:Module.ModuleBase $Name))
         $strings.Count | Should -BeGreaterThan 50

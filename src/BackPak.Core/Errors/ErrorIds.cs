@@ -6,7 +6,7 @@ namespace BackPak.Core.Errors
     /// </summary>
     public static class ErrorIds
     {
-        // Lab and connection
+        // The embedded lab provider's: the ids of every provider are one stable list, kept here (Core names no provider type).
         public const string LabNotFound = "LabNotFound";
         public const string NotALab = "NotALab";
         public const string LabVersionUnsupported = "LabVersionUnsupported";
@@ -16,6 +16,12 @@ namespace BackPak.Core.Errors
         public const string LabPathInvalid = "LabPathInvalid";
         public const string LabInsideLab = "LabInsideLab";
         public const string LabWriteFailed = "LabWriteFailed";
+        /// <summary>A simulation cmdlet was given a domain that another provider than the lab reaches.</summary>
+        public const string NotALabDomain = "NotALabDomain";
+        /// <summary>A simulated backup found fewer expired or scratch volumes than it needs: it writes nothing rather than a volume holding unexpired data.</summary>
+        public const string NoScratchVolume = "NoScratchVolume";
+
+        // Connection
         public const string NodeNotFound = "NodeNotFound";
         public const string NoDomainConnected = "NoDomainConnected";
         public const string DomainNotConnected = "DomainNotConnected";
@@ -65,13 +71,10 @@ namespace BackPak.Core.Errors
         public const string FileCatalogConflict = "FileCatalogConflict";
         public const string ExportWaitTimeout = "ExportWaitTimeout";
         public const string InvalidSetting = "InvalidSetting";
-        public const string NotALabDomain = "NotALabDomain";
         public const string ImportFailed = "ImportFailed";
         /// <summary>An import of the store was interrupted and is not finished: a removal now would be undone when it is.</summary>
         public const string ImportUnfinished = "ImportUnfinished";
         public const string BackupsRunning = "BackupsRunning";
-        /// <summary>A lab backup found fewer expired or scratch volumes than it needs: it writes nothing rather than a volume holding unexpired data.</summary>
-        public const string NoScratchVolume = "NoScratchVolume";
 
         // Role switch
         public const string SwitchStepFailed = "SwitchStepFailed";

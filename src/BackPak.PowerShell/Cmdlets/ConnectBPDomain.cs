@@ -33,7 +33,7 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>NonStop node of the domain, e.g. '\A'.</summary>
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Lab")]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Provider")]
-        [ArgumentCompleter(typeof(LabNodeCompleter))]
+        [ArgumentCompleter(typeof(ProviderNodeCompleter))]
         [ValidateNotNullOrEmpty]
         public string Node { get; set; } = "";
 

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using BackPak.Core.Errors;
 using BackPak.Core.Keys;
+using BackPak.Core.Providers;
 using BackPak.KeyManagers;
 using BackPak.Kmip;
 
@@ -67,7 +69,7 @@ namespace BackPak.PowerShell.Cmdlets
 
         /// <summary>The node whose site's key store to use.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LabSet)]
-        [ArgumentCompleter(typeof(LabNodeCompleter))]
+        [ArgumentCompleter(typeof(ProviderNodeCompleter))]
         [ValidateNotNullOrEmpty]
         public string Node { get; set; } = "";
 
@@ -81,9 +83,16 @@ namespace BackPak.PowerShell.Cmdlets
             KeyManagerConnection connection;
             if (ParameterSetName == LabSet)
             {
-                var lab = BackPak.Lab.Lab.Open(FileSystemPath(Lab, nameof(Lab), ErrorIds.LabPathInvalid));
-                var store = lab.OpenKeyStore(Node);
-                connection = new KeyManagerConnection(store, BackPakId ?? store.BackPakId, DateTime.UtcNow);
+                var path = FileSystemPath(Lab, nameof(Lab), ErrorIds.LabPathInvalid);
+                // The lab's key store, reached through the lab provider (found by name, as Connect-BPDomain -Lab finds it).
+                var lab = ProviderRegistry.Find("Lab", this) as IProviderKeyManager
+                    ?? throw ProviderRegistry.Invalid("Lab", "it holds no key store", "Connect to the key server with -Endpoint instead.");
+                var store = lab.OpenKeyManager(new ProviderConnectRequest
+                {
+                    Node = Node,
+                    Parameters = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Path"] = path },
+                }, out var labId);
+                connection = new KeyManagerConnection(store, BackPakId ?? labId, DateTime.UtcNow);
             }
             else
             {

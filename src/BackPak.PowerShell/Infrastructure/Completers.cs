@@ -56,8 +56,11 @@ namespace BackPak.PowerShell
             Completion.Safely(() => Completion.Results(DomainSessions.All.Select(c => c.Node), wordToComplete, "Connected domain on"));
     }
 
-    /// <summary>Completes the nodes of the lab named by -Lab (for Connect-BPDomain -Node).</summary>
-    public sealed class LabNodeCompleter : IArgumentCompleter
+    /// <summary>
+    /// Completes the nodes of the lab named by -Lab (for Connect-BPDomain -Node), as the lab provider lists them
+    /// (IProviderNodes): the module finds the lab by name, as it finds it to connect.
+    /// </summary>
+    public sealed class ProviderNodeCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
@@ -70,7 +73,8 @@ namespace BackPak.PowerShell
                 ps.AddScript("param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)").AddArgument(lab);
                 string path = ps.Invoke<string>().FirstOrDefault() ?? lab!;
                 if (!Directory.Exists(path)) return Enumerable.Empty<CompletionResult>();
-                return Completion.Results(BackPak.Lab.Lab.Open(path).Nodes, wordToComplete, "Lab node");
+                if (!(ProviderRegistry.BuiltInProviders().FirstOrDefault(p => p.Name == "Lab") is IProviderNodes provider)) return Enumerable.Empty<CompletionResult>();
+                return Completion.Results(provider.ListNodes(new Dictionary<string, object?> { ["Path"] = path }), wordToComplete, "Lab node");
             });
     }
 
