@@ -192,6 +192,13 @@ BeforeDiscovery {
             Script = { Use-SwitchLab $script:SwitchLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume 'SW-NO-SUCH-RUN' -Confirm:$false } }
         @{ Name = 'Invoke-BPRoleSwitch -Resume of a completed run'; Id = 'SwitchRunCompleted'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchDoneLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Resume $script:DoneRun -Confirm:$false } }
+        # Issue 12: replication links registered in the session (each scenario starts with none).
+        @{ Name = 'Register-BPReplicationLink a second time for the same store and kind'; Id = 'ReplicationLinkExists'; Class = 'RegisterBPReplicationLinkCommand'; Terminating = $false
+            Script = { Get-BPReplicationLink | Unregister-BPReplicationLink -Confirm:$false; Register-BPReplicationLink DS01 -Kind Storage -Reverse { param($Link) }; Register-BPReplicationLink DS01 -Kind Storage -Reverse { param($Link) } } }
+        @{ Name = 'Get-BPReplicationLink of a store with no link'; Id = 'ReplicationLinkNotFound'; Class = 'GetBPReplicationLinkCommand'; Terminating = $false
+            Script = { Get-BPReplicationLink | Unregister-BPReplicationLink -Confirm:$false; Get-BPReplicationLink -DataStore DS01 } }
+        @{ Name = 'Unregister-BPReplicationLink of a store with no link'; Id = 'ReplicationLinkNotFound'; Class = 'UnregisterBPReplicationLinkCommand'; Terminating = $false
+            Script = { Get-BPReplicationLink | Unregister-BPReplicationLink -Confirm:$false; Unregister-BPReplicationLink DS01 -Confirm:$false } }
         # Issues 9 and 10: a switch refused before it starts, runs that cannot be resumed, and what a store that
         # is half removed or still written refuses.
         @{ Name = 'Invoke-BPRoleSwitch in the wrong direction (DS01 is PRIMARY on \B since the switch)'; Id = 'SwitchWrongDirection'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
@@ -290,6 +297,7 @@ BeforeDiscovery {
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
         # Always written after the refusals it sums up, so never the first error of a scenario here.
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
+        ReplicationLinkFailed          = 'needs a switch run to reach a failing link script: ReplicationLink.Tests.ps1 raises it through Invoke-BPRoleSwitch, asserts the FullyQualifiedErrorId exactly and resumes the run'
         CapabilityMissing              = 'the lab offers every capability: Providers.Tests.ps1 raises it through a provider module that lacks removal, and BackPak.PowerShell.Tests on a read-only provider'
     }
     # They need an SSH server that answers: NonStop.Tests.ps1 raises each through Connect-BPDomain or Get-BPVolume, with

@@ -17,7 +17,8 @@ BeforeDiscovery {
         'BackPak.Core.Procedures.StepReport', 'BackPak.Core.Sync.SyncRun', 'BackPak.Core.Sync.ImportStatus',
         'BackPak.Core.Removal.VolumeRemovalResult', 'BackPak.Core.Removal.DecommissionResult',
         'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider',
-        'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference'
+        'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference',
+        'BackPak.PowerShell.ReplicationLinkRegistration'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -40,6 +41,11 @@ BeforeAll {
         $a = Connect-BPDomain -Lab $Lab -Node '\A'
         Add-Objects (Get-BPDomain)
         Add-Objects (Get-BPProvider)
+        # The longest link name there is (32 characters), with and without a status script; taken away again so the
+        # switch below uses the lab's links.
+        Add-Objects (Register-BPReplicationLink DS01 -Kind Storage -Name 'ArrayFailover-SITEA-SITEB-000001' -Reverse { param($Link) } -Status { @{ Healthy = $true; CaughtUp = $true; Source = 'SITEA' } } -Domain $a -PassThru)
+        Add-Objects (Register-BPReplicationLink DS01 -Kind Keys -Reverse { param($Link) } -Domain $a -PassThru)
+        Get-BPReplicationLink | Unregister-BPReplicationLink -Confirm:$false
         Add-Objects (Get-BPDataStore -Domain $a); Add-Objects (Get-BPDataStore -Domain $b)
         Add-Objects (Get-BPVolumeGroup -Domain $a); Add-Objects (Get-BPVolumeGroup -Domain $b)
         $null = Start-BPLabBackup -DataStore DS01 -Domain $a -Confirm:$false

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Returns the plan of a switch of roles: every step, the node it acts on, its kind and the manual page it comes from, or inferred.'
     Description = @'
-Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to switch a data store from -Primary to -Secondary. Steps 1 and 2 are the manual's (CS p41, p42); the later steps are reconstructed from confirmed rules, and each says where it comes from or that it is inferred. The plan can be read, saved (ConvertTo-Json) and piped into Invoke-BPRoleSwitch. Its notes list what stays outside BackPak (NetBatch jobs).
+Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to switch a data store from -Primary to -Secondary. Steps 1 and 2 are the manual's (CS p41, p42); the later steps are reconstructed from confirmed rules, and each says where it comes from or that it is inferred. The plan can be read, saved (ConvertTo-Json) and piped into Invoke-BPRoleSwitch. Its notes list what stays outside BackPak (NetBatch jobs). The steps that check and reverse replication name, in their Facility, the link that will do them: a link registered for the store with Register-BPReplicationLink (it takes precedence), the provider's link, or none (the operator does it and confirms).
 '@
     Parameters  = @{
         DataStore = 'Store ID of the data store to switch.'
@@ -16,6 +16,11 @@ Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to sw
             Remarks = 'The steps with their node, kind and source.'
         }
         @{
+            Title   = 'Which link does each external step'
+            Code    = "(Get-BPRoleSwitchPlan DS01 -Primary '\A' -Secondary '\B').Steps | Where-Object Facility | Format-Table Number, Id, Facility -Wrap"
+            Remarks = 'In the lab: its own storage and key links. A link registered with Register-BPReplicationLink would be named instead.'
+        }
+        @{
             Title   = 'Review, then run'
             Code    = @'
 $plan = Get-BPRoleSwitchPlan DS01 -Primary '\A' -Secondary '\B'
@@ -25,5 +30,5 @@ $plan | Invoke-BPRoleSwitch -Confirm:$false
             Remarks = 'The plan binds to Invoke-BPRoleSwitch by its DataStore, Primary and Secondary properties.'
         }
     )
-    Links       = @('Invoke-BPRoleSwitch', 'Test-BPRoleSwitch')
+    Links       = @('Invoke-BPRoleSwitch', 'Test-BPRoleSwitch', 'Register-BPReplicationLink')
 }

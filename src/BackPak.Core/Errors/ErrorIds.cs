@@ -85,6 +85,12 @@ namespace BackPak.Core.Errors
         public const string SwitchWrongDirection = "SwitchWrongDirection";
         public const string SwitchPreconditionFailed = "SwitchPreconditionFailed";
         public const string SwitchJournalDamaged = "SwitchJournalDamaged";
+        /// <summary>A replication link registered for a data store (the operator's own script) failed or answered what cannot be read: the step stopped, the run is resumable.</summary>
+        public const string ReplicationLinkFailed = "ReplicationLinkFailed";
+        /// <summary>A replication link of that kind is already registered for the data store (Register-BPReplicationLink -AllowClobber replaces it).</summary>
+        public const string ReplicationLinkExists = "ReplicationLinkExists";
+        /// <summary>No replication link of that data store (and kind) is registered in the session.</summary>
+        public const string ReplicationLinkNotFound = "ReplicationLinkNotFound";
 
         // Decommission of a data store
         public const string DecommissionStepFailed = "DecommissionStepFailed";

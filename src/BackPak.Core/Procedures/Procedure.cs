@@ -64,6 +64,11 @@ namespace BackPak.Core.Procedures
         /// <summary>The manual page the step comes from (e.g. "CS p41", "CS p42 (step 2)"), or "inferred".</summary>
         public string Source { get; init; } = "";
         public bool Inferred => Source.StartsWith("inferred", StringComparison.OrdinalIgnoreCase);
+        /// <summary>
+        /// For a step that checks or reverses replication, in a plan made for two connected domains: the link that does it
+        /// (a script registered for the data store, the provider's link) or "none" when the operator does it by hand.
+        /// </summary>
+        public string? Facility { get; init; }
         public override string ToString() => $"{Number}. {Id} ({Node}, {Kind}, {Source})";
     }
 

@@ -264,7 +264,9 @@ namespace BackPak.Core.Procedures
                         report.Status = RunStatus.Failed;
                         report.FailedStep = info.Id;
                         report.Message = $"Step {info.Number} ({info.Id}) failed: {e.Message}";
-                        throw new BackPakException(kind.StepFailedErrorId, BackPakErrorCategory.InvalidResult,
+                        // A registered replication link keeps its own ErrorId: the fix is in the operator's script, not in BackPak.
+                        string errorId = e is BackPakException link && link.ErrorId == ErrorIds.ReplicationLinkFailed ? link.ErrorId : kind.StepFailedErrorId;
+                        throw new BackPakException(errorId, BackPakErrorCategory.InvalidResult,
                             $"{what} stopped at step {info.Number} ({info.Id}), run {runId}: {e.Message}", report,
                             $"Fix the cause, then continue: {kind.ResumeAdvice(runId)}. To give the run up instead: Stop-BPRoleSwitchRun -RunId {runId} -Reason <why>.",
                             stopsInvocation: true, inner: e);

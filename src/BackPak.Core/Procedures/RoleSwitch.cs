@@ -110,13 +110,40 @@ namespace BackPak.Core.Procedures
             public Func<RoleSwitchContext, Dictionary<string, string>, bool> IsDone = null!;
             /// <summary>The facility an External step calls (null: the operator does it).</summary>
             public Func<RoleSwitchContext, IReplicationLink?>? Facility;
+            /// <summary>How a plan names what does a step that uses replication links.</summary>
+            public Func<RoleSwitchContext, string>? Describe;
         }
 
+        private static StepInfo WithFacility(StepInfo i, string facility) =>
+            new StepInfo { Number = i.Number, Id = i.Id, Title = i.Title, Node = i.Node, Kind = i.Kind, Source = i.Source, Facility = facility };
+
+        /// <summary>How a plan or a check names a link: a registered one by its description, a provider's by its name, none as the operator's work.</summary>
+        public static string DescribeLink(IReplicationLink? l) =>
+            l == null ? "none: the operator does it with the facility's own tools, then confirms it (-ConfirmStep)"
+            : l is IRegisteredReplicationLink r ? r.Description : $"{l.Name} (the provider's link)";
+
+        /// <summary>Whether a link can report its state: a script registered without a status command cannot.</summary>
+        private static bool Known(IReplicationLink l) => !(l is IRegisteredReplicationLink r) || r.StateKnown;
+
+        /// <summary>
+        /// Whether a link flows from the side that becomes PRIMARY: from its site, or from the node itself (a link the
+        /// operator registered may speak of nodes, as its site's tool knows them).
+        /// </summary>
+        private static bool FlowsFromNewPrimary(RoleSwitchContext c, IReplicationLink l) =>
+            (c.SecondarySite != null && string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase))
+            || string.Equals(l.Source, c.Secondary.Node, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Whether the switch can tell the direction of a link: a provider's needs the site of the side that becomes PRIMARY.</summary>
+        private static bool CanTellDirection(RoleSwitchContext c, IReplicationLink l) =>
+            Known(l) && (c.SecondarySite != null || l is IRegisteredReplicationLink);
+
         /// <param name="newStaging">The staging area the switch moves to (the primary's <see cref="ISwitchSite.StagingAreaFor"/>), when known.</param>
-        public static RoleSwitchPlan Plan(string dataStore, string primary, string secondary, string? newStaging = null) => new RoleSwitchPlan
+        /// <param name="links">The context of the switch, when known: each step that checks or reverses replication then
+        /// names the link that does it (<see cref="StepInfo.Facility"/>), a registered one before the provider's.</param>
+        public static RoleSwitchPlan Plan(string dataStore, string primary, string secondary, string? newStaging = null, RoleSwitchContext? links = null) => new RoleSwitchPlan
         {
             DataStore = dataStore, Primary = primary, Secondary = secondary,
-            Steps = Steps(dataStore, primary, secondary, newStaging).Select(s => s.Info).ToList(),
+            Steps = Steps(dataStore, primary, secondary, newStaging).Select(s => links == null || s.Facility == null ? s.Info : WithFacility(s.Info, s.Describe!(links))).ToList(),
             Notes = new[]
             {
                 $"NetBatch: move the full-export jobs from {primary} to {secondary} and the BB027_IMPORT_CATALOG jobs from {secondary} to {primary}; set PARAM AUTOEXPIRE^TIME on {primary} [CS p28].",
@@ -197,13 +224,22 @@ namespace BackPak.Core.Procedures
                     Run = (c, j) =>
                     {
                         VerifyUnchanged(c, j, "check-replication");
-                        foreach (var link in new[] { c.StorageLink, c.KeyLink })
-                            if (link != null && (!link.Healthy || !link.CaughtUp)) throw Failed("check-replication", $"{link.Kind} replication {link.Name} is {(link.Healthy ? "behind" : "not healthy")}");
-                        if (c.StorageLink == null || c.KeyLink == null) throw new AwaitOperator("Confirm that storage replication and key replication have caught up with the last backups and keys.");
+                        // A link that cannot say (none, or a script registered without a status command) is confirmed by
+                        // the operator; one that says it is unhealthy or behind fails the step.
+                        var unknown = new List<string>();
+                        foreach (var (what, link) in new[] { ("storage replication", c.StorageLink), ("key replication", c.KeyLink) })
+                        {
+                            if (link == null) { unknown.Add(what); continue; }
+                            if (!Known(link)) { unknown.Add($"{what} ({DescribeLink(link)}, which cannot report its state)"); continue; }
+                            if (!link.Healthy || !link.CaughtUp) throw Failed("check-replication", $"{link.Kind} replication {link.Name} is {(link.Healthy ? "behind" : "not healthy")}");
+                        }
+                        if (unknown.Count > 0)
+                            throw new AwaitOperator($"Confirm that {string.Join(" and ", unknown)} {(unknown.Count == 1 ? "has" : "have")} caught up with the last backups and keys.");
                         return "storage and key replication healthy and caught up";
                     },
                     IsDone = (c, j) => false,
                     Facility = c => c.StorageLink,
+                    Describe = c => $"storage: {DescribeLink(c.StorageLink)}; keys: {DescribeLink(c.KeyLink)}",
                 },
                 ReverseStep("reverse-storage-replication", "Reverse the direction of storage replication", c => c.StorageLink, p, s),
                 ReverseStep("reverse-key-replication", "Reverse the direction of key-server replication", c => c.KeyLink, p, s),
@@ -305,7 +341,7 @@ namespace BackPak.Core.Procedures
             for (int i = 0; i < steps.Count; i++)
             {
                 var info = steps[i].Info;
-                steps[i].Info = new StepInfo { Number = i + 1, Id = info.Id, Title = info.Title, Node = info.Node, Kind = info.Kind, Source = info.Source };
+                steps[i].Info = new StepInfo { Number = i + 1, Id = info.Id, Title = info.Title, Node = info.Node, Kind = info.Kind, Source = info.Source, Facility = info.Facility };
             }
             return steps;
         }
@@ -317,15 +353,34 @@ namespace BackPak.Core.Procedures
         {
             Info = Info(id, title, p + " " + s, StepKind.External, "CS p41"),
             Facility = link,
+            Describe = c => DescribeLink(link(c)),
             Run = (c, j) =>
             {
                 var l = link(c);
-                if (l == null || c.SecondarySite == null) throw new AwaitOperator(title + $" (it must flow from {s}'s site to {p}'s) with the facility's own tools, then confirm.");
-                if (!string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase)) l.Reverse();
+                if (l == null || (c.SecondarySite == null && !(l is IRegisteredReplicationLink)))
+                    throw new AwaitOperator(title + $" (it must flow from {s}'s site to {p}'s) with the facility's own tools, then confirm.");
+                if (!Known(l))
+                {
+                    // A registered script with no status command: it is told the direction and does it; nothing can check it here.
+                    l.Reverse();
+                    return $"{l.Kind} replication {l.Name} told to flow from {s} to {p}; it cannot report its state: check the direction with the facility's own tools";
+                }
+                if (!FlowsFromNewPrimary(c, l))
+                {
+                    l.Reverse();
+                    if (!FlowsFromNewPrimary(c, l))
+                    {
+                        string why = $"{l.Kind} replication {l.Name} still flows {l.Source} -> {l.Target} after it was reversed; it must flow from {s}" + (c.SecondarySite != null ? $" ({c.SecondarySite})" : "");
+                        if (l is IRegisteredReplicationLink)
+                            throw new BackPakException(ErrorIds.ReplicationLinkFailed, BackPakErrorCategory.InvalidResult, why, id,
+                                "Check the link's reverse and status scripts (Register-BPReplicationLink -AllowClobber replaces them), then resume the run.");
+                        throw Failed(id, why);
+                    }
+                }
                 return $"{l.Kind} replication {l.Name} now flows {l.Source} -> {l.Target}";
             },
             // Idempotent by its end state: the link already flows from the side that becomes PRIMARY.
-            IsDone = (c, j) => link(c) is { } l && c.SecondarySite != null && string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase),
+            IsDone = (c, j) => link(c) is { } l && CanTellDirection(c, l) && FlowsFromNewPrimary(c, l),
         };
 
         /// <summary>Every precondition of the switch, checked now (Test-BPRoleSwitch): the ones that block a start first.</summary>
@@ -347,10 +402,22 @@ namespace BackPak.Core.Procedures
             long? free = c.Primary.GetStagingFreeBytes(newStaging);
             Add("staging space", p, free == null || free.Value >= MinStagingBytes,
                 free == null ? "free space unknown" : $"{free.Value / 1048576} MiB free for {newStaging} (at least {MinStagingBytes / 1048576} MiB wanted, inferred)", "CS p41");
-            foreach (var link in new[] { ("storage replication", c.StorageLink), ("key replication", c.KeyLink) })
-                Add(link.Item1, p + " " + s, link.Item2 == null || (link.Item2.Healthy && link.Item2.CaughtUp),
-                    link.Item2 == null ? "no facility connected: the operator checks and reverses it by hand"
-                        : $"{link.Item2.Name} {link.Item2.Source} -> {link.Item2.Target}, {(link.Item2.Healthy ? "healthy" : "NOT healthy")}, {(link.Item2.CaughtUp ? "caught up" : "behind")}", "CS p41");
+            foreach (var (what, link) in new[] { ("storage replication", c.StorageLink), ("key replication", c.KeyLink) })
+            {
+                if (link == null) { Add(what, p + " " + s, true, "no facility connected: the operator checks and reverses it by hand", "CS p41"); continue; }
+                string name = link is IRegisteredReplicationLink r ? r.Description : link.Name;
+                if (!Known(link)) { Add(what, p + " " + s, true, $"{name} reverses it; it cannot report its state, so the switch stops for the operator to confirm it has caught up", "CS p41"); continue; }
+                bool healthy, caughtUp;
+                string source, target;
+                try { healthy = link.Healthy; caughtUp = link.CaughtUp; source = link.Source; target = link.Target; }
+                catch (BackPakException e) when (e.ErrorId == ErrorIds.ReplicationLinkFailed)
+                {
+                    Add(what, p + " " + s, false, e.Message, "CS p41");
+                    continue;
+                }
+                Add(what, p + " " + s, healthy && caughtUp,
+                    $"{name} {source} -> {target}, {(healthy ? "healthy" : "NOT healthy")}, {(caughtUp ? "caught up" : "behind")}", "CS p41");
+            }
             long vp = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds }), vs = c.Secondary.CountVolumes(new VolumeQuery { DataStore = ds });
             var sample = c.Primary.GetVolumes(new VolumeQuery { DataStore = ds }).Take(20).Select(v => v.Label).ToList();
             // DSM/TC only: TMF entries are not replicated (Q7), so a TMF volume has none on the secondary.

@@ -11,7 +11,8 @@ namespace BackPak.PowerShell.Cmdlets
         protected override void ProcessBackPakRecord()
         {
             var c = Context(); // the same checks of the arguments as a run
-            WriteObject(RoleSwitch.Plan(c.DataStore, c.Primary.Node, c.Secondary.Node));
+            // Each step that checks or reverses replication names the link that does it (a registered one first).
+            WriteObject(RoleSwitch.Plan(c.DataStore, c.Primary.Node, c.Secondary.Node, links: c));
         }
     }
 }

@@ -74,7 +74,7 @@ namespace BackPak.PowerShell.Cmdlets
                 runId = ProcedureRunner.RequireRunId(piped.RunId);
                 var journal = SwitchContexts.Journals(null).FirstOrDefault(j => j.Location == piped.Location && ProcedureRunner.Has(j, runId)) ?? SwitchContexts.FindRun(runId, null);
                 var (ds, p, s) = ProcedureRunner.Subject(journal, runId);
-                context = SwitchContexts.Build(ds, SwitchContexts.Connection(journal.Location, p), SwitchContexts.Connection(journal.Location, s), TimeSpan.FromSeconds(Timeout), _cancel.Token);
+                context = SwitchContexts.Build(ds, SwitchContexts.Connection(journal.Location, p), SwitchContexts.Connection(journal.Location, s), TimeSpan.FromSeconds(Timeout), _cancel.Token, this);
             }
             else if (ParameterSetName == ResumeSet)
             {
@@ -84,12 +84,12 @@ namespace BackPak.PowerShell.Cmdlets
                 var (ds, p, s) = ProcedureRunner.Subject(journal, runId);
                 ProcedureRunner.RequireAgreement(runId, (ds, p, s), DataStore == null ? null : Names.NormalizeDataStore(DataStore), Primary?.Node, Secondary?.Node);
                 context = SwitchContexts.Build(DataStore ?? ds, Primary ?? SwitchContexts.Connection(journal.Location, p),
-                    Secondary ?? SwitchContexts.Connection(journal.Location, s), TimeSpan.FromSeconds(Timeout), _cancel.Token);
+                    Secondary ?? SwitchContexts.Connection(journal.Location, s), TimeSpan.FromSeconds(Timeout), _cancel.Token, this);
             }
-            else context = SwitchContexts.Build(DataStore!, Primary!, Secondary!, TimeSpan.FromSeconds(Timeout), _cancel.Token);
+            else context = SwitchContexts.Build(DataStore!, Primary!, Secondary!, TimeSpan.FromSeconds(Timeout), _cancel.Token, this);
 
             string pNode = context.Primary.Node, sNode = context.Secondary.Node;
-            var plan = RoleSwitch.Plan(context.DataStore, pNode, sNode);
+            var plan = RoleSwitch.Plan(context.DataStore, pNode, sNode, links: context);
             string target = $"data store {context.DataStore}: PRIMARY {pNode} -> SECONDARY, SECONDARY {sNode} -> PRIMARY";
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
             {
@@ -98,7 +98,7 @@ namespace BackPak.PowerShell.Cmdlets
                 {
                     var was = previous?.Steps.FirstOrDefault(x => x.Id == st.Id)?.Status;
                     if (was == StepStatus.Done || was == StepStatus.AlreadyDone) continue;
-                    ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]", "Role switch of " + context.DataStore);
+                    ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]" + (st.Facility != null ? $" by {st.Facility}" : ""), "Role switch of " + context.DataStore);
                 }
                 ShouldProcess(target, runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps, {plan.Steps.Count(s => s.Inferred)} inferred)");
                 return;
@@ -111,6 +111,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 report = ProcedureRunner.RunSwitch(context, runId, ConfirmStep, (step, i, n) =>
                 {
+                    ReplicationLinkRegistry.Refresh(context); // each step reads the state of a registered link afresh
                     progress.StatusDescription = $"Step {step.Number}/{n} on {step.Node}: {step.Title}";
                     progress.CurrentOperation = step.Kind + " (" + step.Source + ")";
                     progress.PercentComplete = 100 * i / n;

@@ -86,7 +86,7 @@ namespace BackPak.PowerShell
                 _ => kind + " " + name,
             };
 
-        private static BackPakException Mismatch(string what, string why) => new BackPakException(
+        protected static BackPakException Mismatch(string what, string why) => new BackPakException(
             ErrorIds.DomainMismatch, BackPakErrorCategory.InvalidArgument,
             $"The piped {what} does not belong where this command would act: {why}. A piped object is acted on only in " +
             "the domain it came from, so the command stopped before changing anything.", what,

@@ -30,7 +30,7 @@ namespace BackPak.PowerShell
         [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
         public DomainConnection Secondary { get; set; } = null!;
 
-        protected RoleSwitchContext Context() => SwitchContexts.Build(DataStore, Primary, Secondary, TimeSpan.Zero, CancellationToken.None);
+        protected RoleSwitchContext Context() => SwitchContexts.Build(DataStore, Primary, Secondary, TimeSpan.Zero, CancellationToken.None, this);
     }
 
     /// <summary>
@@ -40,7 +40,9 @@ namespace BackPak.PowerShell
     /// </summary>
     internal static class SwitchContexts
     {
-        public static RoleSwitchContext Build(string dataStore, DomainConnection primary, DomainConnection secondary, TimeSpan timeout, CancellationToken cancel)
+        /// <param name="cmdlet">The cmdlet the run belongs to: the scripts of registered links run in its pipeline and write their warnings to it.</param>
+        public static RoleSwitchContext Build(string dataStore, DomainConnection primary, DomainConnection secondary, TimeSpan timeout, CancellationToken cancel,
+            PSCmdlet? cmdlet = null)
         {
             string ds = Names.NormalizeDataStore(dataStore);
             foreach (var c in new[] { primary, secondary }) DomainSessions.RequireOpen(c);
@@ -56,11 +58,15 @@ namespace BackPak.PowerShell
             var p = Capabilities.RequireFull(primary.Domain, "the role switch", typeof(IRunJournalSource));
             var s = Capabilities.RequireFull(secondary.Domain, "the role switch", typeof(IRunJournalSource));
             var links = primary.Domain as IReplicationLinkSource;
+            string? pSite = links?.SiteOf(p.Node), sSite = links?.SiteOf(s.Node);
+            // A link registered for the store in this estate (Register-BPReplicationLink) overrides the provider's of its kind.
+            IReplicationLink? Link(ReplicationLinkKind kind, string coreKind, string? scope) =>
+                ReplicationLinkRegistry.LinkFor(primary.Location, ds, kind, s.Node, sSite, p.Node, pSite, cmdlet) ?? links?.ReplicationLink(coreKind, scope);
             return new RoleSwitchContext
             {
                 DataStore = ds, Primary = p, Secondary = s, Journal = ((IRunJournalSource)p).RunJournal,
-                StorageLink = links?.ReplicationLink("STORAGE", ds), KeyLink = links?.ReplicationLink("KEYS", null),
-                SecondarySite = links?.SiteOf(s.Node), Timeout = timeout, Cancel = cancel, User = Environment.UserName,
+                StorageLink = Link(ReplicationLinkKind.Storage, "STORAGE", ds), KeyLink = Link(ReplicationLinkKind.Keys, "KEYS", null),
+                SecondarySite = sSite, Timeout = timeout, Cancel = cancel, User = Environment.UserName,
             };
         }
 

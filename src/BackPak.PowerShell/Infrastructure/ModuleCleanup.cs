@@ -43,6 +43,7 @@ namespace BackPak.PowerShell
         {
             DomainSessions.CloseAll(runspace);
             KeyManagerSessions.CloseAll(runspace);
+            ReplicationLinkRegistry.Forget(runspace);
         }
     }
 
