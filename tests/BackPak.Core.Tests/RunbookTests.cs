@@ -55,5 +55,20 @@ namespace BackPak.Core.Tests
             Assert.All(md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)),
                 l => Assert.Equal(6, l.Replace("\\|", "").Count(c => c == '|')));
         }
+
+        [Theory]
+        [InlineData(null, false, BackPak.Core.Removal.DecommissionKeep.None)]
+        [InlineData(@"\B", true, BackPak.Core.Removal.DecommissionKeep.None)]
+        [InlineData(@"\B", false, BackPak.Core.Removal.DecommissionKeep.StagingArea | BackPak.Core.Removal.DecommissionKeep.Replicas)]
+        public void Every_step_of_a_decommission_has_its_actions_and_check_and_what_is_kept_is_said(string? secondary, bool keys, BackPak.Core.Removal.DecommissionKeep keep)
+        {
+            var steps = BackPak.Core.Removal.DataStoreDecommission.StepInfos("DS01", @"\A", secondary, keys, keep);
+            var book = DecommissionRunbook.For("DS01", @"\A", secondary, keys, keep);
+            Assert.Equal(steps.Select(s => s.Id), book.Steps.Select(s => s.Step.Id));
+            Assert.All(book.Steps, s => { Assert.NotEmpty(s.Actions); Assert.False(string.IsNullOrWhiteSpace(s.Check)); });
+            Assert.Equal(!keys, book.After.Any(a => a.Contains("keys stay")));
+            Assert.Equal(secondary != null && keep != 0, book.After.Any(a => a.Contains("as chosen") && a.Contains("staging area")));
+            if (keys) Assert.Contains("Media Key Names", book.Steps[0].Actions[0]); // noted before the volumes that name them go
+        }
     }
 }

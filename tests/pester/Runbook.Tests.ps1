@@ -8,6 +8,7 @@ BeforeAll {
     $null = Import-BPTestModule
     Disconnect-BPDomain -All
     $script:Example = Join-Path (Get-BPTestRepoRoot) 'examples/runbooks/role-switch-DS01.md'
+    $script:DecommissionExample = Join-Path (Get-BPTestRepoRoot) 'examples/runbooks/decommission-DS01.md'
     function Get-BPRunbookBody([string] $Path) {
         # The document without its "Written by ... on <time> by <user>" line, which changes with every run.
         @(Get-Content -LiteralPath $Path | Where-Object { $_ -notmatch '^Written by Export-BPRunbook on ' })
@@ -43,6 +44,26 @@ Describe 'Export-BPRunbook' {
         $r.Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Be 'RunbookNotWritten,BackPak.PowerShell.Cmdlets.ExportBPRunbookCommand'
         Get-BPRunbookBody $g | Should -Be (Get-BPRunbookBody $script:Example)
+    }
+
+    It 'writes the decommission kept in examples/runbooks, in the order of Remove-BPDataStore -Recurse' {
+        $f = Join-Path $TestDrive 'decommission.md'
+        Export-BPRunbook -Decommission -DataStore DS01 -Primary '\A' -Secondary '\B' -DestroyKeys -Path $f | Out-Null
+        Get-BPRunbookBody $f | Should -Be (Get-BPRunbookBody $script:DecommissionExample) -Because 'examples/runbooks/decommission-DS01.md is regenerated when the runbook changes'
+        @(Select-String -LiteralPath $f -Pattern '^### \d+\. (.*)$' | ForEach-Object { $_.Matches[0].Groups[1].Value }) | Should -Be @(
+            'Record what DS01 holds on \A and \B and check every volume may go', 'Stop the catalog export of DS01 on \A',
+            'Delete the volumes of DS01 on \A: storage, DSM/TC or TMF entries, BackPak entries', 'Remove the volume groups of DS01 on \A',
+            'Remove the data store DS01 on \A',
+            'Delete the SECONDARY volumes of DS01 on \B: their BackPak and DSM/TC entries (a SECONDARY store never wrote storage)',
+            'Remove the volume groups of the SECONDARY DS01 on \B', 'Remove the SECONDARY data store DS01 on \B',
+            'Delete the export files of DS01 in its staging area, so no FULL import brings it back',
+            'Delete the replicated volume images of DS01 at the secondary site',
+            'Destroy the encryption keys of the volumes of DS01 on the connected key servers')
+        # Without a secondary or keys: the primary's five steps, and the keys said to stay.
+        $g = Join-Path $TestDrive 'local.md'
+        Export-BPRunbook -Decommission -DataStore DS02 -Primary '\A' -Path $g | Out-Null
+        @(Select-String -LiteralPath $g -Pattern '^### ').Count | Should -Be 5
+        Get-Content -Raw -LiteralPath $g | Should -Match 'The encryption keys stay on the key servers'
     }
 
     It 'writes nothing with -WhatIf, and never replaces a file without -Force' {

@@ -139,6 +139,98 @@ namespace BackPak.Core.Procedures
         }
     }
 
+    public static class DecommissionRunbook
+    {
+        /// <summary>
+        /// The runbook of a decommission (domain.md §3.4): each step of <see cref="Removal.DataStoreDecommission.StepInfos"/>,
+        /// done by hand through the BackPak GUI's Volume and Configuration pages, TACL, and the storage and key servers' tools.
+        /// </summary>
+        public static Runbook For(string dataStore, string primary, string? secondary, bool destroyKeys, Removal.DecommissionKeep keep)
+        {
+            string ds = dataStore, p = primary, s = secondary ?? "";
+            const string Gui = "the BackPak GUI";
+            var byId = new Dictionary<string, (string Means, string[] Actions, string Check)>(StringComparer.Ordinal)
+            {
+                ["inventory"] = (Gui, new[]
+                {
+                    $"Volume List of {ds} on {p}{(s.Length > 0 ? " and on " + s : "")}: note its volumes, volume groups and, for encrypted volumes, their Media Key Names: once the volumes are deleted, nothing in BackPak names their keys.",
+                    "Check that no volume holds unexpired data (BackBox refuses to delete it, BB p15/13) and that none shows a current operation.",
+                }, "The list of volumes, groups and Media Key Names is kept with this runbook; every volume may go."),
+                ["stop-export"] = (Gui, new[]
+                {
+                    $"Suspend the catalog export of {ds} on {p} (how the GUI stops exports is on a page of the manual that is not available: inferred).",
+                    $"Hold the NetBatch jobs of {ds}: its FULL exports on {p}{(s.Length > 0 ? $" and its BB027_IMPORT_CATALOG imports on {s}" : "")}.",
+                }, "No export of the store runs or waits on the Export Status page."),
+                ["primary-volumes"] = (Gui, new[]
+                {
+                    $"Volume List of {ds} on {p}: select its volumes (the Volume List deletes many at once, BB p166/164) and Delete. For each this deletes the backup data in storage, the DSM/TC or TMF entries and the BackPak entry (CS p41).",
+                }, $"The Volume List of {ds} on {p} is empty, and MEDIACOM INFO TAPEVOLUME of its labels in the store's VOLCAT finds none."),
+                ["primary-groups"] = (Gui, new[]
+                {
+                    $"Configuration page on {p}: for each volume group of {ds}, Switch to Edit mode, Delete (CS p41; BB p156/154).",
+                }, $"No volume group of {ds} is listed on {p}."),
+                ["primary-store"] = (Gui, new[]
+                {
+                    $"Configuration page on {p}: data store {ds}, Switch to Edit mode, Delete (CS p41; BB p156/154).",
+                }, $"{ds} is no longer listed on {p}."),
+                ["secondary-volumes"] = (Gui, new[]
+                {
+                    $"Volume List of the SECONDARY {ds} on {s}: select its volumes and Delete. Only their BackPak and DSM/TC entries go: a SECONDARY store never wrote storage (CS p14; inferred).",
+                }, $"The Volume List of {ds} on {s} is empty, and its dedicated VOLCAT holds none of its labels."),
+                ["secondary-groups"] = (Gui, new[]
+                {
+                    $"Configuration page on {s}: for each volume group of the SECONDARY {ds}, Switch to Edit mode, Delete.",
+                }, $"No volume group of {ds} is listed on {s}."),
+                ["secondary-store"] = (Gui, new[]
+                {
+                    $"Configuration page on {s}: data store {ds}, Switch to Edit mode, Delete.",
+                }, $"{ds} is no longer listed on {s}."),
+                ["staging-area"] = ("TACL", new[]
+                {
+                    $"TACL on {s}: list the export files of {ds} in its staging subvolume (FUP INFO), then purge them (FUP PURGE), so that no FULL import brings the store back (CS p8, p15).",
+                }, $"The staging subvolume holds no export file of {ds}."),
+                ["replicas"] = ("the storage array's own tools", new[]
+                {
+                    $"Stop the replication of the storage of {ds}, then delete its replicated volume images at the secondary site: the LB<label>.IND and .DAT files of its labels (VTC p41).",
+                }, $"The replica path holds no LB file of the labels of {ds}."),
+                ["keys"] = ("the key servers' own tools (for HP ESKM: its management console)", new[]
+                {
+                    $"On each key server of the store's Key Manager, destroy the keys of the Media Key Names noted in step 1 (CS p41; TEO p10).",
+                    "A destroyed key can never be recovered: every volume it encrypted, on any copy, is unreadable for good.",
+                }, "The key servers find none of the Media Key Names."),
+            };
+            var steps = new List<RunbookStep>();
+            foreach (var step in Removal.DataStoreDecommission.StepInfos(ds, p, secondary, destroyKeys, keep))
+            {
+                if (!byId.TryGetValue(step.Id, out var how))
+                    throw new InvalidOperationException($"The runbook has no instructions for step '{step.Id}' of the decommission.");
+                steps.Add(new RunbookStep { Step = step, Means = how.Means, Actions = how.Actions, Check = how.Check });
+            }
+            string scope = s.Length > 0 ? $"-Primary '{p}' -Secondary '{s}'" : $"-Primary '{p}'";
+            var after = new List<string>
+            {
+                $"Remove the NetBatch jobs of {ds} held in step 2.",
+                $"Checked with the module, if you have it: `Test-BPDecommission -DataStore {ds} {scope}` returns one check per place, each passed.",
+            };
+            if ((keep & Removal.DecommissionKeep.StagingArea) != 0 && s.Length > 0) after.Add($"The export files of {ds} stay in its staging area, as chosen: a FULL import on {s} would bring the store back.");
+            if ((keep & Removal.DecommissionKeep.Replicas) != 0 && s.Length > 0) after.Add($"The replicated volume images of {ds} stay at the secondary site, as chosen: the storage team removes them.");
+            if (!destroyKeys) after.Add("The encryption keys stay on the key servers, as chosen: BackPak does not delete them (CS p41).");
+            return new Runbook
+            {
+                Title = $"Decommission of {ds} on {p}" + (s.Length > 0 ? $" and its SECONDARY copy on {s}" : ""),
+                DataStore = ds,
+                Steps = steps,
+                Before = new[]
+                {
+                    "Every volume of the store expired, or its data known to be given up: deleting a volume deletes its backup data (CS p41).",
+                    $"Checked with the module, if you have it: `Remove-BPDataStore {ds} -Recurse{(s.Length > 0 ? $" -Secondary '{s}'" : "")} -WhatIf` lists every volume, group, file and key that would go, and refuses while one may not.",
+                    $"With the module, `Remove-BPDataStore {ds} -Recurse{(s.Length > 0 ? $" -Secondary '{s}'" : "")}{(destroyKeys ? " -DestroyKeys" : "")}` runs these steps in this order as one journaled run that resumes after a stop. This runbook is for doing or following them by hand.",
+                },
+                After = after,
+            };
+        }
+    }
+
     /// <summary>Writes a runbook as Markdown: a table of the steps, then each step with its actions and a line to sign.</summary>
     public static class RunbookWriter
     {
@@ -148,7 +240,7 @@ namespace BackPak.Core.Procedures
             w.WriteLine();
             w.WriteLine($"Written by Export-BPRunbook on {writtenAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {writtenBy}. " +
                 "Each step names who does it, what to do and how to check it, and where it comes from: a page of the BackPak manuals " +
-                "(CS: Catalog Sync Option, BB: BackBox User Manual), or *inferred* where the manual's pages are not available and the step " +
+                "(CS: Catalog Sync Option, BB: BackBox User Manual, TEO: Tape Encryption Option, VTC: VTC Scripting Option), or *inferred* where the manual's pages are not available and the step " +
                 "is rebuilt from its confirmed rules.");
             w.WriteLine();
             w.WriteLine("## Before you start");
@@ -175,7 +267,7 @@ namespace BackPak.Core.Procedures
                 w.WriteLine("- [ ] Done by: ____________ at: ____________");
             }
             w.WriteLine();
-            w.WriteLine("## After the switch");
+            w.WriteLine("## Afterwards");
             w.WriteLine();
             foreach (var a in book.After) w.WriteLine("- " + a);
         }

@@ -55,10 +55,7 @@ namespace BackPak.PowerShell.Cmdlets
         {
             _file = FileSystemPath(Path, nameof(Path), ErrorIds.ChangeRecordNotWritten);
             _format = ChangeRecordWriter.FormatOf(_file);
-            if (!Force && File.Exists(_file))
-                throw new BackPakException(ErrorIds.ChangeRecordNotWritten, BackPakErrorCategory.ResourceExists,
-                    $"The change record was not written: '{_file}' exists already, and it is not replaced without -Force.", _file,
-                    "Give another -Path, or add -Force to replace the file.", stopsInvocation: true);
+            FileSystemPaths.RefuseToReplace(_file, Force, ErrorIds.ChangeRecordNotWritten, "change record");
         }
 
         protected override void ProcessBackPakRecord()
@@ -93,18 +90,7 @@ namespace BackPak.PowerShell.Cmdlets
         }
 
         /// <summary>Writes beside the target and moves into place, so a failure never leaves half a file nor replaces a good one.</summary>
-        private void Write(ChangeRecord record)
-        {
-            try
-            {
-                FileSystemPaths.WriteReplacing(_file, Force, w => ChangeRecordWriter.Write(record, _format, w));
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new BackPakException(ErrorIds.ChangeRecordNotWritten, BackPakErrorCategory.WriteError,
-                    $"The change record was not written to '{_file}': {e.Message}", _file,
-                    "Check that the folder exists and can be written, then run the command again.", stopsInvocation: true, e);
-            }
-        }
+        private void Write(ChangeRecord record) =>
+            FileSystemPaths.Write(_file, Force, ErrorIds.ChangeRecordNotWritten, "change record", w => ChangeRecordWriter.Write(record, _format, w));
     }
 }

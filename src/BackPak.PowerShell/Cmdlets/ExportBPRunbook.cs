@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Procedures;
@@ -8,7 +9,7 @@ using BackPak.Core.Text;
 namespace BackPak.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Writes the plan of a switch as a runbook a person can follow without the module: every step in order with the
+    /// Writes the plan of a switch, or of a decommission, as a runbook a person can follow without the module: every step in order with the
     /// GUI page and action or the TACL command, how to check it, and its source in the manual. It needs no connection:
     /// the plan depends only on the store and the two nodes, so a change ticket can be written before a site is reached.
     /// </summary>
@@ -18,25 +19,41 @@ namespace BackPak.PowerShell.Cmdlets
     {
         private const string NamesSet = "RoleSwitch";
         private const string PlanSet = "Plan";
+        private const string DecommissionSet = "Decommission";
 
         /// <summary>The plan, from Get-BPRoleSwitchPlan.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
         public RoleSwitchPlan? InputObject { get; set; }
 
-        /// <summary>Store ID of the data store to switch.</summary>
+        /// <summary>The runbook of a decommission (Remove-BPDataStore -Recurse) instead of a switch.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DecommissionSet)]
+        public SwitchParameter Decommission { get; set; }
+
+        /// <summary>Store ID of the data store to switch or decommission.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NamesSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DecommissionSet)]
         [ValidateNotNullOrEmpty]
         public string DataStore { get; set; } = "";
 
         /// <summary>The node whose store is PRIMARY now, such as \PROD1.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
+        [Parameter(Mandatory = true, ParameterSetName = DecommissionSet)]
         [ValidateNotNullOrEmpty]
         public string Primary { get; set; } = "";
 
-        /// <summary>The node whose store is SECONDARY now.</summary>
+        /// <summary>The node whose store is SECONDARY now (for a decommission: its SECONDARY copy, if it has one).</summary>
         [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
+        [Parameter(ParameterSetName = DecommissionSet)]
         [ValidateNotNullOrEmpty]
-        public string Secondary { get; set; } = "";
+        public string? Secondary { get; set; }
+
+        /// <summary>The decommission also destroys the store's encryption keys.</summary>
+        [Parameter(ParameterSetName = DecommissionSet)]
+        public SwitchParameter DestroyKeys { get; set; }
+
+        /// <summary>What the decommission leaves: StagingArea, Replicas.</summary>
+        [Parameter(ParameterSetName = DecommissionSet)]
+        public BackPak.Core.Removal.DecommissionKeep[]? Keep { get; set; }
 
         /// <summary>The Markdown file to write.</summary>
         [Parameter(Mandatory = true)]
@@ -60,42 +77,32 @@ namespace BackPak.PowerShell.Cmdlets
                 throw new BackPakException(ErrorIds.RunbookNotWritten, BackPakErrorCategory.InvalidArgument,
                     $"The runbook was not written: '{_file}' is not a .md file; a runbook is written as Markdown.", _file,
                     "Give -Path a file name ending in .md, such as ./switch-DS01.md.", stopsInvocation: true);
-            if (!Force && File.Exists(_file))
-                throw new BackPakException(ErrorIds.RunbookNotWritten, BackPakErrorCategory.ResourceExists,
-                    $"The runbook was not written: '{_file}' exists already, and it is not replaced without -Force.", _file,
-                    "Give another -Path, or add -Force to replace the file.", stopsInvocation: true);
+            FileSystemPaths.RefuseToReplace(_file, Force, ErrorIds.RunbookNotWritten, "runbook");
         }
 
         protected override void ProcessBackPakRecord()
         {
-            RoleSwitchPlan plan;
-            if (ParameterSetName == PlanSet) plan = InputObject!;
+            Runbook book;
+            if (ParameterSetName == PlanSet) book = Runbook.ForRoleSwitch(InputObject!);
             else
             {
-                string ds = Names.NormalizeDataStore(DataStore), p = Names.NormalizeNode(Primary), s = Names.NormalizeNode(Secondary);
+                string ds = Names.NormalizeDataStore(DataStore), p = Names.NormalizeNode(Primary);
+                string? s = Secondary == null ? null : Names.NormalizeNode(Secondary);
                 if (string.Equals(p, s, StringComparison.OrdinalIgnoreCase))
                     throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
                         $"-Primary and -Secondary are the same node ({p}).", s,
-                        "Give the two sides of the switch, e.g. -Primary '\\A' -Secondary '\\B'.", stopsInvocation: true);
-                plan = RoleSwitch.Plan(ds, p, s);
+                        "Give the two sides of the store, e.g. -Primary '\\A' -Secondary '\\B'.", stopsInvocation: true);
+                book = ParameterSetName == DecommissionSet
+                    ? DecommissionRunbook.For(ds, p, s, DestroyKeys, (Keep ?? new BackPak.Core.Removal.DecommissionKeep[0]).Aggregate(BackPak.Core.Removal.DecommissionKeep.None, (a, k) => a | k))
+                    : Runbook.ForRoleSwitch(RoleSwitch.Plan(ds, p, s!));
             }
             // One file: a second piped plan would replace the first.
             if (++_written > 1)
                 throw new BackPakException(ErrorIds.RunbookNotWritten, BackPakErrorCategory.InvalidArgument,
-                    $"The runbook of {plan.DataStore} was not written: '{_file}' holds the runbook of the first plan piped, and one file holds one runbook.",
+                    $"The runbook of {book.DataStore} was not written: '{_file}' holds the runbook of the first plan piped, and one file holds one runbook.",
                     _file, "Export each plan to its own file: ... | ForEach-Object { $_ | Export-BPRunbook -Path \"switch-$($_.DataStore).md\" }.");
-            var book = Runbook.ForRoleSwitch(plan);
             if (!ShouldProcess(_file, $"Write the runbook '{book.Title}'")) return;
-            try
-            {
-                FileSystemPaths.WriteReplacing(_file, Force, w => RunbookWriter.Markdown(book, w, Environment.UserName, DateTime.UtcNow));
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new BackPakException(ErrorIds.RunbookNotWritten, BackPakErrorCategory.WriteError,
-                    $"The runbook was not written to '{_file}': {e.Message}", _file,
-                    "Check that the folder exists and can be written, then run the command again.", stopsInvocation: true, e);
-            }
+            FileSystemPaths.Write(_file, Force, ErrorIds.RunbookNotWritten, "runbook", w => RunbookWriter.Markdown(book, w, Environment.UserName, DateTime.UtcNow));
             WriteObject(new FileInfo(_file));
         }
     }

@@ -49,10 +49,7 @@ namespace BackPak.PowerShell.Cmdlets
                 throw new BackPakException(ErrorIds.SiteDescriptionNotWritten, BackPakErrorCategory.InvalidArgument,
                     $"The site description was not written: '{file}' is not a .psd1 file, which is what Connect-BPDomain reads.", file,
                     "Give -Path a file name ending in .psd1, such as ./site.psd1.", stopsInvocation: true);
-            if (!Force && File.Exists(file))
-                throw new BackPakException(ErrorIds.SiteDescriptionNotWritten, BackPakErrorCategory.ResourceExists,
-                    $"The site description was not written: '{file}' exists already, and it is not replaced without -Force.", file,
-                    "Give another -Path, or add -Force to replace the file.", stopsInvocation: true);
+            FileSystemPaths.RefuseToReplace(file, Force, ErrorIds.SiteDescriptionNotWritten, "site description");
             var options = new SiteTemplateOptions { SiteName = SiteName };
             options.Nodes.Clear();
             foreach (var n in Node) options.Nodes.Add(n);
@@ -67,16 +64,7 @@ namespace BackPak.PowerShell.Cmdlets
                     e.RecommendedAction, inner: e);
             }
             if (!ShouldProcess(file, File.Exists(file) ? "Replace with a site description template" : "Write a site description template")) return;
-            try
-            {
-                FileSystemPaths.WriteReplacing(file, Force, w => w.Write(text));
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new BackPakException(ErrorIds.SiteDescriptionNotWritten, BackPakErrorCategory.WriteError,
-                    $"The site description was not written to '{file}': {e.Message}", file,
-                    "Check that the folder exists and can be written, then run the command again.", stopsInvocation: true, e);
-            }
+            FileSystemPaths.Write(file, Force, ErrorIds.SiteDescriptionNotWritten, "site description", w => w.Write(text));
             WriteObject(new FileInfo(file));
         }
     }

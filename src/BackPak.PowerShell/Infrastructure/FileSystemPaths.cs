@@ -54,5 +54,32 @@ namespace BackPak.PowerShell
                 throw;
             }
         }
+
+        /// <summary>
+        /// Stops a command before it writes over a file the operator owns: an existing file is replaced only with -Force.
+        /// <paramref name="what"/> names the document in the message ("change record", "runbook").
+        /// </summary>
+        public static void RefuseToReplace(string file, bool force, string errorId, string what)
+        {
+            if (!force && System.IO.File.Exists(file))
+                throw new BackPakException(errorId, BackPakErrorCategory.ResourceExists,
+                    $"The {what} was not written: '{file}' exists already, and it is not replaced without -Force.", file,
+                    "Give another -Path, or add -Force to replace the file.", stopsInvocation: true);
+        }
+
+        /// <summary><see cref="WriteReplacing"/>, with a failure to write reported as the command's own error.</summary>
+        public static void Write(string file, bool force, string errorId, string what, Action<System.IO.TextWriter> write)
+        {
+            try
+            {
+                WriteReplacing(file, force, write);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                throw new BackPakException(errorId, BackPakErrorCategory.WriteError,
+                    $"The {what} was not written to '{file}': {e.Message}", file,
+                    "Check that the folder exists and can be written, then run the command again.", stopsInvocation: true, e);
+            }
+        }
     }
 }
