@@ -173,10 +173,13 @@ namespace BackPak.Core.Removal
         }
 
         /// <summary>The steps of a recorded run, from its header.</summary>
-        internal static IReadOnlyList<StepInfo> StepInfos(string dataStore, string primary, string secondary, IReadOnlyDictionary<string, string> header) =>
-            StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null,
-                header.TryGetValue("destroyKeys", out var k) && k == "1",
-                header.TryGetValue("keep", out var keep) && Enum.TryParse<DecommissionKeep>(keep, out var kv) ? kv : DecommissionKeep.None);
+        internal static IReadOnlyList<StepInfo> StepInfos(string dataStore, string primary, string secondary, IReadOnlyDictionary<string, string> header)
+        {
+            var keep = header.TryGetValue("keep", out var k) && Enum.TryParse<DecommissionKeep>(k, out var kv) ? kv : DecommissionKeep.None;
+            if (header.TryGetValue(GuidedDecommission.HeaderKey, out var guided) && guided == "1")
+                return GuidedDecommission.StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null, keep);
+            return StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null, header.TryGetValue("destroyKeys", out var d) && d == "1", keep);
+        }
 
         private static IReadOnlyList<StepInfo> StepInfos(DecommissionContext c) => StepInfos(c.DataStore, c.Primary.Node, c.Secondary?.Node, c.DestroyKeys, c.Keep);
 
