@@ -179,6 +179,48 @@ namespace BackPak.Lab.Tests
         }
 
         [Fact]
+        public void A_report_read_back_from_the_journal_names_the_replication_link_each_step_used()
+        {
+            // Started with no link: the replication steps are the operator's, and the journal says so.
+            var r = ProcedureRunner.RunSwitch(Context(@"\A", @"\B", links: false), null, null, null);
+            Assert.Equal(RunStatus.AwaitingOperator, r.Status);
+            string none = RoleSwitch.DescribeLink(null);
+            foreach (var report in new[] { r, ProcedureRunner.Report(_lab.RunJournal, r.RunId)! })
+            {
+                Assert.Equal(none, report.Steps.Single(s => s.Id == "reverse-storage-replication").Facility);
+                Assert.Equal(none, report.Steps.Single(s => s.Id == "reverse-key-replication").Facility);
+                Assert.Equal($"storage: {none}; keys: {none}", report.Steps.Single(s => s.Id == "check-replication").Facility);
+                Assert.Null(report.Steps.Single(s => s.Id == "demote-primary").Facility);
+            }
+
+            // Resumed where the lab's links are known: the steps run from then on used them, and the read-back says so.
+            var storage = _lab.ReplicationLink("STORAGE", "DS01");
+            var keys = _lab.ReplicationLink("KEYS", null);
+            r = ProcedureRunner.RunSwitch(Context(@"\A", @"\B"), r.RunId, "check-replication", null);
+            Assert.Equal(RunStatus.Completed, r.Status);
+            var read = ProcedureRunner.Report(_lab.RunJournal, r.RunId)!;
+            Assert.Equal(RoleSwitch.DescribeLink(storage), read.Steps.Single(s => s.Id == "reverse-storage-replication").Facility);
+            Assert.Equal(RoleSwitch.DescribeLink(keys), read.Steps.Single(s => s.Id == "reverse-key-replication").Facility);
+            Assert.Contains("(the provider's link)", read.Steps.Single(s => s.Id == "reverse-storage-replication").Facility);
+            Assert.Equal(r.Steps.Select(s => s.Facility), read.Steps.Select(s => s.Facility));
+        }
+
+        [Fact]
+        public void A_journal_written_before_facilities_were_recorded_still_reads_without_them()
+        {
+            const string id = "SW-20261101-120000-0a1b2c";
+            var j = _lab.RunJournal;
+            j.Append(id, new JournalRecord { At = j.Now, Type = "run", Status = "Running", Data = new Dictionary<string, string>
+                { ["runId"] = id, ["dataStore"] = "DS01", ["primary"] = @"\A", ["secondary"] = @"\B", ["user"] = "t" } });
+            j.Append(id, new JournalRecord { At = j.Now, Type = "step", Step = "reverse-storage-replication", Status = "Done", Message = "reversed" });
+            j.Append(id, new JournalRecord { At = j.Now, Type = "end", Status = "Completed" });
+            var read = ProcedureRunner.Report(j, id)!;
+            Assert.Equal(RunStatus.Completed, read.Status);
+            Assert.Equal(StepStatus.Done, read.Steps.Single(s => s.Id == "reverse-storage-replication").Status);
+            Assert.All(read.Steps, s => Assert.Null(s.Facility));
+        }
+
+        [Fact]
         public void Resume_refuses_a_run_of_other_nodes_and_a_completed_run()
         {
             var r = ProcedureRunner.RunSwitch(Context(@"\A", @"\B"), null, null, null);

@@ -86,6 +86,12 @@ namespace BackPak.Core.Procedures
         public string Node { get; init; } = "";
         public StepKind Kind { get; init; }
         public string Source { get; init; } = "";
+        /// <summary>
+        /// For a step that checks or reverses replication: the link it used when it last ran (as <see cref="StepInfo.Facility"/>
+        /// names it), from the run's journal; for a step not run yet, the link the run would use. Null for a run whose
+        /// journal does not record it (one started by an older version of the module).
+        /// </summary>
+        public string? Facility { get; set; }
         public StepStatus Status { get; set; } = StepStatus.Pending;
         public DateTime? Started { get; set; }
         public DateTime? Ended { get; set; }

@@ -19,6 +19,12 @@ namespace BackPak.Core.Procedures
     /// </summary>
     public static class ProcedureRunner
     {
+        /// <summary>
+        /// The journal value that records the facility (<see cref="StepInfo.Facility"/>) a step uses: in the run header
+        /// when the run starts, and in a resume record when a resume finds another one (a link registered meanwhile).
+        /// </summary>
+        internal static string FacilityKey(string stepId) => "facility:" + stepId;
+
         /// <summary>Runs this process is executing now: its own runs are "alive" only while they are in here.</summary>
         private static readonly HashSet<string> RunningHere = new HashSet<string>(StringComparer.Ordinal);
 
@@ -57,7 +63,7 @@ namespace BackPak.Core.Procedures
         {
             string p = c.Primary.Node, s = c.Secondary.Node;
             string newStaging = c.Primary.StagingAreaFor(c.DataStore);
-            return Run(ProcedureKind.Switch, c, RoleSwitch.Definition(c.DataStore, p, s, newStaging), () => RoleSwitch.RequireStart(c),
+            return Run(ProcedureKind.Switch, c, RoleSwitch.Definition(c.DataStore, p, s, newStaging, links: c), () => RoleSwitch.RequireStart(c),
                 runId =>
                 {
                     // The fence is up: a removal claimed before it is visible now (the check is serialized with claims).
@@ -125,6 +131,15 @@ namespace BackPak.Core.Procedures
                     report.Resumes++;
                     var resumed = Record(c.Journal, "resume", null, null, confirmStep != null ? "operator confirmed " + confirmStep : null);
                     resumed.Data = OwnerData(c.User);
+                    // The steps run from here use the links of this resume's context: recorded when they differ.
+                    foreach (var x in steps)
+                    {
+                        if (x.Info.Facility == null) continue;
+                        string key = FacilityKey(x.Info.Id);
+                        if (!data.TryGetValue(key, out var was) || was != x.Info.Facility) resumed.Data[key] = data[key] = x.Info.Facility;
+                        var notRun = report.Steps.FirstOrDefault(sr => sr.Id == x.Info.Id && sr.Status == StepStatus.Pending && sr.Started == null);
+                        if (notRun != null) notRun.Facility = x.Info.Facility;
+                    }
                     c.Journal.Append(runId, resumed);
                 }
                 catch
@@ -147,6 +162,7 @@ namespace BackPak.Core.Procedures
                 first.Data["primary"] = p;
                 first.Data["secondary"] = s;
                 if (header != null) foreach (var kv in header) first.Data[kv.Key] = kv.Value;
+                foreach (var x in steps) if (x.Info.Facility != null) first.Data[FacilityKey(x.Info.Id)] = x.Info.Facility;
                 // The first record is on disk before the lock exists, and the lock before any change: a process killed
                 // at any point leaves a run that can be resumed (or nothing at all), never a lock without its journal.
                 c.Journal.Append(runId, first);
@@ -217,6 +233,7 @@ namespace BackPak.Core.Procedures
                     sr.Status = StepStatus.Running;
                     sr.Started = c.Journal.Now;
                     sr.Ended = null;
+                    sr.Facility = info.Facility;
                     c.Journal.Append(runId, Record(c.Journal, "step", info.Id, StepStatus.Running.ToString(), null));
                     running = sr;
                     try
@@ -461,8 +478,19 @@ namespace BackPak.Core.Procedures
             var report = newReport();
             report.RunId = f.RunId; report.DataStore = f.DataStore; report.Primary = f.Primary; report.Secondary = f.Secondary; report.Started = f.Started;
             report.User = f.User.Length > 0 ? f.User : null; report.Status = RunStatus.Running; report.Steps = steps.Select(NewStep).ToList();
+            // The facility each step used: the one recorded (header, then resumes) when the step last started; a step
+            // confirmed by the operator later keeps the one it waited with.
+            var facilities = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var r in f.Records)
             {
+                if (r.Data != null)
+                    foreach (var kv in r.Data)
+                        if (kv.Key.StartsWith("facility:", StringComparison.Ordinal))
+                        {
+                            facilities[kv.Key] = kv.Value;
+                            var pending = report.Steps.FirstOrDefault(x => FacilityKey(x.Id) == kv.Key && x.Status == StepStatus.Pending && x.Started == null);
+                            if (pending != null && kv.Value.Length > 0) pending.Facility = kv.Value;
+                        }
                 if (r.Type == "resume") report.Resumes++;
                 if (r.Type == "interrupt") { report.Status = RunStatus.Interrupted; report.Message = r.Message; }
                 if (r.Type == "end")
@@ -475,6 +503,7 @@ namespace BackPak.Core.Procedures
                 var sr = report.Steps.FirstOrDefault(x => x.Id == r.Step);
                 if (sr == null) continue;
                 var stepStatus = Enum.TryParse<StepStatus>(r.Status, out var v) ? v : StepStatus.Unknown;
+                if (stepStatus == StepStatus.Running && facilities.TryGetValue(FacilityKey(sr.Id), out var used) && used.Length > 0) sr.Facility = used;
                 if (stepStatus == StepStatus.Running) { sr.Started = r.At; sr.Ended = null; }
                 else if (stepStatus != StepStatus.Pending) sr.Ended = r.At;
                 sr.Status = stepStatus;
@@ -569,7 +598,7 @@ namespace BackPak.Core.Procedures
             catch (BackPakException) { return false; }
         }
 
-        private static StepReport NewStep(StepInfo i) => new StepReport { Number = i.Number, Id = i.Id, Title = i.Title, Node = i.Node, Kind = i.Kind, Source = i.Source };
+        private static StepReport NewStep(StepInfo i) => new StepReport { Number = i.Number, Id = i.Id, Title = i.Title, Node = i.Node, Kind = i.Kind, Source = i.Source, Facility = i.Facility };
 
         private static JournalRecord Record(IRunJournalStore journal, string type, string? step, string? status, string? message) =>
             new JournalRecord { At = journal.Now, Type = type, Step = step, Status = status, Message = message };

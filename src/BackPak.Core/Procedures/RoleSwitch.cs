@@ -672,7 +672,12 @@ namespace BackPak.Core.Procedures
             public AwaitOperator(string what) : base(what) { }
         }
 
-        internal static List<ProcedureStep<RoleSwitchContext>> Definition(string ds, string p, string s, string? newStaging) =>
-            Steps(ds, p, s, newStaging).Select(x => new ProcedureStep<RoleSwitchContext>(x.Info, x.Run, x.IsDone)).ToList();
+        /// <summary>
+        /// The steps a run executes; with <paramref name="links"/>, each step that uses replication links names the one
+        /// it uses (<see cref="StepInfo.Facility"/>), which the runner records in the run's journal for its reports.
+        /// </summary>
+        internal static List<ProcedureStep<RoleSwitchContext>> Definition(string ds, string p, string s, string? newStaging, RoleSwitchContext? links = null) =>
+            Steps(ds, p, s, newStaging).Select(x => new ProcedureStep<RoleSwitchContext>(
+                links == null || x.Facility == null ? x.Info : WithFacility(x.Info, x.Describe!(links)), x.Run, x.IsDone)).ToList();
     }
 }
