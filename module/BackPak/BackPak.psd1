@@ -61,6 +61,8 @@
         'Invoke-BPRoleSwitch'
         'Get-BPRoleSwitchRun'
         'Stop-BPRoleSwitchRun'
+        'Test-BPRecovery'
+        'Get-BPRecoveryTest'
         'Register-BPReplicationLink'
         'Get-BPReplicationLink'
         'Unregister-BPReplicationLink'

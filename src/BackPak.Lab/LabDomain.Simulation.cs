@@ -403,8 +403,9 @@ namespace BackPak.Lab
                 var ind = new StringBuilder()
                     .Append("BACKPAK VIRTUAL TAPE INDEX\nLABEL=").Append(v.Label).Append("\nSTORE=").Append(s.Name)
                     .Append("\nGROUP=").Append(g.Name).Append("\nTIMESTAMP=").Append(now.ToString("yyyy-MM-ddTHH:mm:ssZ")).Append('\n');
-                if (key != null) ind.Append("ENCRYPTION=AES-256-GCM\nMEDIAKEYNAME=").Append(key).Append('\n');
                 var data = Encoding.ASCII.GetBytes("BACKUP " + v.Label + " " + nowMs + "\n");
+                ind.Append("BYTES=").Append(data.Length).Append('\n');
+                if (key != null) ind.Append("ENCRYPTION=AES-256-GCM\nMEDIAKEYNAME=").Append(key).Append('\n');
                 foreach (var target in new[] { dir }.Concat(replicas))
                 {
                     Directory.CreateDirectory(target);

@@ -205,6 +205,8 @@ BeforeDiscovery {
             Script = { Use-SwitchLab $script:SwitchDoneLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false } }
         @{ Name = 'Invoke-BPRoleSwitch of a data store the secondary does not have'; Id = 'SwitchPreconditionFailed'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchGuardLab; Invoke-BPRoleSwitch DS02 -Primary '\A' -Secondary '\B' -Confirm:$false } }
+        @{ Name = 'Test-BPRecovery at the PRIMARY side'; Id = 'RecoveryNotSecondary'; Class = 'TestBPRecoveryCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchGuardLab; Test-BPRecovery DS01 -Node '\A' } }
         @{ Name = 'Invoke-BPRoleSwitch -Resume of an abandoned run'; Id = 'SwitchRunAbandoned'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchStoppedLab; Invoke-BPRoleSwitch -Resume $script:AbandonedRun -Confirm:$false } }
         @{ Name = 'Stop-BPRoleSwitchRun of a run already abandoned'; Id = 'SwitchRunAbandoned'; Class = 'StopBPRoleSwitchRunCommand'; Terminating = $true
@@ -297,6 +299,7 @@ BeforeDiscovery {
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
         # Always written after the refusals it sums up, so never the first error of a scenario here.
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
+        RecoveryTestRecordFailed       = 'needs a disk that refuses the record: RecoveryTest.Tests.ps1 raises it with BACKPAK_LAB_IO_FAULT_AT and asserts the FullyQualifiedErrorId exactly, BackPak.Lab.Tests/RecoveryTestTests.cs too'
         ReplicationLinkFailed          = 'needs a switch run to reach a failing link script: ReplicationLink.Tests.ps1 raises it through Invoke-BPRoleSwitch, asserts the FullyQualifiedErrorId exactly and resumes the run'
         CapabilityMissing              = 'the lab offers every capability: Providers.Tests.ps1 raises it through a provider module that lacks removal, and BackPak.PowerShell.Tests on a read-only provider'
     }

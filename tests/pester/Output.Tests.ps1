@@ -18,7 +18,8 @@ BeforeDiscovery {
         'BackPak.Core.Removal.VolumeRemovalResult', 'BackPak.Core.Removal.DecommissionResult',
         'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider',
         'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference',
-        'BackPak.PowerShell.ReplicationLinkRegistration'
+        'BackPak.PowerShell.ReplicationLinkRegistration', 'BackPak.Core.Procedures.RecoveryCheck',
+        'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -76,6 +77,11 @@ BeforeAll {
         Add-Objects (Start-BPCatalogExport DS01 -Type Update -Domain $a -Confirm:$false)
         Add-Objects (Start-BPCatalogImport DS01 -Type Update -Domain $b -Confirm:$false)
         Add-Objects (Get-BPImportStatus -Domain $b)
+        # A recovery test with its longest details (the export of the unreachable staging area left the import behind)
+        # and its record, with a long note.
+        Add-Objects (Test-BPRecovery DS01 -Node '\B' -Save -Note 'Quarterly disaster-recovery test, change CHG0004711, signed off by the storage team')
+        $rt = @(Get-BPRecoveryTest -DataStore DS01 -Last 1)
+        Add-Objects $rt; Add-Objects $rt[0].Checks
         $removed = @(Get-BPVolume -Domain $a -DataStore DS01 -Expired | Where-Object { -not $_.CurrentOperation } | Select-Object -First 2 | Remove-BPVolume -PassThru -Confirm:$false)
         Add-Objects $removed
         $null = Stop-BPLabRestore -DataStore DS02 -Domain $a -Confirm:$false

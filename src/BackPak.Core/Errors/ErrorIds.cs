@@ -92,6 +92,12 @@ namespace BackPak.Core.Errors
         /// <summary>No replication link of that data store (and kind) is registered in the session.</summary>
         public const string ReplicationLinkNotFound = "ReplicationLinkNotFound";
 
+        // Recovery test
+        /// <summary>Test-BPRecovery was given a node whose copy of the store is not SECONDARY: nothing was checked.</summary>
+        public const string RecoveryNotSecondary = "RecoveryNotSecondary";
+        /// <summary>The record of a recovery test could not be written (or read) whole: nothing partial is kept.</summary>
+        public const string RecoveryTestRecordFailed = "RecoveryTestRecordFailed";
+
         // Decommission of a data store
         public const string DecommissionStepFailed = "DecommissionStepFailed";
         public const string DecommissionRefused = "DecommissionRefused";

@@ -24,6 +24,8 @@ namespace BackPak.Core.Providers
             (typeof(IReplicationLinkSource), "replication links"),
             (typeof(IDecommissionSite), "the decommission's site reads (tape catalogs, storage, staging area)"),
             (typeof(IEstateSource), "the other nodes of its estate"),
+            (typeof(IRecoverySite), "the recovery test's site reads (volume images in storage, the key server)"),
+            (typeof(IRecoveryTestRecords), "a place for the records of recovery tests"),
         };
 
         /// <summary>Every capability contract besides reading, in the order Get-BPProvider lists them.</summary>
