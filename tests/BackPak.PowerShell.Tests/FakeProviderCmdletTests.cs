@@ -111,6 +111,17 @@ namespace BackPak.PowerShell.Tests
         }
 
         [Fact]
+        public void A_switch_that_needs_a_domain_of_the_fake_advises_connecting_it_through_the_fake()
+        {
+            using var h = Connected();
+            // The advice of a run that needs a side not connected (resume, abandon): in the provider's own form.
+            var advice = h.Run("$t = [BackPak.PowerShell.Cmdlets.InvokeBPRoleSwitchCommand].Assembly.GetType('BackPak.PowerShell.SwitchContexts'); " +
+                               $"try {{ $null = $t.GetMethod('Connection').Invoke($null, @('mem:{_estate}', '\\C')) }} catch {{ $_.Exception.InnerException.RecommendedAction }}").Output.Single().ToString();
+            Assert.StartsWith(@"Connect it first: Connect-BPDomain -Provider Fake -Node '\C'", advice);
+            Assert.DoesNotContain("-Lab", advice);
+        }
+
+        [Fact]
         public void Connecting_checks_the_providers_parameters()
         {
             using var h = new PowerShellHost();

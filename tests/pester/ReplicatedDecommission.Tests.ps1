@@ -286,3 +286,72 @@ Describe 'A decommission killed half way is completed by the same command' {
         Get-Failed | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A storage replication link the operator registered for DS01' {
+    # A registered link overrides the provider's, for the decommission as for the switch: it can reverse but not delete,
+    # so the replicated images are the operator's to delete; the provider's link must not delete them behind its back.
+    BeforeAll {
+        $script:Lab = New-CaseLab
+        $script:Calls = [System.Collections.Generic.List[string]]::new()
+        $calls = $script:Calls
+        Register-BPReplicationLink DS01 -Kind Storage -Name ArrayFailover -Reverse { param($Link) $calls.Add($Link.Action) }.GetNewClosure() -AllowClobber
+        $script:Replicas = @(Get-ChildItem "$script:Lab/sites/SITEB/storage/DS01" -File).Count
+    }
+    AfterAll { Get-BPReplicationLink | Unregister-BPReplicationLink -Confirm:$false }
+
+    It '-WhatIf names the operator as the one who deletes the replicas, and why' {
+        $cmd = "Import-Module '$script:Module'; Connect-BPDomain -Lab '$script:Lab' -Node '\B' | Out-Null; Connect-BPDomain -Lab '$script:Lab' -Node '\A' | Out-Null; " +
+               "Register-BPReplicationLink DS01 -Kind Storage -Name ArrayFailover -Reverse { param(`$Link) }; " +
+               "Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -WhatIf"
+        $r = Invoke-BPFreshPwsh -Command $cmd -TimeoutSeconds 120
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $step = @($r.StdOut -split '\r?\n' | Where-Object { $_ -like 'What if:*Delete the replicated volume images of DS01*' })
+        $step.Count | Should -Be 1
+        $step[0] | Should -Match "by none: the operator deletes them with the storage's own tools, then confirms \(.*ArrayFailover \(script registered for DS01\)"
+        @(Get-ChildItem "$script:Lab/sites/SITEB/storage/DS01" -File).Count | Should -Be $script:Replicas
+    }
+
+    It 'Export-BPRunbook -Decommission says the run stops at the replicas step for the operator' {
+        $f = Join-Path $TestDrive 'decommission-registered.md'
+        Export-BPRunbook -Decommission -DataStore DS01 -Primary '\A' -Secondary '\B' -DestroyKeys -Path $f | Out-Null
+        $text = Get-Content -Raw -LiteralPath $f
+        $text | Should -Match ([regex]::Escape("A storage replication link is registered for DS01 in this session (ArrayFailover (script registered for DS01))"))
+        $text | Should -Match 'stops at step 10 \(replicas\) for you to delete the replicated images'
+        Get-BPReplicationLink | Unregister-BPReplicationLink -Confirm:$false
+        Export-BPRunbook -Decommission -DataStore DS01 -Primary '\A' -Secondary '\B' -DestroyKeys -Path $f -Force | Out-Null
+        Get-Content -Raw -LiteralPath $f | Should -Not -Match 'link is registered'
+        $calls = $script:Calls
+        Register-BPReplicationLink DS01 -Kind Storage -Name ArrayFailover -Reverse { param($Link) $calls.Add($Link.Action) }.GetNewClosure() -AllowClobber
+    }
+
+    It 'stops at the replicas step for the operator and deletes no replica itself' {
+        $r = Invoke-BPCaptured { Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -Force -PassThru -WarningVariable w -WarningAction SilentlyContinue; $w }
+        $r.All | Should -BeNullOrEmpty
+        $summary = $r.Output | Where-Object { $_ -is [BackPak.Core.Removal.DecommissionResult] }
+        $summary.Status | Should -Be 'AwaitingOperator'
+        $summary.Completed | Should -BeFalse
+        ($summary.Steps | Where-Object Id -EQ 'replicas').Status | Should -Be 'AwaitingOperator'
+        ($summary.Steps | Where-Object Id -EQ 'keys').Status | Should -Be 'Pending'
+        $warnings = @($r.Output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
+        ($warnings -join "`n") | Should -Match "Delete the replicated images of DS01 at the secondary site .*with the storage's own tools.*ArrayFailover.*Running the same Remove-BPDataStore -Recurse again confirms"
+        ($warnings -join "`n") | Should -Match "left as it is: the replicated volume images .*ArrayFailover"
+        @(Get-ChildItem "$script:Lab/sites/SITEB/storage/DS01" -File).Count | Should -Be $script:Replicas
+        $script:Calls.Count | Should -Be 0 -Because 'a decommission does not reverse replication'
+        $check = Test-BPDecommission -DataStore DS01 -Primary '\A' -Secondary '\B' | Where-Object Place -EQ 'replicas at SITEB'
+        $check.Passed | Should -BeFalse
+        $check.Detail | Should -Match "link registered for it \(ArrayFailover .*\): delete them with the storage's own tools"
+    }
+
+    It 'goes on when the same command runs again, once the operator deleted them' {
+        Remove-Item "$script:Lab/sites/SITEB/storage/DS01/*" -Force
+        $r = Invoke-BPCaptured { Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -Force -PassThru -WarningAction SilentlyContinue }
+        $r.All | Should -BeNullOrEmpty
+        $summary = $r.Output | Where-Object { $_ -is [BackPak.Core.Removal.DecommissionResult] }
+        $summary.Status | Should -Be 'Completed'
+        $summary.Completed | Should -BeTrue
+        ($summary.Steps | Where-Object Id -EQ 'replicas').Message | Should -Be 'confirmed by the operator'
+        ($summary.Steps | Where-Object Id -EQ 'keys').Status | Should -Be 'Done'
+        Get-Failed | Should -BeNullOrEmpty
+        "$script:Lab/runs/switch-DS01.lock" | Should -Not -Exist
+    }
+}

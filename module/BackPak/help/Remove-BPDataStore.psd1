@@ -10,7 +10,7 @@ With -Recurse it runs the decommission as one journaled run, step by step:
 and with -Secondary naming the node of the SECONDARY copy, in the same run (inferred, docs/inferred.md):
   6-8. the SECONDARY volumes (their BackPak and DSM/TC entries: a SECONDARY store never wrote storage), its volume groups and the SECONDARY store;
   9. the store's export files in the staging area, so that no later FULL import brings the store back (-Keep StagingArea leaves them);
-  10. the replicated volume images at the secondary site, through the storage replication (-Keep Replicas leaves them; without a facility that can delete them, the step is left to the operator and the run says so);
+  10. the replicated volume images at the secondary site, through the storage replication (-Keep Replicas leaves them; without a facility that can delete them, the step is left to the operator and the run says so; when you registered a storage link for the store with Register-BPReplicationLink, which can reverse but not delete, the run stops at this step for you to delete them with the storage's own tools, and running the same command again confirms it and goes on);
 and with -DestroyKeys, last and optional [CS p41, TEO p10]:
   11. the encryption keys of the store's volumes, destroyed on every connected key server of the store's Key Manager (connect both sides' key servers to destroy both copies). Once a key is destroyed its volumes can never be read again.
 

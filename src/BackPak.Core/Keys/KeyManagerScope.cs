@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Text;
 using BackPak.Core.Providers;
 
 namespace BackPak.Core.Keys
@@ -83,7 +84,7 @@ namespace BackPak.Core.Keys
                 $"may hold volumes there that still need these keys.",
                 string.Join(", ", absent),
                 $"Connect {string.Join(" and ", absent)} in this session with the provider parameters used for {first.Node} " +
-                $"({first.Provider} at '{first.Location}'), for example Connect-BPDomain -Lab <folder> -Node '{absent[0]}'; then run the command again.",
+                $"({first.Provider} at '{first.Location}'), for example {ConnectAdvice.Command(first.Provider, first.Location, absent[0])}; then run the command again.",
                 stopsInvocation: true));
         }
 

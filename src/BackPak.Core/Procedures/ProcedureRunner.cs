@@ -319,6 +319,16 @@ namespace BackPak.Core.Procedures
                 if (!completed) LetGo(c.Journal, subject, runId);
             }
         }
+        /// <summary>The step a run waits at for the operator (its last record of that step says so), or null.</summary>
+        internal static string? AwaitingStep(IRunJournalStore journal, string runId)
+        {
+            string? awaiting = null;
+            foreach (var r in journal.Read(RequireRunId(runId)).Records)
+                if (r.Type == "step" && r.Step != null)
+                    awaiting = r.Status == nameof(StepStatus.AwaitingOperator) ? r.Step : awaiting == r.Step ? null : awaiting;
+            return awaiting;
+        }
+
         /// <summary>The report of a run from its journal and lock alone (Get-BPRoleSwitchRun), or null when there is no such run.</summary>
         public static RoleSwitchReport? Report(IRunJournalStore journal, string runId)
         {

@@ -144,8 +144,11 @@ namespace BackPak.Core.Procedures
         /// <summary>
         /// The runbook of a decommission (domain.md §3.4): each step of <see cref="Removal.DataStoreDecommission.StepInfos"/>,
         /// done by hand through the BackPak GUI's Volume and Configuration pages, TACL, and the storage and key servers' tools.
+        /// <param name="registeredStorageLink">How a storage link the operator registered for the store is named, or null:
+        /// the module's run then stops at the replicas step for the operator, and the runbook says so.</param>
         /// </summary>
-        public static Runbook For(string dataStore, string primary, string? secondary, bool destroyKeys, Removal.DecommissionKeep keep)
+        public static Runbook For(string dataStore, string primary, string? secondary, bool destroyKeys, Removal.DecommissionKeep keep,
+            string? registeredStorageLink = null)
         {
             string ds = dataStore, p = primary, s = secondary ?? "";
             const string Gui = "the BackPak GUI";
@@ -207,6 +210,11 @@ namespace BackPak.Core.Procedures
                 steps.Add(new RunbookStep { Step = step, Means = how.Means, Actions = how.Actions, Check = how.Check });
             }
             string scope = s.Length > 0 ? $"-Primary '{p}' -Secondary '{s}'" : $"-Primary '{p}'";
+            var replicas = steps.FirstOrDefault(x => x.Step.Id == "replicas");
+            string? waits = replicas != null && registeredStorageLink != null
+                ? $"A storage replication link is registered for {ds} in this session ({registeredStorageLink}): it reverses replication but cannot delete, so `Remove-BPDataStore -Recurse` " +
+                  $"stops at step {replicas.Step.Number} (replicas) for you to delete the replicated images with the storage's own tools, and goes on when you run the same command again."
+                : null;
             var after = new List<string>
             {
                 $"Remove the NetBatch jobs of {ds} held in step 2.",
@@ -225,7 +233,7 @@ namespace BackPak.Core.Procedures
                     "Every volume of the store expired, or its data known to be given up: deleting a volume deletes its backup data (CS p41).",
                     $"Checked with the module, if you have it: `Remove-BPDataStore {ds} -Recurse{(s.Length > 0 ? $" -Secondary '{s}'" : "")} -WhatIf` lists every volume, group, file and key that would go, and refuses while one may not.",
                     $"With the module, `Remove-BPDataStore {ds} -Recurse{(s.Length > 0 ? $" -Secondary '{s}'" : "")}{(destroyKeys ? " -DestroyKeys" : "")}` runs these steps in this order as one journaled run that resumes after a stop. This runbook is for doing or following them by hand.",
-                },
+                }.Concat(waits != null ? new[] { waits } : new string[0]).ToArray(),
                 After = after,
             };
         }

@@ -47,6 +47,13 @@ namespace BackPak.Core.Removal
         public IReadOnlyList<IDomainReader> KeyDomains { get; init; } = new IDomainReader[0];
         /// <summary>The storage replication of the store, when its facility can delete the replicas; null leaves them to the operator.</summary>
         public IReplicaCleanup? Replicas { get; init; }
+        /// <summary>
+        /// How the operator's storage replication link registered for the store is named (Register-BPReplicationLink
+        /// -Kind Storage), or null. It overrides the provider's link, as it does for the switch; it can reverse
+        /// replication but not delete, so the replicated images are then the operator's to delete with the storage's
+        /// own tools: the 'replicas' step waits for the operator, and <see cref="Replicas"/> is not used.
+        /// </summary>
+        public string? RegisteredStorageLink { get; init; }
         public IRunJournalStore Journal { get; init; } = null!;
         public string User { get; init; } = Environment.UserName;
         public CancellationToken Cancel { get; init; }
@@ -181,7 +188,20 @@ namespace BackPak.Core.Removal
             return StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null, header.TryGetValue("destroyKeys", out var d) && d == "1", keep);
         }
 
-        private static IReadOnlyList<StepInfo> StepInfos(DecommissionContext c) => StepInfos(c.DataStore, c.Primary.Node, c.Secondary?.Node, c.DestroyKeys, c.Keep);
+        /// <summary>The steps of this decommission; the 'replicas' step names what deletes the replicas (<see cref="StepInfo.Facility"/>).</summary>
+        private static IReadOnlyList<StepInfo> StepInfos(DecommissionContext c) =>
+            StepInfos(c.DataStore, c.Primary.Node, c.Secondary?.Node, c.DestroyKeys, c.Keep)
+                .Select(i => i.Id != "replicas" ? i : new StepInfo
+                {
+                    Number = i.Number, Id = i.Id, Title = i.Title, Node = i.Node, Kind = i.Kind, Source = i.Source,
+                    Facility = ReplicasFacility(c),
+                }).ToList();
+
+        private static string ReplicasFacility(DecommissionContext c) =>
+            c.RegisteredStorageLink != null
+                ? $"none: the operator deletes them with the storage's own tools, then confirms (the storage replication of {c.DataStore} is the link registered for it, {c.RegisteredStorageLink}, which cannot delete)"
+                : c.Replicas != null ? $"the storage replication to {c.Replicas.ReplicaSite} (the provider's link)"
+                : "none: the operator deletes them with the storage's own tools";
 
         /// <summary>"3 hold non-expired data, 1 is busy with another operation": how many volumes each rule refuses.</summary>
         public static string RefusalCounts(IEnumerable<BackPakException> refusals)
@@ -257,6 +277,9 @@ namespace BackPak.Core.Removal
             {
                 if ((c.Keep & DecommissionKeep.StagingArea) != 0) left.Add("the export files in the staging area (-Keep StagingArea)");
                 if ((c.Keep & DecommissionKeep.Replicas) != 0) left.Add("the replicated volume images at the secondary site (-Keep Replicas)");
+                else if (c.RegisteredStorageLink != null)
+                    left.Add($"the replicated volume images at the secondary site: the storage replication of {c.DataStore} is the link registered for it ({c.RegisteredStorageLink}), " +
+                             "so the operator deletes them with the storage's own tools; the run waits for that at its 'replicas' step, and running the same command again confirms it");
                 else if (c.Replicas == null) left.Add("the replicated volume images at the secondary site: no storage facility is connected to delete them, so the operator does");
             }
             if (!c.DestroyKeys) left.Add("the encryption keys of the store's volumes in the key servers (the optional last step: -DestroyKeys)");
@@ -284,8 +307,11 @@ namespace BackPak.Core.Removal
             };
             try
             {
-                ProcedureRunner.Run(ProcedureKind.Decommission, c, Definition(c), () => RequireStart(c), null, () => result, header, resumeRunId, null, progress);
-                result.Completed = true;
+                // A run waiting for the operator (the replicas of a store whose link the operator registered) is
+                // confirmed by running the same command again, as its message says.
+                string? confirm = resumeRunId != null ? ProcedureRunner.AwaitingStep(c.Journal, resumeRunId) : null;
+                ProcedureRunner.Run(ProcedureKind.Decommission, c, Definition(c), () => RequireStart(c), null, () => result, header, resumeRunId, confirm, progress);
+                result.Completed = result.Status == RunStatus.Completed;
                 Fill(result, c);
                 Operation.Current?.Summarize(c.Primary.Identity, $"{c.DataStore}: {Summary(result)}");
                 return result;
@@ -451,6 +477,13 @@ namespace BackPak.Core.Removal
                         steps.Add(new ProcedureStep<DecommissionContext>(info, (x, j) =>
                         {
                             var inv = Inventory.From(j);
+                            // A link the operator registered overrides the provider's: the provider's link is not used
+                            // behind the operator's back; the operator deletes the images and confirms.
+                            if (x.RegisteredStorageLink != null)
+                                throw new RoleSwitch.AwaitOperator($"Delete the replicated images of {x.DataStore} at the secondary site" +
+                                    (inv.SecondaryStorage != null ? $" ({inv.SecondaryStorage})" : "") +
+                                    $" with the storage's own tools: its storage replication is the link registered for it, {x.RegisteredStorageLink}, so BackPak does not delete them through the provider's link." +
+                                    " Running the same Remove-BPDataStore -Recurse again confirms that they are deleted.");
                             if (x.Replicas == null)
                                 throw new StepSkipped($"left to the operator: no storage facility is connected to delete the replicated images of {x.DataStore}" +
                                                       (inv.SecondaryStorage != null ? $" at {inv.SecondaryStorage}" : "") + "; delete them with the storage's own tools");
@@ -619,8 +652,10 @@ namespace BackPak.Core.Removal
         /// DSM/TC and TMF catalogs and the storage of each side, the staging area, and each connected key server. What
         /// the store held is read from the catalogs now and from the last decommission run of the store, together.
         /// </summary>
+        /// <param name="registeredStorageLink">How the operator's storage link registered for the store is named, or null:
+        /// replicas left are then the operator's to delete with the storage's own tools, and the check says so.</param>
         public static IReadOnlyList<DecommissionCheck> Test(IBackPakDomain primary, IBackPakDomain? secondary, string dataStore, string? secondaryDataStore,
-            IRunJournalStore? journal, IReadOnlyList<KeyManagerConnection> keyManagers)
+            IRunJournalStore? journal, IReadOnlyList<KeyManagerConnection> keyManagers, string? registeredStorageLink = null)
         {
             string sStore = secondaryDataStore ?? dataStore;
             Inventory? recorded = null;
@@ -660,11 +695,14 @@ namespace BackPak.Core.Removal
                     tape.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value} entr{(kv.Value == 1 ? "y" : "ies")}").ToList(),
                     !known ? "no record of the store's volumes to look for" : null));
             }
-            void Storage(IBackPakDomain d, string? path, string what)
+            void Storage(IBackPakDomain d, string? path, string what, string? owner = null)
             {
                 var files = path == null ? new List<string>() : Site(d).GetStorageFiles(path).ToList();
-                checks.Add(Check($"{what} {(path != null ? StorageSite(path) : "of " + d.Node)}", d.Node, dataStore, files,
-                    path == null ? "no record of the store's storage location" : null, path));
+                var check = Check($"{what} {(path != null ? StorageSite(path) : "of " + d.Node)}", d.Node, dataStore, files,
+                    path == null ? "no record of the store's storage location" : null, path);
+                if (owner != null && !check.Passed)
+                    check = new DecommissionCheck { Place = check.Place, Node = check.Node, DataStore = check.DataStore, Passed = false, Detail = check.Detail + "; " + owner, Left = check.Left };
+                checks.Add(check);
             }
 
             Catalogs(primary, dataStore, inv.PrimaryLabels);
@@ -672,7 +710,8 @@ namespace BackPak.Core.Removal
             if (secondary != null)
             {
                 Catalogs(secondary, sStore, inv.SecondaryLabels);
-                Storage(secondary, inv.SecondaryStorage, "replicas at");
+                Storage(secondary, inv.SecondaryStorage, "replicas at", registeredStorageLink == null ? null :
+                    $"the storage replication of {dataStore} is the link registered for it ({registeredStorageLink}): delete them with the storage's own tools");
             }
             if (inv.StagingAreas.Count == 0 && secondary != null)
                 checks.Add(Check("staging area", secondary.Node, dataStore, new List<string>(), "no record of a staging area of the store"));

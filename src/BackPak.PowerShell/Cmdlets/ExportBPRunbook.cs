@@ -80,6 +80,17 @@ namespace BackPak.PowerShell.Cmdlets
             FileSystemPaths.RefuseToReplace(_file, Force, ErrorIds.RunbookNotWritten, "runbook");
         }
 
+        /// <summary>
+        /// A storage link registered for the store in this session (of the default domain's estate when one is connected):
+        /// the run of Remove-BPDataStore -Recurse then stops at the replicas step, and the runbook says so.
+        /// </summary>
+        private static string? RegisteredStorageLink(string ds)
+        {
+            var links = ReplicationLinkRegistry.All.Where(r => r.Kind == ReplicationLinkKind.Storage && string.Equals(r.DataStore, ds, StringComparison.OrdinalIgnoreCase)).ToList();
+            var here = DomainSessions.Default?.Location;
+            return (links.FirstOrDefault(r => r.Location == here) ?? links.FirstOrDefault())?.Description;
+        }
+
         protected override void ProcessBackPakRecord()
         {
             Runbook book;
@@ -93,7 +104,8 @@ namespace BackPak.PowerShell.Cmdlets
                         $"-Primary and -Secondary are the same node ({p}).", s,
                         "Give the two sides of the store, e.g. -Primary '\\A' -Secondary '\\B'.", stopsInvocation: true);
                 book = ParameterSetName == DecommissionSet
-                    ? DecommissionRunbook.For(ds, p, s, DestroyKeys, (Keep ?? new BackPak.Core.Removal.DecommissionKeep[0]).Aggregate(BackPak.Core.Removal.DecommissionKeep.None, (a, k) => a | k))
+                    ? DecommissionRunbook.For(ds, p, s, DestroyKeys, (Keep ?? new BackPak.Core.Removal.DecommissionKeep[0]).Aggregate(BackPak.Core.Removal.DecommissionKeep.None, (a, k) => a | k),
+                        RegisteredStorageLink(ds))
                     : Runbook.ForRoleSwitch(RoleSwitch.Plan(ds, p, s!));
             }
             // One file: a second piped plan would replace the first.

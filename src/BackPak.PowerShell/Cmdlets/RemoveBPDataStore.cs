@@ -220,7 +220,7 @@ namespace BackPak.PowerShell.Cmdlets
             string action = resume != null ? $"Continue decommission run {resume}" : "Decommission data store";
             if (WhatIfActive)
             {
-                foreach (var st in plan.Steps) ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]", action);
+                foreach (var st in plan.Steps) ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]" + (st.Facility != null ? $" by {st.Facility}" : ""), action);
                 foreach (var line in plan.Lines()) ShouldProcess(line, action);
                 ShouldProcess(plan.Describe(), action);
                 return;
@@ -266,6 +266,14 @@ namespace BackPak.PowerShell.Cmdlets
                 WriteProgress(new ProgressRecord(5, activity, "Done") { PercentComplete = 100, RecordType = ProgressRecordType.Completed });
             });
             foreach (var s in result.Steps.Where(s => s.Status == StepStatus.Skipped)) WriteWarning($"Step {s.Number} ({s.Id}) was not done: {s.Message}.");
+            if (result.Status == RunStatus.AwaitingOperator)
+            {
+                // The operator's part (the replicas of a store whose storage link the operator registered): the run
+                // keeps the store and goes on when the same command runs again.
+                WriteWarning(result.Message ?? $"Decommission run {result.RunId} of {store} waits for the operator.");
+                if (PassThru) WriteObject(result);
+                return;
+            }
             WriteVerbose($"Decommission run {result.RunId} of {store} completed: {result.VolumesRemoved} volume(s) on {result.Primary}" +
                          (result.Secondary.Length > 0 ? $", {result.SecondaryVolumesRemoved} on {result.Secondary}, {result.StagingFilesRemoved} staging file(s), {result.ReplicaFilesRemoved} replica file(s)" : "") +
                          $", {result.KeysDestroyed} key(s) destroyed.");

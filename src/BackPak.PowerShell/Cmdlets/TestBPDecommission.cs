@@ -48,7 +48,8 @@ namespace BackPak.PowerShell.Cmdlets
             var checks = DataStoreDecommission.Test(Capabilities.RequireFull(Primary.Domain, what, typeof(IDecommissionSite)),
                 Secondary == null ? null : Capabilities.RequireFull(Secondary.Domain, what, typeof(IDecommissionSite)), ds, null,
                 (Primary.Domain as IRunJournalSource)?.RunJournal,
-                DecommissionContexts.KeyManagers(Primary.Domain, Secondary?.Domain));
+                DecommissionContexts.KeyManagers(Primary.Domain, Secondary?.Domain),
+                Secondary == null ? null : DecommissionContexts.RegisteredStorageLink(Primary.Domain, ds));
             if (Quiet) WriteObject(checks.All(x => x.Passed));
             else WriteObject(checks, true);
         }

@@ -106,7 +106,8 @@ namespace BackPak.PowerShell
             DomainSessions.All.FirstOrDefault(c => c.IsOpen && c.Location == location && string.Equals(c.Node, node, StringComparison.OrdinalIgnoreCase))
             ?? throw new BackPakException(ErrorIds.DomainNotConnected, BackPakErrorCategory.ResourceUnavailable,
                 $"The run needs the domain on {node} of {location}, and it is not connected in this session.", node,
-                $"Connect it first: Connect-BPDomain -Lab '{location}' -Node '{node}'.", stopsInvocation: true);
+                // The estate's provider is the one of its connected domain (the run was found through it).
+                $"Connect it first: {ConnectAdvice.Command(DomainSessions.All.FirstOrDefault(c => c.IsOpen && c.Location == location)?.Provider, location, node)}.", stopsInvocation: true);
 
         /// <summary>
         /// How each side of a run stands: read through the session's connections, else through a domain of that node opened

@@ -43,6 +43,10 @@ namespace BackPak.PowerShell
         public static IReadOnlyList<IDomainReader> EstateDomains(IDomainReader d) =>
             DomainSessions.All.Where(c => c.IsOpen && c.Location == d.Location).Select(c => c.Domain).ToList();
 
+        /// <summary>How the storage link registered in this session for the store of the estate of <paramref name="d"/> is named, or null.</summary>
+        public static string? RegisteredStorageLink(IDomainReader d, string dataStore) =>
+            ReplicationLinkRegistry.Find(d.Location, dataStore, ReplicationLinkKind.Storage)?.Description;
+
         public static DecommissionContext Build(IDomainReader primary, DomainConnection? secondary, string dataStore, string? secondaryStore,
             VolumeRemovalOptions options, bool destroyKeys, DecommissionKeep keep, CancellationToken cancel,
             Action<VolumeRemovalResult>? onVolume = null, Action<KeyRemovalResult>? onKey = null)
@@ -58,12 +62,16 @@ namespace BackPak.PowerShell
             const string what = "the decommission of a data store with everything in it";
             var p = Full(primary, what, secondary != null);
             var s = secondary != null ? Full(secondary.Domain, what, true) : null;
+            // A storage link the operator registered for the store overrides the provider's, as for the switch: the
+            // replicas are then not deleted through the provider's link but left to the operator (the run waits).
+            string? registered = secondary != null ? RegisteredStorageLink(primary, dataStore) : null;
             return new DecommissionContext
             {
                 DataStore = dataStore, Primary = p, Secondary = s, SecondaryDataStore = secondaryStore,
                 Options = options, DestroyKeys = destroyKeys, Keep = keep,
                 KeyManagers = KeyManagers(primary, secondary?.Domain), KeyDomains = EstateDomains(primary),
-                Replicas = secondary != null ? (primary as IReplicationLinkSource)?.ReplicationLink("STORAGE", dataStore) as IReplicaCleanup : null,
+                Replicas = secondary != null && registered == null ? (primary as IReplicationLinkSource)?.ReplicationLink("STORAGE", dataStore) as IReplicaCleanup : null,
+                RegisteredStorageLink = registered,
                 Journal = Journal(primary), Cancel = cancel, User = options.User, OnVolume = onVolume, OnKey = onKey,
             };
         }

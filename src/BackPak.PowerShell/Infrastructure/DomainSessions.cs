@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Text;
 
 namespace BackPak.PowerShell
 {
@@ -108,7 +109,7 @@ namespace BackPak.PowerShell
             $"{Capital(what)} was read from {origin}, which is not connected in this session" +
             (All.Count > 0 ? " (connected: " + string.Join(", ", All.Select(c => c.Identity)) + ")" : "") +
             ". It is acted on only where it came from: nothing was done with it.",
-            what, $"Connect that domain again (Connect-BPDomain -Lab '{origin.Location}' -Node '{origin.Node}'), then run the command again.");
+            what, $"Connect that domain again ({ConnectAdvice.Command(origin.Provider, origin.Location, origin.Node)}), then run the command again.");
 
         private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 

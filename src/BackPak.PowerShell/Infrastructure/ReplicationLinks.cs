@@ -45,6 +45,9 @@ namespace BackPak.PowerShell
             Kind == kind && string.Equals(Location, location, StringComparison.Ordinal) && string.Equals(DataStore, dataStore, StringComparison.OrdinalIgnoreCase);
 
         public override string ToString() => $"{Name} ({Kind} of {DataStore})";
+
+        /// <summary>How plans, steps and messages name the link.</summary>
+        internal string Description => $"{Name} (script registered for {DataStore})";
     }
 
     /// <summary>
@@ -157,7 +160,7 @@ namespace BackPak.PowerShell
 
         public string Name => _r.Name;
         public string Kind => _r.CoreKind;
-        public string Description => $"{_r.Name} (script registered for {_r.DataStore})";
+        public string Description => _r.Description;
         public bool StateKnown => _r.Status != null;
         public bool Healthy => State().Healthy;
         public bool CaughtUp => State().CaughtUp;
