@@ -156,11 +156,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 // The run knows its sides and choices; what is given must agree with them.
                 var run = DataStoreDecommission.RunSubject(journal, resume);
-                if (!string.Equals(run.Primary, domain.Node, StringComparison.OrdinalIgnoreCase) ||
-                    (Secondary != null && !string.Equals(run.Secondary, Secondary.Node, StringComparison.OrdinalIgnoreCase)))
-                    throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
-                        $"Run {resume} decommissions {store} on {run.Primary}{(run.Secondary.Length > 0 ? " and " + run.Secondary : "")} and is not finished; this command names {domain.Node}{(Secondary != null ? " and " + Secondary.Node : "")}.",
-                        resume, $"Continue it as it was started: Remove-BPDataStore {store} -Recurse -Domain '{run.Primary}'{(run.Secondary.Length > 0 ? $" -Secondary '{run.Secondary}'" : "")}.", stopsInvocation: true);
+                RequireSidesOfRun(resume, run.Primary, run.Secondary, domain, store);
                 if (run.Secondary.Length > 0) secondary ??= SwitchContexts.Connection(domain.Location, run.Secondary);
                 secondaryStore = run.Secondary.Length > 0 ? run.SecondaryStore : null;
                 if (destroyKeys != run.DestroyKeys || (Keep != null && keep != run.Keep))
@@ -280,6 +276,16 @@ namespace BackPak.PowerShell.Cmdlets
             if (PassThru) WriteObject(result);
         }
 
+        /// <summary>An unfinished run knows its sides: the ones this command names must agree with them.</summary>
+        private void RequireSidesOfRun(string resume, string primary, string secondary, IDomainReader domain, string store)
+        {
+            if (!string.Equals(primary, domain.Node, StringComparison.OrdinalIgnoreCase) ||
+                (Secondary != null && !string.Equals(secondary, Secondary.Node, StringComparison.OrdinalIgnoreCase)))
+                throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
+                    $"Run {resume} decommissions {store} on {primary}{(secondary.Length > 0 ? " and " + secondary : "")} and is not finished; this command names {domain.Node}{(Secondary != null ? " and " + Secondary.Node : "")}.",
+                    resume, $"Continue it as it was started: Remove-BPDataStore {store} -Recurse -Domain '{primary}'{(secondary.Length > 0 ? $" -Secondary '{secondary}'" : "")}.", stopsInvocation: true);
+        }
+
         /// <summary>A domain its provider cannot change but can journal a run for: its decommission is the operator's, guided.</summary>
         private static bool Guided(IDomainReader d) => !(d is IVolumeRemover && d is IStoreRemover) && d is IRunJournalSource;
 
@@ -293,11 +299,7 @@ namespace BackPak.PowerShell.Cmdlets
             if (resume != null)
             {
                 var run = DataStoreDecommission.RunSubject(journal, resume);
-                if (!string.Equals(run.Primary, domain.Node, StringComparison.OrdinalIgnoreCase) ||
-                    (Secondary != null && !string.Equals(run.Secondary, Secondary.Node, StringComparison.OrdinalIgnoreCase)))
-                    throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
-                        $"Run {resume} decommissions {store} on {run.Primary}{(run.Secondary.Length > 0 ? " and " + run.Secondary : "")} and is not finished; this command names {domain.Node}{(Secondary != null ? " and " + Secondary.Node : "")}.",
-                        resume, $"Continue it as it was started: Remove-BPDataStore {store} -Recurse -Domain '{run.Primary}'{(run.Secondary.Length > 0 ? $" -Secondary '{run.Secondary}'" : "")}.", stopsInvocation: true);
+                RequireSidesOfRun(resume, run.Primary, run.Secondary, domain, store);
                 if (run.Secondary.Length > 0 && secondary == null)
                     // The other side of the run: the open connection of that node that keeps its journal in the same place.
                     secondary = DomainSessions.All.FirstOrDefault(x => x.IsOpen && string.Equals(x.Node, run.Secondary, StringComparison.OrdinalIgnoreCase)
