@@ -149,7 +149,7 @@ namespace BackPak.Lab
         }
 
         /// <summary>Where the lab keeps the journals of procedure runs (role switches).</summary>
-        public IRunJournalStore RunJournal => new LabRunJournal(Root, () => Now);
+        public IRunJournalStore RunJournal => new FolderRunJournal(Root, Path.Combine(Root, "runs"), () => Now, LabFaults.CrashPoint);
 
         /// <summary>The lab's replication link of a kind (STORAGE for a data store, KEYS), or null.</summary>
         public IReplicationLink? ReplicationLink(string kind, string? dataStore)

@@ -11,7 +11,7 @@ namespace BackPak.NonStop.Tests
     /// <summary>
     /// The provider conformance suite on the NonStop provider, through two real sshd servers (nodes \A and \B) whose
     /// forced command is the simulator: the reads are checked as on every provider, and every change is refused
-    /// (CapabilityMissing), since the provider offers reading alone.
+    /// (CapabilityMissing), since the provider offers reading and a run journal alone.
     /// </summary>
     public sealed class NonStopConformanceTests : ProviderConformance, IClassFixture<ConformanceServers>
     {

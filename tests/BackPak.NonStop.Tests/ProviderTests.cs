@@ -141,11 +141,11 @@ namespace BackPak.NonStop.Tests
         }
 
         [Fact]
-        public void It_offers_reading_alone_so_a_removal_is_refused_before_anything_is_sent()
+        public void It_offers_reading_and_a_run_journal_alone_so_a_removal_is_refused_before_anything_is_sent()
         {
             using var d = _site.Connect();
             Assert.False(typeof(IVolumeRemover).IsAssignableFrom(d.GetType()));
-            Assert.Equal(new[] { "reading" }, ProviderRules.CapabilitiesOf(new NonStopProvider().DomainType));
+            Assert.Equal(new[] { "reading", "a run journal" }, ProviderRules.CapabilitiesOf(new NonStopProvider().DomainType));
             Assert.Null(ProviderRules.Problem(new NonStopProvider()));
             int before = S.CommandsReceived;
             Assert.Equal(ErrorIds.CapabilityMissing, Assert.Throws<BackPakException>(() => Capabilities.Require<IVolumeRemover>(d, "volume removal")).ErrorId);

@@ -685,6 +685,28 @@ def admin(state, args):
             return 1
         bump(db)
         return 0
+    if cmd == "gui-delete":
+        # What the BackPak GUI's Volume List deletion does to the node's catalogs (CS p41): the tapes of a volume group
+        # (its VOLCAT and POOL, or TMF) go with their tape files and disk files. --keep LABEL leaves one, as BackBox does
+        # for a volume it refuses (non-expired data). Local, like every admin command: never through SSH.
+        keep = [k.upper() for k in opts_all(args, "--keep")]
+        db.execute("BEGIN")
+        if "--tmf" in args:
+            for (label,) in db.execute("SELECT label FROM tmfmedia").fetchall():
+                if label not in keep:
+                    db.execute("DELETE FROM tmfmedia WHERE label=?", (label,))
+        else:
+            vc, pool = opt(args, "--volcat").upper(), opt(args, "--pool").upper()
+            for (label,) in db.execute("SELECT label FROM tapevolume WHERE volcat=? AND pool=?", (vc, pool)).fetchall():
+                if label in keep:
+                    continue
+                for (fc, fid, gen, ver) in db.execute("SELECT filecat, fileid, gen, ver FROM tapefile WHERE label=?", (label,)).fetchall():
+                    db.execute("DELETE FROM diskfile WHERE filecat=? AND fileid=? AND gen=? AND ver=?", (fc, fid, gen, ver))
+                db.execute("DELETE FROM tapefile WHERE label=?", (label,))
+                db.execute("DELETE FROM tapevolume WHERE label=?", (label,))
+        bump(db)
+        db.execute("COMMIT")
+        return 0
     if cmd == "dump":
         dump = {}
         for t in ("tapevolume", "tapefile", "diskfile", "tmfmedia", "datastore", "importrun"):

@@ -83,11 +83,11 @@ Describe 'Connect-BPDomain -Provider NonStop' {
 
     BeforeEach { Disconnect-BPDomain -All }
 
-    It 'is a built-in provider that offers reading alone' {
+    It 'is a built-in provider that offers reading and a run journal' {
         $p = Get-BPProvider NonStop
         $p.BuiltIn | Should -BeTrue
-        @($p.Capabilities) | Should -Be @('reading')
-        @($p.Parameters | ForEach-Object Name) | Should -Be @('SiteDescription', 'IdentityFile')
+        @($p.Capabilities) | Should -Be @('reading', 'a run journal')
+        @($p.Parameters | ForEach-Object Name) | Should -Be @('SiteDescription', 'IdentityFile', 'RunJournal')
     }
 
     It 'connects through the real sshd and lists data stores, volume groups, volumes and catalog entries' {
@@ -163,6 +163,43 @@ Describe 'Connect-BPDomain -Provider NonStop' {
         $r.All[0].FullyQualifiedErrorId | Should -BeExactly 'CapabilityMissing,BackPak.PowerShell.Cmdlets.RemoveBPVolumeCommand'
         Get-SimCommandCount | Should -Be $before
         Invoke-Sim dump | Should -Be $dump
+    }
+
+    It 'decommissions a store guided: each GUI step waits for -ConfirmStep, the volumes are checked gone, and only reads are sent' {
+        # A store of its own (VOLCAT VC3), so the other tests' volumes stay as they are.
+        Invoke-Sim seed --volumes 6 --volcat VC3 --pool POOL1 --filecat FC3 --prefix DC --store DS01 | Out-Null
+        Invoke-Sim seed --volumes 2 --volcat VC3 --pool POOL2 --filecat FC3 --prefix DD --status SCRATCH --store DS01 | Out-Null
+        $site = New-SiteDescription 'decommission.psd1' -VolumeCatalog VC3
+        $null = Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = $site }
+        $log = Join-Path $script:State 'commands.log'
+        $sentBefore = @(Get-Content -LiteralPath $log).Count
+
+        $r = Remove-BPDataStore DS01 -Recurse -Confirm:$false -PassThru -WarningVariable w -WarningAction SilentlyContinue
+        $r.Status | Should -Be 'AwaitingOperator'
+        $r.Steps[0].Message | Should -Match '^8 volume\(s\) in 2 volume group\(s\) on \\A'
+        "$w" | Should -Match 'Step 2 \(stop-export\) waits for the operator: the BackPak GUI: Suspend the catalog export of DS01'
+        "$w" | Should -Match '-ConfirmStep stop-export'
+        { Remove-BPDataStore DS01 -Recurse -ConfirmStep primary-volumes -Confirm:$false } |
+            Should -Throw -ErrorId 'StepNotAwaitingOperator,BackPak.PowerShell.Cmdlets.RemoveBPDataStoreCommand'
+        $r = Remove-BPDataStore DS01 -Recurse -ConfirmStep stop-export -Confirm:$false -PassThru -WarningAction SilentlyContinue
+        ($r.Steps | Where-Object Status -eq AwaitingOperator).Id | Should -Be 'primary-volumes'
+
+        # Confirmed before the GUI deleted them: the read finds them, the run still waits.
+        { Remove-BPDataStore DS01 -Recurse -ConfirmStep primary-volumes -Confirm:$false } |
+            Should -Throw -ErrorId 'OperatorStepNotVerified,BackPak.PowerShell.Cmdlets.RemoveBPDataStoreCommand'
+        Invoke-Sim gui-delete --volcat VC3 --pool POOL1 | Out-Null
+        Invoke-Sim gui-delete --volcat VC3 --pool POOL2 | Out-Null
+        foreach ($step in 'primary-volumes', 'primary-groups') {
+            $null = Remove-BPDataStore DS01 -Recurse -ConfirmStep $step -Confirm:$false -WarningAction SilentlyContinue
+        }
+        $r = Remove-BPDataStore DS01 -Recurse -ConfirmStep primary-store -Confirm:$false -PassThru
+        $r.Status | Should -Be 'Completed'
+        $r.VolumesRemoved | Should -Be 8
+        ($r.Steps | Where-Object Id -eq 'primary-volumes').Message | Should -Match 'checked: the tape catalogs of \\A hold no volume of DS01 any more \(8 were there\)'
+        @($r.Steps | Where-Object Status -ne Done) | Should -BeNullOrEmpty
+        # Every command sent was a read; the run is journaled beside the site description.
+        @(Get-Content -LiteralPath $log | Select-Object -Skip $sentBefore | Where-Object { $_ -match 'DELETE|ALTER|BB027' }) | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath (Join-Path $script:Dir 'decommission.runs') -Filter 'DC-*.jsonl').Count | Should -Be 1
     }
 }
 

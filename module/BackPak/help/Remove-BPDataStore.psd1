@@ -19,6 +19,8 @@ and with -DestroyKeys, last and optional [CS p41, TEO p10]:
 The run holds the data store from start to end: no backup, export, import, setting or switch of it is accepted on either side meanwhile (SwitchInProgress, naming the run). A run stopped anywhere (the process killed, Ctrl-C, a failed step) is continued by running the same command again; Ctrl-C says how far it got. Write-Progress shows the steps and the volumes.
 
 A replicated store removed without -Secondary leaves its SECONDARY copy, the staging area and the replicas, and the command warns about them.
+
+On a real site (Connect-BPDomain -Provider NonStop), the module cannot change the BackPak domain: its Domain Manager has no public API, and volume, group and store deletion are GUI actions. There -Recurse runs the same steps, in the same order, guided: the module takes the inventory itself (it reads the volumes and groups of each side over SSH), then each step waits for the operator. The warning names the GUI page and action (the runbook's text, Export-BPRunbook -Decommission) and how to confirm it: do the step, then run the same command with -ConfirmStep <step id>. Steps are confirmed in their order (StepNotAwaitingOperator otherwise). A read checks what it can before the run goes on: the volume steps are done when the node's tape catalogs (MEDIACOM, TMFCOM) hold no volume of the store any more, since the GUI deletion removes their DSM/TC or TMF entries [CS p41]; a confirmation they contradict is refused with OperatorStepNotVerified, naming the volumes left, and the run still waits. The other steps have no documented read: the run records the operator's confirmation and says it was not checked. The module sends no change to the node (no MEDIACOM DELETE): BackPak removes those entries itself. The run is journaled on the operator's machine, beside the site description (<name>.runs), so any session with the same description continues it. -DestroyKeys is refused there (the Media Key Names cannot be read over SSH).
 '@
     Parameters  = @{
         Name            = 'Store IDs of the data stores to remove.'
@@ -28,6 +30,7 @@ A replicated store removed without -Secondary leaves its SECONDARY copy, the sta
         DestroyKeys     = 'With -Recurse: the last, optional step: destroy the keys of the store''s volumes on every connected key server of its Key Manager (Connect-BPKeyManager). Refused for a replicated store unless -Secondary is given too.'
         Keep            = 'With -Recurse -Secondary: places to leave as they are: StagingArea (the export files), Replicas (the replicated images, for a storage team that removes them itself).'
         IgnoreRetention = 'With -Recurse, also removes volumes whose data has not expired.'
+        ConfirmStep     = 'With -Recurse, in a guided decommission (a NonStop site): the id of the step the run waits for, once the operator has done it (the warning names it). It is checked by a read where one exists before the run goes on.'
         Force           = 'Skips the confirmation prompt. It overrides no rule.'
         PassThru        = 'Emits a result per volume (and per key with -DestroyKeys) and one summary per data store, also when the run stops.'
         Domain          = 'The domain of the store (its PRIMARY side): a connection or a node name. The default connection when not given.'

@@ -102,6 +102,10 @@ namespace BackPak.Core.Errors
         public const string DecommissionStepFailed = "DecommissionStepFailed";
         public const string DecommissionRefused = "DecommissionRefused";
         public const string DecommissionSideInvalid = "DecommissionSideInvalid";
+        /// <summary>-ConfirmStep names a step the run does not wait for (another one, or none).</summary>
+        public const string StepNotAwaitingOperator = "StepNotAwaitingOperator";
+        /// <summary>The operator confirmed a step that a read shows is not done: the run still waits for it.</summary>
+        public const string OperatorStepNotVerified = "OperatorStepNotVerified";
         // Key manager
         public const string KeyManagerNotConnected = "KeyManagerNotConnected";
         public const string KeyManagerEndpointInvalid = "KeyManagerEndpointInvalid";

@@ -16,6 +16,11 @@ namespace BackPak.Core.Procedures
         Action,
         /// <summary>Done by a facility outside BackPak (storage or key-server replication): called through IReplicationLink, or confirmed by the operator.</summary>
         External,
+        /// <summary>
+        /// Done by the operator where the provider cannot do it (a BackPak GUI page, TACL, the storage's tools): the run
+        /// waits for -ConfirmStep, then checks it with a read where one exists.
+        /// </summary>
+        Operator,
     }
 
     [JsonConverter(typeof(StringEnumConverter))]
@@ -155,6 +160,11 @@ namespace BackPak.Core.Procedures
         public Func<TContext, Dictionary<string, string>, string> Run { get; }
         /// <summary>True when the step's end state already holds.</summary>
         public Func<TContext, Dictionary<string, string>, bool> IsDone { get; }
+        /// <summary>
+        /// For a step the operator does: checks, by a read, that it was done once the operator confirms it, and says
+        /// what it saw; throws when it was not (the step then stays the operator's). Null: nothing can read it.
+        /// </summary>
+        public Func<TContext, Dictionary<string, string>, string>? Verify { get; init; }
     }
 
     /// <summary>One record of a run journal (JSON lines): the run header, or a step event.</summary>

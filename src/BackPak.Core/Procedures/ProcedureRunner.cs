@@ -216,7 +216,9 @@ namespace BackPak.Core.Procedures
                     progress?.Invoke(sr, i, steps.Count);
                     if (awaiting == info.Id && confirmStep != null && string.Equals(confirmStep, info.Id, StringComparison.OrdinalIgnoreCase))
                     {
-                        Finish(c.Journal, runId, sr, StepStatus.Done, "confirmed by the operator", data, written);
+                        // A step a read can check is checked now: the operator's word alone does not end it.
+                        string confirmed = step.Verify == null ? "confirmed by the operator" : "confirmed by the operator; " + step.Verify(c, data);
+                        Finish(c.Journal, runId, sr, StepStatus.Done, confirmed, data, written);
                         done.Add(info.Id);
                         continue;
                     }
@@ -654,7 +656,7 @@ namespace BackPak.Core.Procedures
         public static readonly ProcedureKind Decommission = new ProcedureKind("DC", "decommission", ErrorIds.DecommissionStepFailed,
             (ds, p, s) => $"decommission of {ds} on {p}" + (s.Length > 0 ? " and " + s : ""),
             id => $"run the same Remove-BPDataStore -Recurse again, which continues run {id}",
-            (id, step) => $"run the same Remove-BPDataStore -Recurse again, which continues run {id}",
+            (id, step) => $"run the same Remove-BPDataStore -Recurse again with -ConfirmStep {step}, which continues run {id}",
             (ds, p, s, h) => BackPak.Core.Removal.DataStoreDecommission.StepInfos(ds, p, s, h));
 
         private readonly Func<string, string, string, string> _describe;

@@ -180,10 +180,13 @@ namespace BackPak.Core.Removal
         }
 
         /// <summary>The steps of a recorded run, from its header.</summary>
-        internal static IReadOnlyList<StepInfo> StepInfos(string dataStore, string primary, string secondary, IReadOnlyDictionary<string, string> header) =>
-            StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null,
-                header.TryGetValue("destroyKeys", out var k) && k == "1",
-                header.TryGetValue("keep", out var keep) && Enum.TryParse<DecommissionKeep>(keep, out var kv) ? kv : DecommissionKeep.None);
+        internal static IReadOnlyList<StepInfo> StepInfos(string dataStore, string primary, string secondary, IReadOnlyDictionary<string, string> header)
+        {
+            var keep = header.TryGetValue("keep", out var k) && Enum.TryParse<DecommissionKeep>(k, out var kv) ? kv : DecommissionKeep.None;
+            if (header.TryGetValue(GuidedDecommission.HeaderKey, out var guided) && guided == "1")
+                return GuidedDecommission.StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null, keep);
+            return StepInfos(dataStore, primary, secondary.Length > 0 ? secondary : null, header.TryGetValue("destroyKeys", out var d) && d == "1", keep);
+        }
 
         /// <summary>The steps of this decommission; the 'replicas' step names what deletes the replicas (<see cref="StepInfo.Facility"/>).</summary>
         private static IReadOnlyList<StepInfo> StepInfos(DecommissionContext c) =>

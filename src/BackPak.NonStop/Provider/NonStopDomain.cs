@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
 using BackPak.Core.Text;
 using BackPak.NonStop.Commands;
@@ -16,15 +17,17 @@ namespace BackPak.NonStop.Provider
     /// <summary>
     /// The BackPak domain of one NonStop node, read over its one SSH session: data stores and volume groups as the site
     /// description maps them, volumes and DSM/TC / TMF entries from MEDIACOM and TMFCOM reports, parsed as they stream.
-    /// It implements reading alone (docs/nonstop/provider.md says what each field comes from and what cannot be read).
+    /// It implements reading (docs/nonstop/provider.md says what each field comes from and what cannot be read) and a run
+    /// journal in a folder on the operator's machine, for the guided runs of procedures.
     /// </summary>
-    public sealed class NonStopDomain : IDomainReader
+    public sealed class NonStopDomain : IDomainReader, IRunJournalSource
     {
         private readonly SiteNode _site;
         private readonly NonStopSessions _sessions;
 
-        internal NonStopDomain(SiteDescription site, SiteNode node, NonStopSessions sessions, string location)
+        internal NonStopDomain(SiteDescription site, SiteNode node, NonStopSessions sessions, string location, string runJournalFolder)
         {
+            RunJournal = new FolderRunJournal(runJournalFolder, runJournalFolder, () => DateTime.UtcNow);
             _site = node;
             _sessions = sessions;
             Node = node.Node;
@@ -38,6 +41,9 @@ namespace BackPak.NonStop.Provider
         public string Provider => NonStopProvider.ProviderName;
         public string Location { get; }
         public DomainIdentity Identity { get; }
+
+        /// <summary>The journals of guided runs (Remove-BPDataStore -Recurse), in a folder on the operator's machine.</summary>
+        public IRunJournalStore RunJournal { get; }
 
         /// <summary>This machine's clock in UTC: the node's is not read (no expiration is judged against it, see IsExpired).</summary>
         public DateTime Now => DateTime.UtcNow;

@@ -13,8 +13,9 @@ namespace BackPak.NonStop.Provider
     /// <summary>
     /// The NonStop provider: Connect-BPDomain -Provider NonStop -Node \A -Parameters @{ SiteDescription = './site.psd1' }.
     /// It reads a real node over SSH (MEDIACOM and TMFCOM reports, docs/nonstop) and maps what it reads to data stores
-    /// and volume groups with the operator's site description. It offers reading alone: every change is refused by
-    /// Core (CapabilityMissing) before anything is sent to the node.
+    /// and volume groups with the operator's site description. It offers reading and a run journal kept on the operator's
+    /// side: a change the module would make is refused by Core (CapabilityMissing) before anything is sent to the node, and a
+    /// decommission runs guided (the operator's GUI steps, checked by reads).
     /// </summary>
     public sealed class NonStopProvider : IBackPakProvider
     {
@@ -22,12 +23,13 @@ namespace BackPak.NonStop.Provider
 
         public string Name => ProviderName;
 
-        public string Description => "HPE NonStop nodes over SSH: DSM/TC and TMF catalogs read with MEDIACOM and TMFCOM, mapped by a site description; read only.";
+        public string Description => "HPE NonStop nodes over SSH: DSM/TC and TMF catalogs read with MEDIACOM and TMFCOM, mapped by a site description; reads, and guides the decommission (GUI steps checked by reads).";
 
         public IReadOnlyList<ProviderParameter> Parameters { get; } = new[]
         {
             new ProviderParameter { Name = "SiteDescription", Mandatory = true, IsPath = true, Description = "the site description (.psd1) that New-BPSiteDescription starts" },
             new ProviderParameter { Name = "IdentityFile", IsPath = true, Description = "a private key file to sign in with, instead of the node's IdentityFile in the site description" },
+            new ProviderParameter { Name = "RunJournal", IsPath = true, Description = "the folder the journals of guided runs are kept in (by default <site description>.runs beside it); both sides of a run must use the same" },
         };
 
         public Type DomainType => typeof(NonStopDomain);
@@ -63,13 +65,22 @@ namespace BackPak.NonStop.Provider
             {
                 sessions.Add(endpoint, credential);
                 sessions.For(node.Node);
-                return new NonStopDomain(site, node, sessions, $"{endpoint.Host}:{endpoint.Port}");
+                return new NonStopDomain(site, node, sessions, $"{endpoint.Host}:{endpoint.Port}", RunJournalFolder(path, request));
             }
             catch
             {
                 sessions.Dispose();
                 throw;
             }
+        }
+
+        // The site's nodes hold no store the module may write, so runs are journaled on the operator's side: beside the
+        // site description by default, so that whoever connects with the same description continues the same runs.
+        private static string RunJournalFolder(string siteDescription, ProviderConnectRequest request)
+        {
+            string? given = Convert.ToString(request.Get("RunJournal"), CultureInfo.InvariantCulture);
+            string full = Path.GetFullPath(siteDescription);
+            return Path.GetFullPath(!string.IsNullOrEmpty(given) ? given! : Path.Combine(Path.GetDirectoryName(full) ?? ".", Path.GetFileNameWithoutExtension(full) + ".runs"));
         }
 
         // Key: the -Parameters IdentityFile, else the description's; -Credential's password is the key's passphrase.

@@ -17,7 +17,9 @@ namespace BackPak.PowerShell.Cmdlets
     /// Removes data stores from the configuration [CS p41]; with -Recurse, the decommission of the whole store in the
     /// manual's order (volumes, then volume groups, then the data store, R14) and, with -Secondary, of its SECONDARY copy,
     /// staging area and replicas too, then optionally its keys: one journaled run on Core's procedure runner
-    /// (<see cref="DataStoreDecommission"/>), which running the same command again continues.
+    /// (<see cref="DataStoreDecommission"/>), which running the same command again continues. On domains whose provider
+    /// reads but cannot change them (a real NonStop site), the same steps run guided (<see cref="GuidedDecommission"/>): the
+    /// operator does each in the BackPak GUI and confirms it with -ConfirmStep; a read checks it where one can.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "BPDataStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Name")]
     [OutputType(typeof(DecommissionResult), typeof(VolumeRemovalResult), typeof(KeyRemovalResult))]
@@ -51,6 +53,11 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter]
         public DecommissionKeep[]? Keep { get; set; }
 
+        /// <summary>With -Recurse, on a guided decommission: the step the run waits for, done by the operator; checked by a read where one exists.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConfirmStep { get; set; }
+
         private readonly List<(IDomainReader Domain, string Store)> _targets = new List<(IDomainReader, string)>();
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
 
@@ -58,9 +65,9 @@ namespace BackPak.PowerShell.Cmdlets
 
         protected override void BeginBackPak()
         {
-            if (!Recurse && (Secondary != null || DestroyKeys || Keep != null))
+            if (!Recurse && (Secondary != null || DestroyKeys || Keep != null || ConfirmStep != null))
                 throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
-                    "-Secondary, -DestroyKeys and -Keep are parts of the decommission of a store with everything in it: they need -Recurse. Nothing was removed.",
+                    "-Secondary, -DestroyKeys, -Keep and -ConfirmStep are parts of the decommission of a store with everything in it: they need -Recurse. Nothing was removed.",
                     "Recurse", "Add -Recurse, or leave them out to remove an empty data store.", stopsInvocation: true);
         }
 
@@ -92,14 +99,23 @@ namespace BackPak.PowerShell.Cmdlets
             // Every provider involved must be able to do it all before the first store goes.
             foreach (var d in _targets.Select(t => t.Domain).Distinct())
             {
-                if (Recurse) DecommissionContexts.Full(d, "the decommission of a data store with everything in it", Secondary != null);
+                if (Recurse && Guided(d))
+                {
+                    if (DestroyKeys) throw Capabilities.Missing(d, "-DestroyKeys (the Media Key Names of its volumes cannot be read there; the key servers' own tools delete the keys)", typeof(IKeyFacts));
+                }
+                else if (Recurse) DecommissionContexts.Full(d, "the decommission of a data store with everything in it", Secondary != null);
                 else Capabilities.Require<IStoreRemover>(d, "data store removal");
             }
+            if (ConfirmStep != null && _targets.Any(t => !Guided(t.Domain)))
+                throw new BackPakException(ErrorIds.StepNotAwaitingOperator, BackPakErrorCategory.InvalidArgument,
+                    $"-ConfirmStep confirms a step done by the operator in a guided decommission; the decommission of {string.Join(", ", _targets.Where(t => !Guided(t.Domain)).Select(t => t.Store + " on " + t.Domain.Node))} is done by the module itself and waits for no one. Nothing was changed.",
+                    ConfirmStep, "Leave out -ConfirmStep: running the same command again continues an unfinished decommission.", stopsInvocation: true);
             foreach (var (domain, store) in _targets)
             {
                 try
                 {
-                    if (Recurse) Decommission(domain, store);
+                    if (Recurse && Guided(domain)) DecommissionGuided(domain, store);
+                    else if (Recurse) Decommission(domain, store);
                     else RemoveEmpty(domain, store);
                 }
                 catch (BackPakException e) { WriteBackPakError(e); }
@@ -261,6 +277,72 @@ namespace BackPak.PowerShell.Cmdlets
             WriteVerbose($"Decommission run {result.RunId} of {store} completed: {result.VolumesRemoved} volume(s) on {result.Primary}" +
                          (result.Secondary.Length > 0 ? $", {result.SecondaryVolumesRemoved} on {result.Secondary}, {result.StagingFilesRemoved} staging file(s), {result.ReplicaFilesRemoved} replica file(s)" : "") +
                          $", {result.KeysDestroyed} key(s) destroyed.");
+            if (PassThru) WriteObject(result);
+        }
+
+        /// <summary>A domain its provider cannot change but can journal a run for: its decommission is the operator's, guided.</summary>
+        private static bool Guided(IDomainReader d) => !(d is IVolumeRemover && d is IStoreRemover) && d is IRunJournalSource;
+
+        /// <summary>With -Recurse on a domain the module cannot change: the guided decommission, new or continued.</summary>
+        private void DecommissionGuided(IDomainReader domain, string store)
+        {
+            var journal = DecommissionContexts.Journal(domain);
+            string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
+            IDomainReader? secondary = Secondary?.Domain;
+            var keep = (Keep ?? new DecommissionKeep[0]).Aggregate(DecommissionKeep.None, (a, k) => a | k);
+            if (resume != null)
+            {
+                var run = DataStoreDecommission.RunSubject(journal, resume);
+                if (!string.Equals(run.Primary, domain.Node, StringComparison.OrdinalIgnoreCase) ||
+                    (Secondary != null && !string.Equals(run.Secondary, Secondary.Node, StringComparison.OrdinalIgnoreCase)))
+                    throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
+                        $"Run {resume} decommissions {store} on {run.Primary}{(run.Secondary.Length > 0 ? " and " + run.Secondary : "")} and is not finished; this command names {domain.Node}{(Secondary != null ? " and " + Secondary.Node : "")}.",
+                        resume, $"Continue it as it was started: Remove-BPDataStore {store} -Recurse -Domain '{run.Primary}'{(run.Secondary.Length > 0 ? $" -Secondary '{run.Secondary}'" : "")}.", stopsInvocation: true);
+                if (run.Secondary.Length > 0 && secondary == null)
+                    // The other side of the run: the open connection of that node that keeps its journal in the same place.
+                    secondary = DomainSessions.All.FirstOrDefault(x => x.IsOpen && string.Equals(x.Node, run.Secondary, StringComparison.OrdinalIgnoreCase)
+                                                                       && x.Domain is IRunJournalSource j && j.RunJournal.Location == journal.Location)?.Domain
+                                ?? throw new BackPakException(ErrorIds.DomainNotConnected, BackPakErrorCategory.ResourceUnavailable,
+                                    $"Run {resume} takes {store} on {run.Secondary} too, and no domain of {run.Secondary} with the same run journal ({journal.Location}) is connected in this session.",
+                                    run.Secondary, $"Connect it as {domain.Node} was connected (the same site description), then run the command again.", stopsInvocation: true);
+                if (Keep != null && keep != run.Keep) WriteWarning($"Run {resume} goes on with the choices it was started with: -Keep {run.Keep}.");
+                keep = run.Keep;
+            }
+            if (secondary is IRunJournalSource other && other.RunJournal.Location != journal.Location)
+                throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
+                    $"The two sides keep their run journals in different places ({journal.Location} and {other.RunJournal.Location}): a run started from one could not be continued from the other. Nothing was changed.",
+                    secondary.Node, "Connect both nodes with the same site description and the same RunJournal parameter.", stopsInvocation: true);
+            if (resume == null) GuidedDecommission.RequireSides(domain, secondary, store);
+
+            var c = new GuidedDecommissionContext { DataStore = store, Primary = domain, Secondary = secondary, Keep = keep, Journal = journal, User = Environment.UserName, Cancel = _cancel.Token };
+            string scope = $"{store} on {domain.Node}{(secondary != null ? " and " + secondary.Node : "")}";
+            string action = resume == null ? "Start the guided decommission" : ConfirmStep != null ? $"Confirm step {ConfirmStep} of decommission run {resume}" : $"Continue decommission run {resume}";
+            if (WhatIfActive)
+            {
+                foreach (var st in GuidedDecommission.StepInfos(store, domain.Node, secondary?.Node, keep))
+                    ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]", action);
+                ShouldProcess($"{scope}: the module reads and checks; the operator deletes in the BackPak GUI and confirms each step (-ConfirmStep)", action);
+                return;
+            }
+            if (!Force && !ShouldProcess($"{scope}: the operator deletes in the BackPak GUI and confirms each step; the module checks it where a read can", action)) return;
+            DecommissionResult result;
+            try
+            {
+                result = GuidedDecommission.Run(c, resume, ConfirmStep, (step, i, n) => Report(() =>
+                {
+                    WriteProgress(new ProgressRecord(5, $"Decommission of {scope}", $"Step {step.Number}/{n} on {step.Node}: {step.Title}") { PercentComplete = 100 * i / n });
+                    WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
+                }));
+            }
+            catch (ProcedureInterrupted)
+            {
+                try { Host.UI.WriteWarningLine($"Decommission of {store} stopped; run the same command again to continue it."); }
+                catch (Exception) { }
+                throw new PipelineStoppedException();
+            }
+            Report(() => WriteProgress(new ProgressRecord(5, $"Decommission of {scope}", "Done") { RecordType = ProgressRecordType.Completed }));
+            if (result.Status == RunStatus.AwaitingOperator) WriteWarning(result.Message ?? $"Decommission run {result.RunId} waits for the operator.");
+            else WriteVerbose($"Decommission run {result.RunId} of {store} completed: every step done by the operator, the volumes checked gone.");
             if (PassThru) WriteObject(result);
         }
 

@@ -4,19 +4,19 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using BackPak.Core.Errors;
-using BackPak.Core.Procedures;
 using Newtonsoft.Json;
 
-namespace BackPak.Lab
+namespace BackPak.Core.Procedures
 {
     /// <summary>
-    /// Run journals of the lab: <c>runs/&lt;run id&gt;.jsonl</c>, one JSON record per line, flushed to disk per record;
-    /// a lock per subject (<c>runs/&lt;subject&gt;.lock</c>, JSON: the run, its sides and its owner), always replaced
+    /// Run journals kept in a folder: <c>&lt;run id&gt;.jsonl</c>, one JSON record per line, flushed to disk per record;
+    /// a lock per subject (<c>&lt;subject&gt;.lock</c>, JSON: the run, its sides and its owner), always replaced
     /// whole (written aside, then renamed over); and beside it <c>&lt;subject&gt;.mutex</c>, held open exclusively for
     /// the few milliseconds a lock is read and rewritten, so two processes never both take a run (the system releases
-    /// it when a process dies, even killed).
+    /// it when a process dies, even killed). The lab keeps its runs in one (its <c>runs</c> folder); a provider for a real
+    /// site keeps them on the operator's machine, since the site's nodes hold no such store the module could write.
     /// </summary>
-    internal sealed class LabRunJournal : IRunJournalStore
+    public sealed class FolderRunJournal : IRunJournalStore
     {
         private readonly string _dir;
         private static readonly JsonSerializerSettings Json = new JsonSerializerSettings
@@ -25,17 +25,26 @@ namespace BackPak.Lab
         };
 
         private readonly Func<DateTime> _clock;
+        private readonly Action<string>? _recorded;
 
-        public LabRunJournal(string labRoot, Func<DateTime> clock)
+        /// <summary>How long a lock update waits for another process holding the subject's mutex.</summary>
+        public const int BusyTimeoutSeconds = 30;
+
+        /// <param name="location">Where the runs are, as reports show it (a lab folder, a site description).</param>
+        /// <param name="directory">The folder the journals and locks are kept in; created with the first record.</param>
+        /// <param name="clock">The clock runs are stamped with (the estate's).</param>
+        /// <param name="recorded">Told the kind, step and status of each record once it is on disk (the lab's crash points).</param>
+        public FolderRunJournal(string location, string directory, Func<DateTime> clock, Action<string>? recorded = null)
         {
-            Location = labRoot;
-            _dir = Path.Combine(labRoot, "runs");
+            Location = location;
+            _dir = Path.GetFullPath(directory);
             _clock = clock;
+            _recorded = recorded;
         }
 
         public string Location { get; }
 
-        /// <summary>The lab's clock, the one its audit records carry.</summary>
+        /// <summary>The estate's clock, the one its audit records carry.</summary>
         public DateTime Now => _clock();
 
         public void Append(string runId, JournalRecord record)
@@ -55,7 +64,7 @@ namespace BackPak.Lab
                 f.Write(bytes, 0, bytes.Length);
                 f.Flush(true); // a record is on disk before the step it announces goes on
             }
-            LabFaults.CrashPoint((ProcedureKind.Of(runId) == ProcedureKind.Decommission ? "decommission." : "switch.") + (record.Step ?? record.Type) + "." + (record.Status ?? "").ToLowerInvariant());
+            _recorded?.Invoke((ProcedureKind.Of(runId) == ProcedureKind.Decommission ? "decommission." : "switch.") + (record.Step ?? record.Type) + "." + (record.Status ?? "").ToLowerInvariant());
         }
 
         public JournalContent Read(string runId)
@@ -139,15 +148,15 @@ namespace BackPak.Lab
         /// <summary>The subject's mutex: held by one process at a time, for the moment of a lock update.</summary>
         private FileStream TakeMutex(string subject)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(LabDb.BusyTimeoutSeconds);
+            var deadline = DateTime.UtcNow.AddSeconds(BusyTimeoutSeconds);
             while (true)
             {
-                try { return new FileStream(LabLayout.Under(_dir, subject + ".mutex"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+                try { return new FileStream(Under(subject + ".mutex"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
                 catch (IOException) when (DateTime.UtcNow < deadline) { System.Threading.Thread.Sleep(5); }
                 catch (IOException e)
                 {
                     throw new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
-                        $"The lock of {subject} in {_dir} stayed busy for {LabDb.BusyTimeoutSeconds} s: {e.Message}", subject,
+                        $"The lock of {subject} in {_dir} stayed busy for {BusyTimeoutSeconds} s: {e.Message}", subject,
                         "Another process is updating it; run the command again.", stopsInvocation: true, inner: e);
                 }
             }
@@ -192,58 +201,16 @@ namespace BackPak.Lab
         }
 
         // Run ids are checked by Core and subjects are store names; the journal's folder is never left all the same.
-        private string RunPath(string runId) => LabLayout.Under(_dir, runId + ".jsonl");
-        private string LockPath(string subject) => LabLayout.Under(_dir, subject + ".lock");
-    }
+        private string RunPath(string runId) => Under(runId + ".jsonl");
+        private string LockPath(string subject) => Under(subject + ".lock");
 
-    /// <summary>A replication facility of the lab (storage or key server) between two sites, held in lab.db.</summary>
-    internal sealed class LabReplicationLink : IReplicationLink, BackPak.Core.Providers.IReplicaCleanup
-    {
-        private readonly Lab _lab;
-        public LabReplicationLink(Lab lab, string name) { _lab = lab; Name = name; }
-
-        public string Name { get; }
-        public string Kind => Row().Kind;
-        public string Source => Row().Source;
-        public string Target => Row().Target;
-        public bool Healthy => Row().Healthy;
-        /// <summary>The lab replicates synchronously while healthy: a healthy link has caught up.</summary>
-        public bool CaughtUp => Healthy;
-
-        public void Reverse()
+        private string Under(string name)
         {
-            using var c = LabDb.Open(LabLayout.LabDb(_lab.Root));
-            LabDb.Exec(c, "UPDATE replication_link SET source_site = target_site, target_site = source_site, last_sync = @t WHERE name = @n",
-                ("@t", LabDb.ToUnixMs(_lab.Now)), ("@n", Name));
-        }
-
-        public string ReplicaSite => Row().Target;
-
-        /// <summary>Deletes the images the link replicated of a store at its target site (the store's folder there).</summary>
-        public int RemoveReplica(string dataStore)
-        {
-            string dir = LabLayout.StorageDir(_lab.Root, Row().Target, dataStore);
-            if (!Directory.Exists(dir)) return 0;
-            int n = 0;
-            foreach (var f in Directory.EnumerateFiles(dir))
-            {
-                File.Delete(f);
-                n++;
-            }
-            try { if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir); }
-            catch (IOException) { }
-            return n;
-        }
-
-        private (string Kind, string Source, string Target, bool Healthy) Row()
-        {
-            using var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true);
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT kind, source_site, target_site, healthy FROM replication_link WHERE name = @n";
-            cmd.Parameters.AddWithValue("@n", Name);
-            using var r = cmd.ExecuteReader();
-            if (!r.Read()) throw new InvalidOperationException("No replication link " + Name + " in the lab.");
-            return (r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3) != 0);
+            if (name.IndexOfAny(new[] { '/', '\\', ':', '\0' }) >= 0 || name.StartsWith(".", StringComparison.Ordinal))
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"'{name}' is not a name of one file, so it is not turned into a file of the run journal folder {_dir}: it could lead outside it.", name,
+                    "Use names made of letters and digits; nothing was changed.");
+            return Path.Combine(_dir, name);
         }
     }
 }

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using BackPak.Core.Errors;
+using BackPak.Core.Model;
+using BackPak.Core.Procedures;
+using BackPak.Core.Providers;
+
+namespace BackPak.Core.Removal
+{
+    /// <summary>Everything a guided decommission works with: domains that can be read but not changed by the module.</summary>
+    public sealed class GuidedDecommissionContext : IProcedureContext
+    {
+        public string DataStore { get; init; } = "";
+        /// <summary>The domain whose store goes first: the PRIMARY side of a replicated store, or the only side of another.</summary>
+        public IDomainReader Primary { get; init; } = null!;
+        /// <summary>The domain holding the SECONDARY copy (same Store ID), when the decommission takes that side too.</summary>
+        public IDomainReader? Secondary { get; init; }
+        public DecommissionKeep Keep { get; init; }
+        public IRunJournalStore Journal { get; init; } = null!;
+        public string User { get; init; } = Environment.UserName;
+        public CancellationToken Cancel { get; init; }
+        string IProcedureContext.PrimaryNode => Primary.Node;
+        string IProcedureContext.SecondaryNode => Secondary?.Node ?? "";
+    }
+
+    /// <summary>
+    /// The decommission of a data store on domains the module reads but cannot change (a real site, whose Domain Manager
+    /// has no public API): the same steps in the same order as <see cref="DataStoreDecommission"/> (domain.md §3.4, CS p41),
+    /// as one journaled run. The module takes the inventory itself; each other step is the operator's, with the GUI page
+    /// and action of the runbook (<see cref="DecommissionRunbook"/>). The run waits for the operator to confirm it
+    /// (-ConfirmStep) and, where a read can tell, checks it is done before going on: the volumes of a side are gone when
+    /// the tape catalogs of its node hold none of them, since deleting a volume in the GUI removes its DSM/TC or TMF
+    /// entries (CS p41). The module sends no change to the node: BackPak removes those entries itself, and removing them
+    /// behind it would leave its catalog naming tapes DSM/TC no longer knows.
+    /// </summary>
+    public static class GuidedDecommission
+    {
+        /// <summary>The header value that marks a run as guided: its steps are the operator's.</summary>
+        public const string HeaderKey = "guided";
+
+        /// <summary>The steps of a guided decommission: those of the decommission, each but the inventory the operator's.</summary>
+        public static IReadOnlyList<StepInfo> StepInfos(string dataStore, string primary, string? secondary, DecommissionKeep keep) =>
+            DataStoreDecommission.StepInfos(dataStore, primary, secondary, false, keep).Select(i => i.Id == "inventory" ? i : new StepInfo
+            {
+                Number = i.Number, Id = i.Id, Title = i.Title, Node = i.Node, Kind = StepKind.Operator, Source = i.Source,
+                Facility = "the operator: " + Instructions(dataStore, primary, secondary, keep)[i.Id].Means,
+            }).ToList();
+
+        /// <summary>What the operator is asked to do at each step, and how it is checked: the runbook's own text.</summary>
+        private static Dictionary<string, RunbookStep> Instructions(string dataStore, string primary, string? secondary, DecommissionKeep keep) =>
+            DecommissionRunbook.For(dataStore, primary, secondary, false, keep).Steps.ToDictionary(s => s.Step.Id, StringComparer.Ordinal);
+
+        /// <summary>
+        /// Refuses, before anything is written, a guided decommission whose sides are not what they must be: the store on the
+        /// primary side and not SECONDARY there; its SECONDARY copy, under the same Store ID, on the secondary side.
+        /// </summary>
+        public static void RequireSides(IDomainReader primary, IDomainReader? secondary, string dataStore)
+        {
+            var store = primary.GetDataStores(dataStore).FirstOrDefault()
+                        ?? throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
+                            $"Data store '{dataStore}' does not exist in the domain of {primary.Node}.", dataStore, "Get-BPDataStore lists the data stores of the domain.", stopsInvocation: true);
+            if (secondary == null) return;
+            if (string.Equals(primary.Node, secondary.Node, StringComparison.OrdinalIgnoreCase) && primary.Location == secondary.Location)
+                throw Side($"-Secondary names the domain the store is removed from ({primary.Node}).", secondary.Node, $"Give the node of the SECONDARY copy of {dataStore}, e.g. -Secondary '\\B'.");
+            if (store.DomainAccess == DomainAccess.Secondary)
+                throw Side($"{dataStore} on {primary.Node} is the SECONDARY side: the decommission starts on the PRIMARY side, as the manual's order does (its volumes first).",
+                    dataStore, $"Run it from the PRIMARY side: Remove-BPDataStore {dataStore} -Recurse -Domain '{secondary.Node}' -Secondary '{primary.Node}'.");
+            var copy = secondary.GetDataStores(dataStore).FirstOrDefault();
+            if (copy == null || copy.DomainAccess != DomainAccess.Secondary)
+                throw Side($"{dataStore} on {primary.Node} has no SECONDARY copy on {secondary.Node}" +
+                           (copy != null ? $" ({copy.Name} there is {copy.DomainAccess.ToString().ToUpperInvariant()})" : "") + ".",
+                    secondary.Node, $"Leave out -Secondary to remove {dataStore} on {primary.Node} alone, or give the node that holds its SECONDARY copy.");
+        }
+
+        /// <summary>
+        /// Starts the guided decommission, or continues run <paramref name="resumeRunId"/>; <paramref name="confirmStep"/>
+        /// confirms the step the run waits for, which is checked by a read first where one exists (nothing is written when it
+        /// is not done). Returns the run as far as it got: waiting for the operator at the next step, or completed.
+        /// </summary>
+        public static DecommissionResult Run(GuidedDecommissionContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
+        {
+            var steps = Definition(c);
+            if (confirmStep != null) RequireAwaited(c, steps, resumeRunId, confirmStep);
+            var result = new DecommissionResult(c.Primary.Identity) { Node = c.Primary.Node, SecondaryDataStore = c.Secondary != null ? c.DataStore : null };
+            var header = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [HeaderKey] = "1",
+                ["secondaryStore"] = c.Secondary != null ? c.DataStore : "",
+                ["destroyKeys"] = "0",
+                ["keep"] = c.Keep.ToString(),
+            };
+            try
+            {
+                ProcedureRunner.Run(ProcedureKind.Decommission, c, steps, () => RequireSides(c.Primary, c.Secondary, c.DataStore), null, () => result, header, resumeRunId, confirmStep, progress);
+            }
+            finally { Fill(result, c); }
+            result.Completed = result.Status == RunStatus.Completed;
+            return result;
+        }
+
+        /// <summary>The step a run waits for must be the one confirmed, and a read that can tell must show it done.</summary>
+        private static void RequireAwaited(GuidedDecommissionContext c, IReadOnlyList<ProcedureStep<GuidedDecommissionContext>> steps, string? runId, string confirmStep)
+        {
+            var report = runId == null ? null : ProcedureRunner.ReportOf(c.Journal, runId, () => new DecommissionResult(c.Primary.Identity));
+            var awaited = report?.Steps.FirstOrDefault(s => s.Status == StepStatus.AwaitingOperator);
+            if (awaited == null || !string.Equals(awaited.Id, confirmStep, StringComparison.OrdinalIgnoreCase))
+                throw new BackPakException(ErrorIds.StepNotAwaitingOperator, BackPakErrorCategory.InvalidArgument,
+                    (awaited == null
+                        ? $"No decommission run of {c.DataStore} waits for the operator{(runId != null ? $" (run {runId} waits for nothing)" : "")}, so there is no step '{confirmStep}' to confirm."
+                        : $"Run {runId} waits for step {awaited.Number} ({awaited.Id}), not for '{confirmStep}': steps are confirmed in their order.") + " Nothing was changed.",
+                    confirmStep, awaited == null
+                        ? $"Run the command without -ConfirmStep to start or continue the decommission; it says which step waits for you."
+                        : $"Do step {awaited.Number} ({awaited.Title}), then confirm it: -ConfirmStep {awaited.Id}.", stopsInvocation: true);
+            var step = steps.First(s => string.Equals(s.Info.Id, awaited.Id, StringComparison.Ordinal));
+            // Checked before the run is entered, so a step not done leaves the journal as it was: the run still waits for it.
+            step.Verify?.Invoke(c, new Dictionary<string, string>(ProcedureRunner.RecordedValues(c.Journal, runId!), StringComparer.Ordinal));
+        }
+
+        internal static IReadOnlyList<ProcedureStep<GuidedDecommissionContext>> Definition(GuidedDecommissionContext c)
+        {
+            string ds = c.DataStore, p = c.Primary.Node;
+            var how = Instructions(ds, p, c.Secondary?.Node, c.Keep);
+            var list = new List<ProcedureStep<GuidedDecommissionContext>>();
+            foreach (var info in StepInfos(ds, p, c.Secondary?.Node, c.Keep))
+            {
+                if (info.Id == "inventory")
+                {
+                    list.Add(new ProcedureStep<GuidedDecommissionContext>(info, (x, j) => Inventory(x, j), (x, j) => j.ContainsKey("p.volumes")));
+                    continue;
+                }
+                var text = how[info.Id];
+                string ask = $"{text.Means}: {string.Join(" ", text.Actions)} Done when: {text.Check}";
+                Func<GuidedDecommissionContext, Dictionary<string, string>, string>? verify = info.Id switch
+                {
+                    "primary-volumes" => (x, j) => VolumesGone(x.Primary, x.DataStore, j, "p"),
+                    "secondary-volumes" => (x, j) => VolumesGone(x.Secondary!, x.DataStore, j, "s"),
+                    _ => null,
+                };
+                list.Add(new ProcedureStep<GuidedDecommissionContext>(info, (x, j) => throw new RoleSwitch.AwaitOperator(ask), (x, j) => false)
+                {
+                    // Without a read, the operator's confirmation is the only record: the report says so.
+                    Verify = verify ?? ((x, j) => "no documented command reads it over SSH, so the module has not checked it"),
+                });
+            }
+            return list;
+        }
+
+        /// <summary>What the store holds on each side, read now and recorded: the verification of the volume steps counts from it.</summary>
+        private static string Inventory(GuidedDecommissionContext c, Dictionary<string, string> j)
+        {
+            string Side(IDomainReader d, string prefix)
+            {
+                var groups = d.GetVolumeGroups(c.DataStore).Select(g => g.Name).ToList();
+                long volumes = d.CountVolumes(new VolumeQuery { DataStore = c.DataStore });
+                j[prefix + ".volumes"] = volumes.ToString(CultureInfo.InvariantCulture);
+                j[prefix + ".groups"] = string.Join(",", groups);
+                return $"{volumes} volume(s) in {groups.Count} volume group(s) on {d.Node}" + (groups.Count > 0 ? $" ({string.Join(", ", groups)})" : "");
+            }
+            string said = Side(c.Primary, "p");
+            if (c.Secondary != null) said += "; " + Side(c.Secondary, "s");
+            return said + ". Expiration and Media Key Names cannot be read over SSH: BackBox itself refuses to delete a volume with non-expired data (BB p15/13)";
+        }
+
+        /// <summary>The volume step is done when the tape catalogs of the side's node hold no volume of the store any more.</summary>
+        private static string VolumesGone(IDomainReader d, string ds, Dictionary<string, string> j, string prefix)
+        {
+            var left = d.GetVolumes(new VolumeQuery { DataStore = ds }).Select(v => v.Label).Take(11).ToList();
+            if (left.Count > 0)
+            {
+                long count = left.Count <= 10 ? left.Count : d.CountVolumes(new VolumeQuery { DataStore = ds });
+                throw new BackPakException(ErrorIds.OperatorStepNotVerified, BackPakErrorCategory.InvalidResult,
+                    $"{count} volume(s) of {ds} are still in the tape catalogs of {d.Node} ({string.Join(", ", left.Take(10))}{(count > 10 ? ", ..." : "")}): " +
+                    "the GUI did not delete them (non-expired data, a current operation?) or they were not all selected. The run still waits for this step; nothing was changed.",
+                    ds, $"Delete them on the Volume List page of {ds} on {d.Node} (or find why BackBox refuses them), then confirm the step again.", stopsInvocation: true);
+            }
+            int before = j.TryGetValue(prefix + ".volumes", out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0;
+            j[prefix + ".volumesRemoved"] = before.ToString(CultureInfo.InvariantCulture);
+            return $"checked: the tape catalogs of {d.Node} hold no volume of {ds} any more ({before} were there)";
+        }
+
+        /// <summary>The counts of a run from its journal.</summary>
+        private static void Fill(DecommissionResult r, GuidedDecommissionContext c)
+        {
+            if (r.RunId.Length == 0) return;
+            var j = ProcedureRunner.RecordedValues(c.Journal, r.RunId);
+            int N(string k) => j.TryGetValue(k, out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0;
+            bool Done(string id) => r.Steps.Any(s => s.Id == id && (s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone));
+            r.VolumesRemoved = N("p.volumesRemoved");
+            r.SecondaryVolumesRemoved = N("s.volumesRemoved");
+            r.VolumeGroupsRemoved.Clear();
+            if (Done("primary-groups")) r.VolumeGroupsRemoved.AddRange(Groups(j, "p.groups"));
+            r.SecondaryVolumeGroupsRemoved.Clear();
+            if (Done("secondary-groups")) r.SecondaryVolumeGroupsRemoved.AddRange(Groups(j, "s.groups"));
+            r.DataStoreRemoved = Done("primary-store");
+            r.SecondaryDataStoreRemoved = Done("secondary-store");
+            r.Remaining.Clear();
+            if (c.Secondary == null) r.Remaining.Add($"any SECONDARY copy of {c.DataStore}, its staging area and replicas (to take both sides: -Secondary)");
+            if ((c.Keep & DecommissionKeep.StagingArea) != 0) r.Remaining.Add("the export files in the staging area (-Keep StagingArea)");
+            if ((c.Keep & DecommissionKeep.Replicas) != 0) r.Remaining.Add("the replicated volume images at the secondary site (-Keep Replicas)");
+            r.Remaining.Add("the encryption keys of the store's volumes in the key servers (their Media Key Names cannot be read over SSH: the key servers' own tools delete them)");
+            if (r.Status == RunStatus.Completed)
+                r.Remaining.Add($"the data store {c.DataStore} in the site description: remove it there, since no read over SSH tells it is gone");
+        }
+
+        private static IEnumerable<string> Groups(IReadOnlyDictionary<string, string> j, string key) =>
+            j.TryGetValue(key, out var v) && v.Length > 0 ? v.Split(',') : new string[0];
+
+        private static BackPakException Side(string message, object target, string action) =>
+            new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument, message, target, action, stopsInvocation: true);
+    }
+}
