@@ -78,6 +78,14 @@ BeforeAll {
     $script:ExampleCount = [ordered]@{}
     foreach ($c in $cmdlets) { $script:ExampleCount[$c] = @((Get-Help $c -Examples).examples.example).Count }
 
+    # The per-user provider registry is not the examples' to write (Register-BPProvider's example registers and
+    # unregisters a provider): each runner keeps its own registry in the scratch folder, and the user's file is
+    # compared before and after.
+    $script:UserRegistry = Join-Path ([Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')) 'BackPak/providers.tsv'
+    $script:UserRegistryBefore = if (Test-Path -LiteralPath $script:UserRegistry) { (Get-FileHash -LiteralPath $script:UserRegistry).Hash } else { 'absent' }
+    $script:Registries = Join-Path $script:Work 'registries'
+    $null = New-Item -ItemType Directory -Path $script:Registries -Force
+
     # One fresh pwsh per cmdlet, two at a time (the machine has two cores).
     $pending = [System.Collections.Generic.Queue[string]]::new([string[]]$cmdlets)
     $running = [System.Collections.Generic.List[object]]::new()
@@ -86,7 +94,8 @@ BeforeAll {
         while ($pending.Count -and $running.Count -lt 2) {
             $c = $pending.Dequeue()
             $resultPath = Join-Path $script:ResultDir "$c.json"
-            $running.Add([pscustomobject]@{ Cmdlet = $c; Result = $resultPath; Child = Start-BPFreshPwsh -Command (& $script:RunnerArgs $c $resultPath) })
+            $registry = @{ BACKPAK_PROVIDER_REGISTRY = (Join-Path $script:Registries "$c.tsv") }
+            $running.Add([pscustomobject]@{ Cmdlet = $c; Result = $resultPath; Child = Start-BPFreshPwsh -Command (& $script:RunnerArgs $c $resultPath) -Environment $registry })
         }
         $done = @($running | Where-Object { $_.Child.Process.HasExited })
         if (-not $done) { Start-Sleep -Milliseconds 100; continue }
@@ -135,6 +144,13 @@ Describe 'Every cmdlet has examples' {
             $run.ExitCode | Should -Be 0 -Because "the runner of $c failed: $($run.StdErr)"
             @($run.Examples | ForEach-Object Number) | Should -Be @(1..$script:ExampleCount[$c]) -Because $c
         }
+    }
+
+    It 'no example wrote the per-user provider registry: Register-BPProvider''s example wrote its runner''s own' {
+        $after = if (Test-Path -LiteralPath $script:UserRegistry) { (Get-FileHash -LiteralPath $script:UserRegistry).Hash } else { 'absent' }
+        $after | Should -Be $script:UserRegistryBefore -Because "the examples must not change $script:UserRegistry"
+        Join-Path $script:Registries 'Register-BPProvider.tsv' | Should -Exist
+        Get-Content -Raw (Join-Path $script:Registries 'Register-BPProvider.tsv') | Should -Not -Match 'LabReadOnly' -Because 'the example unregisters what it registered'
     }
 
     It 'lists as known failures only examples that exist' {
