@@ -135,7 +135,7 @@ BeforeDiscovery {
         # Decommission of a replicated store (issue 11).
         @{ Name = 'Remove-BPDataStore -Recurse -Secondary naming a node without the store''s SECONDARY copy'; Id = 'DecommissionSideInvalid'; Class = 'RemoveBPDataStoreCommand'; Terminating = $true
             Script = { Remove-BPDataStore DS02 -Recurse -Secondary $script:B -IgnoreRetention -Force } }
-        @{ Name = 'a step confirmed in a decommission the module does itself (a lab: nothing waits for the operator)'; Id = 'StepNotAwaitingOperator'; Class = 'RemoveBPDataStoreCommand'; Terminating = $true
+        @{ Name = 'a step confirmed in a decommission no run of which waits for the operator'; Id = 'StepNotAwaitingOperator'; Class = 'RemoveBPDataStoreCommand'; Terminating = $true
             Script = { Remove-BPDataStore DS02 -Recurse -ConfirmStep stop-export -Confirm:$false } }
         @{ Name = 'a decommission of both sides whose staging area cannot be reached (Expand down)'; Id = 'DecommissionStepFailed'; Class = 'RemoveBPDataStoreCommand'; Terminating = $true
             Script = {

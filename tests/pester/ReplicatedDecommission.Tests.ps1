@@ -333,7 +333,7 @@ Describe 'A storage replication link the operator registered for DS01' {
         ($summary.Steps | Where-Object Id -EQ 'replicas').Status | Should -Be 'AwaitingOperator'
         ($summary.Steps | Where-Object Id -EQ 'keys').Status | Should -Be 'Pending'
         $warnings = @($r.Output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
-        ($warnings -join "`n") | Should -Match "Delete the replicated images of DS01 at the secondary site .*with the storage's own tools.*ArrayFailover.*Running the same Remove-BPDataStore -Recurse again confirms"
+        ($warnings -join "`n") | Should -Match "Delete the replicated images of DS01 at the secondary site .*with the storage's own tools.*ArrayFailover.*Then confirm it \(-ConfirmStep replicas\)"
         ($warnings -join "`n") | Should -Match "left as it is: the replicated volume images .*ArrayFailover"
         @(Get-ChildItem "$script:Lab/sites/SITEB/storage/DS01" -File).Count | Should -Be $script:Replicas
         $script:Calls.Count | Should -Be 0 -Because 'a decommission does not reverse replication'
@@ -342,14 +342,19 @@ Describe 'A storage replication link the operator registered for DS01' {
         $check.Detail | Should -Match "link registered for it \(ArrayFailover .*\): delete them with the storage's own tools"
     }
 
-    It 'goes on when the same command runs again, once the operator deleted them' {
+    It 'goes on when the operator confirms the step, once the storage is read to hold no replica' {
+        # Confirmed before they are deleted: the storage still holds them, the run still waits and the keys stay.
+        { Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -Force -ConfirmStep replicas } |
+            Should -Throw -ErrorId 'OperatorStepNotVerified,BackPak.PowerShell.Cmdlets.RemoveBPDataStoreCommand'
+        { Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -Force -ConfirmStep keys } |
+            Should -Throw -ErrorId 'StepNotAwaitingOperator,BackPak.PowerShell.Cmdlets.RemoveBPDataStoreCommand'
         Remove-Item "$script:Lab/sites/SITEB/storage/DS01/*" -Force
-        $r = Invoke-BPCaptured { Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -Force -PassThru -WarningAction SilentlyContinue }
+        $r = Invoke-BPCaptured { Remove-BPDataStore DS01 -Recurse -Secondary '\B' -IgnoreRetention -DestroyKeys -Force -ConfirmStep replicas -PassThru -WarningAction SilentlyContinue }
         $r.All | Should -BeNullOrEmpty
         $summary = $r.Output | Where-Object { $_ -is [BackPak.Core.Removal.DecommissionResult] }
         $summary.Status | Should -Be 'Completed'
         $summary.Completed | Should -BeTrue
-        ($summary.Steps | Where-Object Id -EQ 'replicas').Message | Should -Be 'confirmed by the operator'
+        ($summary.Steps | Where-Object Id -EQ 'replicas').Message | Should -Match '^confirmed by the operator; checked: .* holds no replicated file of DS01$'
         ($summary.Steps | Where-Object Id -EQ 'keys').Status | Should -Be 'Done'
         Get-Failed | Should -BeNullOrEmpty
         "$script:Lab/runs/switch-DS01.lock" | Should -Not -Exist

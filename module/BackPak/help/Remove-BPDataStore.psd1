@@ -10,7 +10,7 @@ With -Recurse it runs the decommission as one journaled run, step by step:
 and with -Secondary naming the node of the SECONDARY copy, in the same run (inferred, docs/inferred.md):
   6-8. the SECONDARY volumes (their BackPak and DSM/TC entries: a SECONDARY store never wrote storage), its volume groups and the SECONDARY store;
   9. the store's export files in the staging area, so that no later FULL import brings the store back (-Keep StagingArea leaves them);
-  10. the replicated volume images at the secondary site, through the storage replication (-Keep Replicas leaves them; without a facility that can delete them, the step is left to the operator and the run says so; when you registered a storage link for the store with Register-BPReplicationLink, which can reverse but not delete, the run stops at this step for you to delete them with the storage's own tools, and running the same command again confirms it and goes on);
+  10. the replicated volume images at the secondary site, through the storage replication (-Keep Replicas leaves them; without a facility that can delete them, the step is left to the operator and the run says so; when you registered a storage link for the store with Register-BPReplicationLink, which can reverse but not delete, the run stops at this step for you to delete them with the storage's own tools, and the same command with -ConfirmStep replicas confirms it, once the storage is read to hold none of them, and goes on);
 and with -DestroyKeys, last and optional [CS p41, TEO p10]:
   11. the encryption keys of the store's volumes, destroyed on every connected key server of the store's Key Manager (connect both sides' key servers to destroy both copies). Once a key is destroyed its volumes can never be read again.
 
@@ -30,7 +30,7 @@ On a real site (Connect-BPDomain -Provider NonStop), the module cannot change th
         DestroyKeys     = 'With -Recurse: the last, optional step: destroy the keys of the store''s volumes on every connected key server of its Key Manager (Connect-BPKeyManager). Refused for a replicated store unless -Secondary is given too.'
         Keep            = 'With -Recurse -Secondary: places to leave as they are: StagingArea (the export files), Replicas (the replicated images, for a storage team that removes them itself).'
         IgnoreRetention = 'With -Recurse, also removes volumes whose data has not expired.'
-        ConfirmStep     = 'With -Recurse, in a guided decommission (a NonStop site): the id of the step the run waits for, once the operator has done it (the warning names it). It is checked by a read where one exists before the run goes on.'
+        ConfirmStep     = 'With -Recurse, for a run waiting for the operator (every step of a guided decommission on a NonStop site; the replicas step of a lab run whose storage link the operator registered): the id of the step the run waits for, once the operator has done it (the warning names it). It is checked by a read where one exists before the run goes on.'
         Force           = 'Skips the confirmation prompt. It overrides no rule.'
         PassThru        = 'Emits a result per volume (and per key with -DestroyKeys) and one summary per data store, also when the run stops.'
         Domain          = 'The domain of the store (its PRIMARY side): a connection or a node name. The default connection when not given.'

@@ -319,6 +319,42 @@ namespace BackPak.Core.Procedures
                 if (!completed) LetGo(c.Journal, subject, runId);
             }
         }
+        /// <summary>
+        /// Refuses a -ConfirmStep that names a step the run does not wait for (another one, or none: steps are confirmed in
+        /// their order), then checks the step by its read, if it has one, before the run is entered: a step not done
+        /// leaves the journal as it was, and the run still waits for it.
+        /// </summary>
+        internal static void RequireAwaited<TContext>(TContext c, IReadOnlyList<ProcedureStep<TContext>> steps, string? runId, string confirmStep)
+            where TContext : IProcedureContext
+        {
+            var info = RequireConfirmable(c.Journal, c.DataStore, runId, confirmStep, steps.Select(s => s.Info).ToList());
+            steps.First(s => s.Info.Id == info.Id).Verify?.Invoke(c, new Dictionary<string, string>(RecordedValues(c.Journal, runId!), StringComparer.Ordinal));
+        }
+
+        /// <summary>
+        /// The step of run <paramref name="runId"/> that <paramref name="confirmStep"/> confirms, or StepNotAwaitingOperator
+        /// when the run waits for another step or none; read from the journal alone, so it is asked before anything is planned.
+        /// </summary>
+        public static StepInfo RequireConfirmable(IRunJournalStore journal, string dataStore, string? runId, string confirmStep, IReadOnlyList<StepInfo>? steps = null)
+        {
+            string? awaited = runId == null ? null : AwaitingStep(journal, runId);
+            if (awaited != null && steps == null)
+            {
+                var f = Inspect(journal, runId!);
+                steps = f == null || f.DataStore.Length == 0 ? new StepInfo[0] : ProcedureKind.Of(runId).StepsOf(f.DataStore, f.Primary, f.Secondary, HeaderValues(f));
+            }
+            var info = awaited == null ? null : steps!.FirstOrDefault(s => s.Id == awaited);
+            if (info == null || !string.Equals(info.Id, confirmStep, StringComparison.OrdinalIgnoreCase))
+                throw new BackPakException(ErrorIds.StepNotAwaitingOperator, BackPakErrorCategory.InvalidArgument,
+                    (info == null
+                        ? $"{(runId != null ? $"Run {runId} of {dataStore} waits for nothing" : $"No run of {dataStore} waits for the operator")}, so there is no step '{confirmStep}' to confirm."
+                        : $"Run {runId} waits for step {info.Number} ({info.Id}), not for '{confirmStep}': steps are confirmed in their order.") + " Nothing was changed.",
+                    confirmStep, info == null
+                        ? "Run the command without -ConfirmStep to start or continue it; it says which step waits for you, if one does."
+                        : $"Do step {info.Number} ({info.Title}), then confirm it: -ConfirmStep {info.Id}.", stopsInvocation: true);
+            return info;
+        }
+
         /// <summary>The step a run waits at for the operator (its last record of that step says so), or null.</summary>
         internal static string? AwaitingStep(IRunJournalStore journal, string runId)
         {

@@ -213,7 +213,7 @@ namespace BackPak.Core.Procedures
             var replicas = steps.FirstOrDefault(x => x.Step.Id == "replicas");
             string? waits = replicas != null && registeredStorageLink != null
                 ? $"A storage replication link is registered for {ds} in this session ({registeredStorageLink}): it reverses replication but cannot delete, so `Remove-BPDataStore -Recurse` " +
-                  $"stops at step {replicas.Step.Number} (replicas) for you to delete the replicated images with the storage's own tools, and goes on when you run the same command again."
+                  $"stops at step {replicas.Step.Number} (replicas) for you to delete the replicated images with the storage's own tools, and goes on when you confirm it with `-ConfirmStep replicas` (it reads the storage to check)."
                 : null;
             var after = new List<string>
             {

@@ -279,7 +279,7 @@ namespace BackPak.Core.Removal
                 if ((c.Keep & DecommissionKeep.Replicas) != 0) left.Add("the replicated volume images at the secondary site (-Keep Replicas)");
                 else if (c.RegisteredStorageLink != null)
                     left.Add($"the replicated volume images at the secondary site: the storage replication of {c.DataStore} is the link registered for it ({c.RegisteredStorageLink}), " +
-                             "so the operator deletes them with the storage's own tools; the run waits for that at its 'replicas' step, and running the same command again confirms it");
+                             "so the operator deletes them with the storage's own tools; the run waits for that at its 'replicas' step, confirmed with -ConfirmStep replicas");
                 else if (c.Replicas == null) left.Add("the replicated volume images at the secondary site: no storage facility is connected to delete them, so the operator does");
             }
             if (!c.DestroyKeys) left.Add("the encryption keys of the store's volumes in the key servers (the optional last step: -DestroyKeys)");
@@ -296,8 +296,11 @@ namespace BackPak.Core.Removal
         /// Runs the decommission, or continues run <paramref name="resumeRunId"/>. Every volume of both sides must be removable
         /// when it starts (DecommissionRefused otherwise, before anything is written): a decommission removes all or nothing.
         /// </summary>
-        public static DecommissionResult Run(DecommissionContext c, string? resumeRunId, Action<StepReport, int, int>? progress)
+        /// <param name="confirmStep">The step the run waits for, done by the operator (-ConfirmStep); checked by a read first.</param>
+        public static DecommissionResult Run(DecommissionContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
         {
+            var steps = Definition(c);
+            if (confirmStep != null) ProcedureRunner.RequireAwaited(c, steps, resumeRunId, confirmStep);
             var result = new DecommissionResult(c.Primary.Identity) { Node = c.Primary.Node, SecondaryDataStore = c.Secondary != null ? c.SecondaryStore : null };
             var header = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -307,10 +310,7 @@ namespace BackPak.Core.Removal
             };
             try
             {
-                // A run waiting for the operator (the replicas of a store whose link the operator registered) is
-                // confirmed by running the same command again, as its message says.
-                string? confirm = resumeRunId != null ? ProcedureRunner.AwaitingStep(c.Journal, resumeRunId) : null;
-                ProcedureRunner.Run(ProcedureKind.Decommission, c, Definition(c), () => RequireStart(c), null, () => result, header, resumeRunId, confirm, progress);
+                ProcedureRunner.Run(ProcedureKind.Decommission, c, steps, () => RequireStart(c), null, () => result, header, resumeRunId, confirmStep, progress);
                 result.Completed = result.Status == RunStatus.Completed;
                 Fill(result, c);
                 Operation.Current?.Summarize(c.Primary.Identity, $"{c.DataStore}: {Summary(result)}");
@@ -483,14 +483,28 @@ namespace BackPak.Core.Removal
                                 throw new RoleSwitch.AwaitOperator($"Delete the replicated images of {x.DataStore} at the secondary site" +
                                     (inv.SecondaryStorage != null ? $" ({inv.SecondaryStorage})" : "") +
                                     $" with the storage's own tools: its storage replication is the link registered for it, {x.RegisteredStorageLink}, so BackPak does not delete them through the provider's link." +
-                                    " Running the same Remove-BPDataStore -Recurse again confirms that they are deleted.");
+                                    " Then confirm it (-ConfirmStep replicas): the storage is read to check they are gone.");
                             if (x.Replicas == null)
                                 throw new StepSkipped($"left to the operator: no storage facility is connected to delete the replicated images of {x.DataStore}" +
                                                       (inv.SecondaryStorage != null ? $" at {inv.SecondaryStorage}" : "") + "; delete them with the storage's own tools");
                             int n = x.Replicas.RemoveReplica(x.DataStore);
                             j["replicasRemoved"] = (Int(j, "replicasRemoved") + n).ToString(CultureInfo.InvariantCulture);
                             return $"{n} replicated file(s) deleted at {x.Replicas.ReplicaSite}";
-                        }, (x, j) => { var inv = Inventory.From(j); return x.Secondary != null && inv.SecondaryStorage != null && Site(x.Secondary).GetStorageFiles(inv.SecondaryStorage).Count == 0; }));
+                        }, (x, j) => { var inv = Inventory.From(j); return x.Secondary != null && inv.SecondaryStorage != null && Site(x.Secondary).GetStorageFiles(inv.SecondaryStorage).Count == 0; })
+                        {
+                            // The operator's word is checked against the storage before the run goes on to the keys.
+                            Verify = (x, j) =>
+                            {
+                                var inv = Inventory.From(j);
+                                if (x.Secondary == null || inv.SecondaryStorage == null) return "no storage location recorded to check";
+                                var left = Site(x.Secondary).GetStorageFiles(inv.SecondaryStorage);
+                                if (left.Count > 0)
+                                    throw new BackPakException(ErrorIds.OperatorStepNotVerified, BackPakErrorCategory.InvalidResult,
+                                        $"{left.Count} replicated file(s) of {x.DataStore} are still at {inv.SecondaryStorage} ({string.Join(", ", left.Take(5))}{(left.Count > 5 ? ", ..." : "")}). The run still waits for this step; nothing was changed.",
+                                        x.DataStore, "Delete them with the storage's own tools, then confirm the step again.", stopsInvocation: true);
+                                return $"checked: {inv.SecondaryStorage} holds no replicated file of {x.DataStore}";
+                            },
+                        });
                         break;
                     case "keys":
                         steps.Add(new ProcedureStep<DecommissionContext>(info, (x, j) =>

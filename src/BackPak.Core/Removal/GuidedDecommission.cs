@@ -83,7 +83,7 @@ namespace BackPak.Core.Removal
         public static DecommissionResult Run(GuidedDecommissionContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
         {
             var steps = Definition(c);
-            if (confirmStep != null) RequireAwaited(c, steps, resumeRunId, confirmStep);
+            if (confirmStep != null) ProcedureRunner.RequireAwaited(c, steps, resumeRunId, confirmStep);
             var result = new DecommissionResult(c.Primary.Identity) { Node = c.Primary.Node, SecondaryDataStore = c.Secondary != null ? c.DataStore : null };
             var header = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -99,24 +99,6 @@ namespace BackPak.Core.Removal
             finally { Fill(result, c); }
             result.Completed = result.Status == RunStatus.Completed;
             return result;
-        }
-
-        /// <summary>The step a run waits for must be the one confirmed, and a read that can tell must show it done.</summary>
-        private static void RequireAwaited(GuidedDecommissionContext c, IReadOnlyList<ProcedureStep<GuidedDecommissionContext>> steps, string? runId, string confirmStep)
-        {
-            var report = runId == null ? null : ProcedureRunner.ReportOf(c.Journal, runId, () => new DecommissionResult(c.Primary.Identity));
-            var awaited = report?.Steps.FirstOrDefault(s => s.Status == StepStatus.AwaitingOperator);
-            if (awaited == null || !string.Equals(awaited.Id, confirmStep, StringComparison.OrdinalIgnoreCase))
-                throw new BackPakException(ErrorIds.StepNotAwaitingOperator, BackPakErrorCategory.InvalidArgument,
-                    (awaited == null
-                        ? $"No decommission run of {c.DataStore} waits for the operator{(runId != null ? $" (run {runId} waits for nothing)" : "")}, so there is no step '{confirmStep}' to confirm."
-                        : $"Run {runId} waits for step {awaited.Number} ({awaited.Id}), not for '{confirmStep}': steps are confirmed in their order.") + " Nothing was changed.",
-                    confirmStep, awaited == null
-                        ? $"Run the command without -ConfirmStep to start or continue the decommission; it says which step waits for you."
-                        : $"Do step {awaited.Number} ({awaited.Title}), then confirm it: -ConfirmStep {awaited.Id}.", stopsInvocation: true);
-            var step = steps.First(s => string.Equals(s.Info.Id, awaited.Id, StringComparison.Ordinal));
-            // Checked before the run is entered, so a step not done leaves the journal as it was: the run still waits for it.
-            step.Verify?.Invoke(c, new Dictionary<string, string>(ProcedureRunner.RecordedValues(c.Journal, runId!), StringComparer.Ordinal));
         }
 
         internal static IReadOnlyList<ProcedureStep<GuidedDecommissionContext>> Definition(GuidedDecommissionContext c)

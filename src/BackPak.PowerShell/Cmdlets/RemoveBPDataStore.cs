@@ -106,10 +106,6 @@ namespace BackPak.PowerShell.Cmdlets
                 else if (Recurse) DecommissionContexts.Full(d, "the decommission of a data store with everything in it", Secondary != null);
                 else Capabilities.Require<IStoreRemover>(d, "data store removal");
             }
-            if (ConfirmStep != null && _targets.Any(t => !Guided(t.Domain)))
-                throw new BackPakException(ErrorIds.StepNotAwaitingOperator, BackPakErrorCategory.InvalidArgument,
-                    $"-ConfirmStep confirms a step done by the operator in a guided decommission; the decommission of {string.Join(", ", _targets.Where(t => !Guided(t.Domain)).Select(t => t.Store + " on " + t.Domain.Node))} is done by the module itself and waits for no one. Nothing was changed.",
-                    ConfirmStep, "Leave out -ConfirmStep: running the same command again continues an unfinished decommission.", stopsInvocation: true);
             foreach (var (domain, store) in _targets)
             {
                 try
@@ -148,6 +144,8 @@ namespace BackPak.PowerShell.Cmdlets
             var full = DecommissionContexts.Full(domain, "the decommission of a data store with everything in it", Secondary != null);
             var journal = DecommissionContexts.Journal(domain);
             string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
+            // A confirmation that names no step the run waits for is refused before anything is read or planned.
+            if (ConfirmStep != null) ProcedureRunner.RequireConfirmable(journal, store, resume, ConfirmStep);
             DomainConnection? secondary = Secondary;
             string? secondaryStore = null;
             bool destroyKeys = DestroyKeys;
@@ -227,7 +225,7 @@ namespace BackPak.PowerShell.Cmdlets
             DecommissionResult result;
             try
             {
-                result = DataStoreDecommission.Run(c, resume, (step, i, n) => Report(() =>
+                result = DataStoreDecommission.Run(c, resume, ConfirmStep, (step, i, n) => Report(() =>
                 {
                     WriteProgress(new ProgressRecord(5, activity, $"Step {step.Number}/{n} on {step.Node}: {step.Title}")
                     {
@@ -294,6 +292,8 @@ namespace BackPak.PowerShell.Cmdlets
         {
             var journal = DecommissionContexts.Journal(domain);
             string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
+            // A confirmation that names no step the run waits for is refused before anything is read or planned.
+            if (ConfirmStep != null) ProcedureRunner.RequireConfirmable(journal, store, resume, ConfirmStep);
             IDomainReader? secondary = Secondary?.Domain;
             var keep = (Keep ?? new DecommissionKeep[0]).Aggregate(DecommissionKeep.None, (a, k) => a | k);
             if (resume != null)
