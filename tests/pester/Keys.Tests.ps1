@@ -303,7 +303,8 @@ exit 0
             $r = Invoke-BPCaptured { Remove-BPEncryptionKey -Name $key -Force }
             $r.Terminating.FullyQualifiedErrorId | Should -BeExactly (& $script:RemoveFq 'KeyDomainsNotConnected')
             "$($r.Terminating.TargetObject)" | Should -Be '\A'
-            $r.Terminating.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Connect-BPDomain -Lab <folder> -Node '\A'"))
+            # The advice names the lab \B was connected from: \A is connected the same way.
+            $r.Terminating.ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("Connect-BPDomain -Lab '$script:LabPath' -Node '\A'"))
             Get-KeyRow $key | Should -Be 'Active'
         } finally { Reset-Session }
     }
