@@ -108,6 +108,23 @@ namespace BackPak.Core.Procedures
             return null;
         }
 
+        /// <summary>
+        /// How the other side of a store answers now: its Domain access there, or null with why not (it does not answer,
+        /// as a lost node does, or it has no such store). Never throws for a side that does not answer.
+        /// </summary>
+        public static (DomainAccess? Access, string? Problem) AnswerOf(IDomainReader primary, string ds)
+        {
+            try
+            {
+                var store = primary.GetDataStores(ds).FirstOrDefault();
+                return store == null ? (null, $"{ds} does not exist on {primary.Node}") : (store.DomainAccess, null);
+            }
+            catch (BackPakException e) when (e.Category == BackPakErrorCategory.ConnectionError)
+            {
+                return (null, $"{primary.Node} does not answer ({e.Message})");
+            }
+        }
+
         /// <summary>Every check of a recovery test, made now; changes nothing.</summary>
         public static IReadOnlyList<RecoveryCheck> Test(RecoveryTestContext c)
         {
@@ -118,12 +135,12 @@ namespace BackPak.Core.Procedures
             var s = c.Secondary;
             var store = RequireSecondary(s, ds);
             string node = s.Node;
-            // Only a PRIMARY side is what the secondary must be in step with.
-            if (c.Primary != null && c.Primary.GetDataStores(ds).FirstOrDefault() is var ps && ps?.DomainAccess != DomainAccess.Primary)
+            // Only a PRIMARY side that answers is what the secondary must be in step with.
+            if (c.Primary != null && AnswerOf(c.Primary, ds) is var answer && answer.Access != DomainAccess.Primary)
                 c = new RecoveryTestContext
                 {
                     DataStore = ds, Secondary = s, Primary = null, KeyServers = c.KeyServers, SampleSize = c.SampleSize,
-                    PrimaryProblem = ps == null ? $"{ds} does not exist on {c.Primary.Node}" : $"{ds} is {ps.DomainAccess.ToString().ToUpperInvariant()} on {c.Primary.Node}, not PRIMARY",
+                    PrimaryProblem = answer.Problem ?? $"{ds} is {answer.Access.ToString().ToUpperInvariant()} on {c.Primary.Node}, not PRIMARY",
                 };
             var checks = new List<RecoveryCheck>();
             void Add(string name, string where, bool ok, string detail, string source) =>
