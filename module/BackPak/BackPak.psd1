@@ -59,6 +59,7 @@
         'Test-BPRoleSwitch'
         'Get-BPRoleSwitchPlan'
         'Invoke-BPRoleSwitch'
+        'Invoke-BPRecovery'
         'Get-BPRoleSwitchRun'
         'Stop-BPRoleSwitchRun'
         'Test-BPRecovery'

@@ -209,6 +209,21 @@ BeforeDiscovery {
             Script = { Use-SwitchLab $script:SwitchGuardLab; Invoke-BPRoleSwitch DS02 -Primary '\A' -Secondary '\B' -Confirm:$false } }
         @{ Name = 'Test-BPRecovery at the PRIMARY side'; Id = 'RecoveryNotSecondary'; Class = 'TestBPRecoveryCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchGuardLab; Test-BPRecovery DS01 -Node '\A' } }
+        @{ Name = 'Invoke-BPRecovery while the primary still answers as PRIMARY'; Id = 'RecoveryPrimaryNotFenced'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true
+            Script = { Invoke-BPRecovery DS01 -Node '\B' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRecovery -PrimaryLost naming a node that is not the primary'; Id = 'RecoveryPrimaryLostMismatch'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true
+            Script = { Invoke-BPRecovery DS01 -Node '\B' -PrimaryLost '\C' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRecovery whose last FULL import cannot read the staging area'; Id = 'RecoveryStepFailed'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true
+            Script = {
+                Use-SwitchLab $script:RecoveryLab
+                Add-BPLabFault NodeLost '\A' -Confirm:$false | Out-Null
+                Add-BPLabFault StagingUnreachable '\B' -Confirm:$false | Out-Null
+                try {
+                    # Run again for each check of the case: the run left by the first one is resumed, and fails the same way.
+                    $open = @(Get-BPRoleSwitchRun -Domain '\B' | Where-Object { $_.RunId -like 'RC-*' -and $_.Status -ne 'Completed' }) | Select-Object -First 1
+                    if ($open) { Invoke-BPRecovery -Resume $open.RunId -Confirm:$false } else { Invoke-BPRecovery DS01 -Node '\B' -PrimaryLost '\A' -Confirm:$false }
+                } finally { Remove-BPLabFault -All -Domain '\B' -Confirm:$false }
+            } }
         @{ Name = 'Invoke-BPRoleSwitch -Resume of an abandoned run'; Id = 'SwitchRunAbandoned'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchStoppedLab; Invoke-BPRoleSwitch -Resume $script:AbandonedRun -Confirm:$false } }
         @{ Name = 'Stop-BPRoleSwitchRun of a run already abandoned'; Id = 'SwitchRunAbandoned'; Class = 'StopBPRoleSwitchRunCommand'; Terminating = $true
@@ -487,6 +502,8 @@ BeforeAll {
     Add-BPLabFault StagingUnreachable '\B' -Confirm:$false | Out-Null
     try { Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction Stop } catch { $script:DamagedRun = $_.TargetObject.RunId }
     Set-Content -LiteralPath (Join-Path $script:SwitchDamagedLab "runs/$script:DamagedRun.jsonl") -Value $null -NoNewline
+    $script:RecoveryLab = Join-Path $TestDrive 'recovery-failed'
+    $null = New-BPLab -Path $script:RecoveryLab -VolumeCount 20 -Seed 15
     $script:SwitchGuardLab = Join-Path $TestDrive 'switch-guards'
     $null = New-BPLab -Path $script:SwitchGuardLab -VolumeCount 20 -Seed 14
     Use-SwitchLab $script:SwitchGuardLab

@@ -19,7 +19,7 @@ BeforeDiscovery {
         'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider',
         'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference',
         'BackPak.PowerShell.ReplicationLinkRegistration', 'BackPak.Core.Procedures.RecoveryCheck',
-        'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord'
+        'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord', 'BackPak.Core.Procedures.RecoveryReport'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -100,6 +100,20 @@ BeforeAll {
         foreach ($kind in 'Start', 'Change', 'Refusal', 'End') { Add-Objects ($audit | Where-Object { "$($_.Kind)" -eq $kind } | Select-Object -Last 1) }
         $storeRemoval = ($audit | Where-Object { $_.Action -eq 'Remove-BPDataStore' -and "$($_.Kind)" -eq 'Start' } | Select-Object -Last 1).OperationId
         Add-Objects (Export-BPChangeRecord -OperationId $storeRemoval -Path (Join-Path (Split-Path $Lab) 'change.json') -PassThru)
+        # A recovery at \B of a lab of its own whose \A is lost, with volumes the timestamp check would refuse (two
+        # replicas at \B given another timestamp): its next steps are the longest text.
+        $rl = Join-Path (Split-Path $Lab) 'recovery-lab'
+        $null = New-BPLab -Path $rl -VolumeCount 40 -Seed 2
+        $rb = Connect-BPDomain -Lab $rl -Node '\B'
+        foreach ($v in @(Get-BPVolume -DataStore DS01 -Domain $rb | Where-Object CatalogStatus -NE 'SCRATCH' | Select-Object -First 2)) {
+            $ind = Join-Path $rl "sites/SITEB/storage/DS01/LB$($v.Label).IND"
+            $text = (Get-Content -LiteralPath $ind -Raw) -replace 'TIMESTAMP=[^\r\n]*', 'TIMESTAMP=2001-01-01T00:00:00Z'
+            Remove-Item -LiteralPath $ind
+            Set-Content -LiteralPath $ind -Value $text -NoNewline
+        }
+        $null = Add-BPLabFault NodeLost '\A' -Domain $rb -Confirm:$false
+        Add-Objects (Invoke-BPRecovery DS01 -Node $rb -PrimaryLost '\A' -Confirm:$false -WarningAction SilentlyContinue)
+        Disconnect-BPDomain -Domain $rb
         $o
     }
 

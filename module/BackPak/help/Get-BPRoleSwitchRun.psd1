@@ -1,14 +1,16 @@
 @{
-    Synopsis    = 'Lists switch runs from their journals: their steps, status, times and messages.'
+    Synopsis    = 'Lists switch runs, and the recovery runs kept in the same journals, from their journals: their steps, status, times and messages.'
     Description = @'
 Get-BPRoleSwitchRun reads the journals and locks of role switch runs kept by the provider (in a lab, in its runs folder) and returns a report per run: Completed; Failed (with the failed step); AwaitingOperator; Running while a process runs it; Interrupted when that process is gone or was stopped (Ctrl-C); Abandoned (Stop-BPRoleSwitchRun, with its reason); or Damaged when its journal cannot be read whole (cut, emptied, overwritten, or deleted while its lock remains). A damaged run is listed from its lock, with the way out: Stop-BPRoleSwitchRun.
 
 Each report names its data store and both sides, so it can be piped to Invoke-BPRoleSwitch (to resume it) or Stop-BPRoleSwitchRun (to abandon it).
+
+Recovery runs (Invoke-BPRecovery, ids starting with RC-) share the journals and are listed too, as recovery reports; one is continued with Invoke-BPRecovery -Resume <run id> and given up with Stop-BPRoleSwitchRun.
 '@
     Parameters  = @{
         RunId = 'Only these runs; all runs when not given.'
     }
-    Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport'
+    Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport, BackPak.Core.Procedures.RecoveryReport'
     Examples    = @(
         @{
             Title   = 'Runs that are not finished'

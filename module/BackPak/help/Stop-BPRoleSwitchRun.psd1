@@ -3,7 +3,7 @@
     Description = @'
 While a switch run is not finished (failed, interrupted, waiting for the operator, or with a damaged journal) it holds its data store: every other change of the store on either node is refused. Stop-BPRoleSwitchRun gives such a run up when it should not be resumed: it records the reason and who gave it up in the run's journal (and in the audit trail of each connected side), releases the store, and returns the run's report with Status Abandoned. The report's Sides say how each side is left (domain access of the store, exports suspended or not, where each side exports to and imports from), and its Message (also written as a warning) says what to do next: for example which side to make PRIMARY again, which exports to resume, and to check replication before a new switch.
 
-It changes nothing of the data store itself: it only ends the run. An abandoned run cannot be resumed (SwitchRunAbandoned). It is refused for a completed run (SwitchRunCompleted) and for a run whose process still lives (SwitchInProgress): stop that process's run there (Ctrl-C) first. It works on a damaged journal, even one that was deleted while its lock remained.
+A recovery run (Invoke-BPRecovery, an id starting with RC-) is given up the same way. It changes nothing of the data store itself: it only ends the run. An abandoned run cannot be resumed (SwitchRunAbandoned). It is refused for a completed run (SwitchRunCompleted) and for a run whose process still lives (SwitchInProgress): stop that process's run there (Ctrl-C) first. It works on a damaged journal, even one that was deleted while its lock remained.
 
 -WhatIf names the run, its data store and sides, and changes nothing.
 '@

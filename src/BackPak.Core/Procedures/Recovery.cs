@@ -143,6 +143,10 @@ namespace BackPak.Core.Procedures
             return Complete(report, ProcedureRunner.RecordedValues(c.Journal, report.RunId));
         }
 
+        /// <summary>The node a recovery run was told is lost (-PrimaryLost, recorded in its header), or null.</summary>
+        public static string? PrimaryLostOf(IRunJournalStore journal, string runId) =>
+            ProcedureRunner.RecordedValues(journal, ProcedureRunner.RequireRunId(runId)).TryGetValue("primaryLost", out var v) && v.Length > 0 ? v : null;
+
         /// <summary>A recovery run's report from its journal alone (Get-BPRoleSwitchRun), or null when there is no such run.</summary>
         public static RecoveryReport? Report(IRunJournalStore journal, string runId)
         {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using BackPak.Core.Errors;
 using BackPak.Core.Procedures;
@@ -5,9 +6,9 @@ using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
-    /// <summary>Lists switch runs from their journals and locks, with their steps and how they ended.</summary>
+    /// <summary>Lists switch runs (and recovery runs, which share their journals) from their journals and locks, with their steps and how they ended.</summary>
     [Cmdlet(VerbsCommon.Get, "BPRoleSwitchRun")]
-    [OutputType(typeof(RoleSwitchReport))]
+    [OutputType(typeof(RoleSwitchReport), typeof(RecoveryReport))]
     public sealed class GetBPRoleSwitchRunCommand : BPDomainCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -20,14 +21,17 @@ namespace BackPak.PowerShell.Cmdlets
             var journal = Capabilities.Require<IRunJournalSource>(BackPak, "reading the runs of procedures").RunJournal;
             if (RunId == null)
             {
-                WriteObject(ProcedureRunner.Reports(journal), true);
+                var recoveries = journal.RunIds().Where(id => ProcedureKind.Of(id) == ProcedureKind.Recovery)
+                    .Select(id => (ProcedureReport?)Recovery.Report(journal, id)).Where(r => r != null).Select(r => r!);
+                WriteObject(ProcedureRunner.Reports(journal).Cast<ProcedureReport>().Concat(recoveries)
+                    .OrderBy(r => r.Started).ThenBy(r => r.RunId, System.StringComparer.Ordinal), true);
                 return;
             }
             foreach (var id in RunId)
             {
                 try
                 {
-                    var report = ProcedureRunner.Report(journal, id);
+                    ProcedureReport? report = ProcedureKind.Of(ProcedureRunner.RequireRunId(id)) == ProcedureKind.Recovery ? Recovery.Report(journal, id) : ProcedureRunner.Report(journal, id);
                     if (report != null) WriteObject(report);
                     else
                         WriteBackPakError(new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
 using BackPak.Core.Text;
@@ -68,6 +69,10 @@ namespace BackPak.PowerShell.Cmdlets
         {
             RoleSwitchContext context;
             string? runId = null;
+            if (InputObject?.BaseObject is RecoveryReport recovery)
+                throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
+                    $"Run {recovery.RunId} is a recovery run, not a switch: nothing was started.", recovery.RunId,
+                    $"Continue it with Invoke-BPRecovery -Resume {recovery.RunId}.", stopsInvocation: true);
             if (InputObject?.BaseObject is RoleSwitchReport piped)
             {
                 // A run piped in is resumed where it came from: its journal, and the domains of that location.

@@ -32,9 +32,10 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 string id = ProcedureRunner.RequireRunId(RunId);
                 var journal = SwitchContexts.FindRun(id, Domain);
-                var run = ProcedureRunner.Report(journal, id)!;
+                var run = ProcedureRunner.AnyReport(journal, id)!;
                 string store = run.DataStore.Length > 0 ? run.DataStore : "its data store";
-                string target = $"run {id}: switch of {store}" + (run.Primary.Length > 0 ? $" from {run.Primary} to {run.Secondary}" : "") + $" ({run.Status}) in {journal.Location}";
+                var kind = ProcedureKind.Of(id);
+                string target = $"run {id}: " + (run.Primary.Length > 0 ? kind.Describe(store, run.Primary, run.Secondary, article: "").Trim() : $"{kind.Noun} of {store}") + $" ({run.Status}) in {journal.Location}";
                 if (!ShouldProcess(target, $"Abandon the run and release {store} (it cannot be resumed afterwards)")) return;
                 var report = ProcedureRunner.Abandon(journal, id, Reason, Environment.UserName,
                     (ds, p, s) => SwitchContexts.Sides(journal.Location, ds, p, s));

@@ -61,7 +61,7 @@ namespace BackPak.PowerShell.Cmdlets
             var opened = new List<IKeyManager>();
             try
             {
-                var servers = KeyServers(s, opened);
+                var servers = RecoveryKeyServers.Of(s, opened);
                 var checks = RecoveryTest.Test(new RecoveryTestContext
                 {
                     DataStore = ds, Secondary = s, Primary = primary?.Domain, PrimaryProblem = problem, KeyServers = servers, SampleSize = SampleSize,
@@ -99,15 +99,6 @@ namespace BackPak.PowerShell.Cmdlets
             var c = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == Node.Location && string.Equals(x.Node, partner, StringComparison.OrdinalIgnoreCase));
             if (c == null) problem = $"the PRIMARY side {partner} is not connected in this session (Connect-BPDomain it to compare)";
             return c;
-        }
-
-        /// <summary>The key servers reachable from the secondary: connected ones of its Key Manager id, else the one its provider opens.</summary>
-        private static IReadOnlyList<IKeyManager> KeyServers(IDomainReader s, List<IKeyManager> opened)
-        {
-            var connected = DecommissionContexts.KeyManagers(s).Select(k => k.KeyManager).ToList();
-            if (connected.Count > 0) return connected;
-            if (s is IRecoverySite site && site.OpenKeyServer() is { } own) { opened.Add(own); return new[] { own }; }
-            return connected;
         }
     }
 }
