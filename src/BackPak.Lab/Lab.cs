@@ -109,8 +109,27 @@ namespace BackPak.Lab
                 throw new BackPakException(ErrorIds.NodeNotFound, BackPakErrorCategory.ObjectNotFound,
                     $"The lab at '{Root}' has no node '{node}'. Its nodes are {string.Join(", ", Nodes)}.", node,
                     "Give one of the lab's nodes, for example -Node '" + Nodes.FirstOrDefault() + "'.", stopsInvocation: true);
+            if (IsLost(n)) throw NodeLost(n);
             return new LabDomain(this, n);
         }
+
+        /// <summary>Whether a node is lost (a NODE_LOST fault): it does not answer, and its site's storage and key server are gone.</summary>
+        internal bool IsLost(string node) => HasFault(LabDomain.FaultNodeLost, node);
+
+        /// <summary>Whether a site is gone with a lost node that sits in it.</summary>
+        internal bool IsSiteLost(string site)
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(Root), readOnly: true);
+            return LabDb.Scalar(c, "SELECT 1 FROM fault f JOIN node n ON n.name = f.target COLLATE NOCASE WHERE f.kind = @k AND n.site = @s COLLATE NOCASE",
+                ("@k", LabDomain.FaultNodeLost), ("@s", site)) != null;
+        }
+
+        /// <summary>What reaching a lost node gives: the error the module uses for a node that does not answer.</summary>
+        internal static BackPakException NodeLost(string node) =>
+            new BackPakException(ErrorIds.NonStopUnreachable, BackPakErrorCategory.ConnectionError,
+                $"The node {node} does not answer: it is lost, with its site's storage and key server (the lab's NodeLost fault).", node,
+                $"Recover at the other side (Test-BPRecovery, then Invoke-BPRecovery -PrimaryLost '{node}'), or bring the node back as it was left: Remove-BPLabFault NodeLost '{node}'.",
+                stopsInvocation: true);
 
         /// <summary>Whether the simulator has a fault of this kind on this target (read fresh: another process may set it).</summary>
         internal bool HasFault(string kind, string target)
@@ -119,8 +138,18 @@ namespace BackPak.Lab
             return LabDb.Scalar(c, "SELECT 1 FROM fault WHERE kind = @k AND target = @t COLLATE NOCASE", ("@k", kind), ("@t", target)) != null;
         }
 
-        /// <summary>Injects a fault: STAGING_UNREACHABLE (target: a node, its Expand link is down) or IMPORT_FAILURE (target: a label).</summary>
-        public void AddFault(LabFaultKind kind, string target) => AddFault(LabFault.Code(kind), target);
+        /// <summary>
+        /// Injects a fault: STAGING_UNREACHABLE (target: a node, its Expand link is down), IMPORT_FAILURE (target: a label)
+        /// or NODE_LOST (target: one of the lab's nodes).
+        /// </summary>
+        public void AddFault(LabFaultKind kind, string target)
+        {
+            if (kind == LabFaultKind.NodeLost && !Nodes.Contains(Names.NormalizeNode(target)))
+                throw new BackPakException(ErrorIds.NodeNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"The lab at '{Root}' has no node '{target}' to lose. Its nodes are {string.Join(", ", Nodes)}.", target,
+                    "Give one of the lab's nodes, for example '" + Nodes.FirstOrDefault() + "'.");
+            AddFault(LabFault.Code(kind), kind == LabFaultKind.NodeLost ? Names.NormalizeNode(target) : target);
+        }
 
         public int RemoveFault(LabFaultKind? kind, string? target) => RemoveFault(kind.HasValue ? LabFault.Code(kind.Value) : null, target);
 

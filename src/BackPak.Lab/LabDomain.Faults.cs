@@ -11,6 +11,13 @@ namespace BackPak.Lab
     {
         public const string FaultStagingUnreachable = "STAGING_UNREACHABLE";
         public const string FaultImportFailure = "IMPORT_FAILURE";
+        public const string FaultNodeLost = "NODE_LOST";
+
+        /// <summary>Refuses every read and change of a lost node's domain, as a node that does not answer would (NODE_LOST).</summary>
+        private void RequireReachable()
+        {
+            if (_lab.IsLost(Node)) throw Lab.NodeLost(Node);
+        }
 
         /// <summary>Why the staging area cannot be reached now, or null: its node's Expand link may be down (a fault).</summary>
         private BackPakException? StagingProblem(string stagingArea)

@@ -95,6 +95,7 @@ namespace BackPak.Lab
 
         private List<CatalogEntry> ReadCatalogEntries(string label)
         {
+            RequireReachable();
             string l = Labels.Normalize(label);
             var list = new List<CatalogEntry>();
             using (var c = LabDb.Open(_dsmTcDb, readOnly: true))

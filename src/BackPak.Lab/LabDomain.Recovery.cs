@@ -21,6 +21,7 @@ namespace BackPak.Lab
     {
         public VolumeImage? GetVolumeImage(string storagePath, string label, int headBytes) => Guard(() =>
         {
+            RequireReachable();
             string dir = LabLayout.StorageDirFromUnc(_lab.Root, storagePath);
             string ind = LabLayout.IndexFile(dir, label), dat = LabLayout.DataFile(dir, label);
             bool hasInd = File.Exists(ind), hasDat = File.Exists(dat);

@@ -486,7 +486,8 @@ namespace BackPak.Lab
             var list = new List<string>();
             using var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true);
             using var r = Reader(c, "SELECT target_site FROM replication_link WHERE kind = 'STORAGE' AND healthy = 1 AND scope = @s COLLATE NOCASE AND source_site = '" + site.Replace("'", "") + "'", store);
-            while (r.Read()) list.Add(LabLayout.StorageDir(_lab.Root, r.GetString(0), store));
+            while (r.Read())
+                if (!_lab.IsSiteLost(r.GetString(0))) list.Add(LabLayout.StorageDir(_lab.Root, r.GetString(0), store)); // nothing reaches a lost site
             return list;
         }
 
@@ -496,7 +497,8 @@ namespace BackPak.Lab
             var sites = new List<string> { site };
             using (var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true))
             using (var r = Reader(c, "SELECT target_site FROM replication_link WHERE kind = 'KEYS' AND healthy = 1 AND source_site = @s", site))
-                while (r.Read()) sites.Add(r.GetString(0));
+                while (r.Read())
+                    if (!_lab.IsSiteLost(r.GetString(0))) sites.Add(r.GetString(0)); // nothing reaches a lost site
             string uid = Guid.NewGuid().ToString();
             foreach (var s in sites)
             {

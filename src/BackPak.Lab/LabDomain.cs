@@ -122,7 +122,11 @@ namespace BackPak.Lab
                 "Check that the lab folder is on a writable disk with free space and that nothing replaced one of its folders by a file; then run the command again.",
                 stopsInvocation, e);
 
-        private SqliteConnection OpenBackPak(bool readOnly = false) => LabDb.Open(_backPakDb, readOnly);
+        private SqliteConnection OpenBackPak(bool readOnly = false)
+        {
+            RequireReachable();
+            return LabDb.Open(_backPakDb, readOnly);
+        }
 
         /// <summary>Refuses a change of a store while a switch of it is not finished (the rule is Core's, <see cref="StoreFence"/>).</summary>
         private void Fence(string store, StoreChange change) => StoreFence.Check(_lab.RunJournal, store, Node, change);

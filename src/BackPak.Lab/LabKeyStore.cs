@@ -107,6 +107,11 @@ namespace BackPak.Lab
 
         private T Guard<T>(Func<T> f)
         {
+            // A key server goes with its site when a node of it is lost (the lab's NodeLost fault).
+            if (_lab.IsSiteLost(Site))
+                throw new BackPakException(ErrorIds.KeyManagerUnreachable, BackPakErrorCategory.ConnectionError,
+                    $"The lab key server {Endpoint} does not answer: its site is lost with its node (the lab's NodeLost fault).", Endpoint,
+                    "Use the key server of the other site; Remove-BPLabFault NodeLost brings the site back.", stopsInvocation: true);
             try { return f(); }
             catch (SqliteException e)
             {

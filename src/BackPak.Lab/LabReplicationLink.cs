@@ -19,7 +19,15 @@ namespace BackPak.Lab
         public string Kind => Row().Kind;
         public string Source => Row().Source;
         public string Target => Row().Target;
-        public bool Healthy => Row().Healthy;
+        /// <summary>False too while either site is lost with its node (the lab's NodeLost fault): nothing replicates then.</summary>
+        public bool Healthy
+        {
+            get
+            {
+                var r = Row();
+                return r.Healthy && !_lab.IsSiteLost(r.Source) && !_lab.IsSiteLost(r.Target);
+            }
+        }
         /// <summary>The lab replicates synchronously while healthy: a healthy link has caught up.</summary>
         public bool CaughtUp => Healthy;
 

@@ -9,7 +9,8 @@ CREATE TABLE site (name TEXT PRIMARY KEY);
 CREATE TABLE node (name TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES site(name), domain_id TEXT NOT NULL,
                    dsmtc_search_list TEXT NOT NULL);
 -- Facilities outside BackPak that a switch reverses: storage replication and key-server replication.
--- Faults the simulator injects: STAGING_UNREACHABLE (target: a node, Expand down), IMPORT_FAILURE (target: a label).
+-- Faults the simulator injects: STAGING_UNREACHABLE (target: a node, Expand down), IMPORT_FAILURE (target: a label),
+-- NODE_LOST (target: a node, lost with its site's storage and key server).
 CREATE TABLE fault (kind TEXT NOT NULL, target TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (kind, target));
 CREATE TABLE replication_link (name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('STORAGE','KEYS')),
                    source_site TEXT NOT NULL, target_site TEXT NOT NULL, scope TEXT, healthy INTEGER NOT NULL DEFAULT 1,

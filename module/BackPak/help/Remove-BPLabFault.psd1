@@ -1,8 +1,8 @@
 @{
     Synopsis    = 'Lab simulation: clears injected faults.'
-    Description = 'Remove-BPLabFault removes faults added by Add-BPLabFault: one (kind and target), all of a kind, or all (-All).'
+    Description = 'Remove-BPLabFault removes faults added by Add-BPLabFault: one (kind and target), all of a kind, or all (-All). A node brought back from NodeLost answers again exactly as it was left, with its stale state.'
     Parameters  = @{
-        Kind     = 'StagingUnreachable or ImportFailure.'
+        Kind     = 'StagingUnreachable, ImportFailure or NodeLost.'
         Target   = 'The node or label of the fault; all of the kind when not given.'
         All      = 'Removes every fault.'
         PassThru = 'Returns the faults removed.'

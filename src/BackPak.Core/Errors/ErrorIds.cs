@@ -98,6 +98,17 @@ namespace BackPak.Core.Errors
         /// <summary>The record of a recovery test could not be written (or read) whole: nothing partial is kept.</summary>
         public const string RecoveryTestRecordFailed = "RecoveryTestRecordFailed";
 
+        // Unplanned takeover (Invoke-BPRecovery)
+        /// <summary>
+        /// A recovery was refused before anything changed: the store's PRIMARY side still answers as PRIMARY, or does not
+        /// answer and the operator has not said it is lost (-PrimaryLost).
+        /// </summary>
+        public const string RecoveryPrimaryNotFenced = "RecoveryPrimaryNotFenced";
+        /// <summary>-PrimaryLost names another node than the store's PRIMARY side: nothing changed.</summary>
+        public const string RecoveryPrimaryLostMismatch = "RecoveryPrimaryLostMismatch";
+        /// <summary>A step of a recovery run failed; the run keeps its journal and is continued with -Resume.</summary>
+        public const string RecoveryStepFailed = "RecoveryStepFailed";
+
         // Decommission of a data store
         public const string DecommissionStepFailed = "DecommissionStepFailed";
         public const string DecommissionRefused = "DecommissionRefused";

@@ -54,7 +54,7 @@ namespace BackPak.Core.Procedures
             if (!ok)
                 throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
                     runId == null || id.Length == 0 ? "No run id was given: -Resume and -RunId need the id of a run, such as SW-20261101-120000-a1b2c3."
-                        : $"'{runId}' is not a run id (such as SW-20261101-120000-a1b2c3 for a switch, DC-20261101-120000-a1b2c3 for a decommission).",
+                        : $"'{runId}' is not a run id (such as SW-20261101-120000-a1b2c3 for a switch, DC-20261101-120000-a1b2c3 for a decommission, RC-20261101-120000-a1b2c3 for a recovery).",
                     runId, "Get-BPRoleSwitchRun lists the runs and their ids; a new switch is started without -Resume.", stopsInvocation: true);
             return id;
         }
@@ -372,6 +372,17 @@ namespace BackPak.Core.Procedures
         {
             runId = RequireRunId(runId);
             return ProcedureKind.Of(runId) == ProcedureKind.Switch ? ReportOf(journal, runId, () => new RoleSwitchReport()) : null;
+        }
+
+        /// <summary>
+        /// The report of a run of any procedure, as its kind reports it (a switch's, a recovery's, a decommission's read as
+        /// a switch report: its steps and status), or null when there is no such run.
+        /// </summary>
+        public static ProcedureReport? AnyReport(IRunJournalStore journal, string runId)
+        {
+            runId = RequireRunId(runId);
+            var kind = ProcedureKind.Of(runId);
+            return kind == ProcedureKind.Recovery ? Procedures.Recovery.Report(journal, runId) : kind == ProcedureKind.Switch ? Report(journal, runId) : ReportOf(journal, runId, () => new RoleSwitchReport());
         }
 
         /// <summary>The report of a run of any procedure from its journal and lock alone, or null when there is no such run.</summary>
@@ -699,6 +710,12 @@ namespace BackPak.Core.Procedures
             (id, step) => $"run the same Remove-BPDataStore -Recurse again with -ConfirmStep {step}, which continues run {id}",
             (ds, p, s, h) => BackPak.Core.Removal.DataStoreDecommission.StepInfos(ds, p, s, h));
 
+        public static readonly ProcedureKind Recovery = new ProcedureKind("RC", "recovery", ErrorIds.RecoveryStepFailed,
+            (ds, p, s) => $"recovery of {ds} at {s} ({p} lost)",
+            id => $"Invoke-BPRecovery -Resume {id}",
+            (id, step) => $"run Invoke-BPRecovery -Resume {id} -ConfirmStep {step}",
+            (ds, p, s, h) => Procedures.Recovery.Plan(ds, p, s).Steps);
+
         private readonly Func<string, string, string, string> _describe;
 
         private ProcedureKind(string prefix, string noun, string stepFailedErrorId, Func<string, string, string, string> describe, Func<string, string> resume,
@@ -723,7 +740,8 @@ namespace BackPak.Core.Procedures
 
         /// <summary>The kind of a run from its id (a run id without a known prefix is a switch's, as older labs wrote them).</summary>
         public static ProcedureKind Of(string? runId) =>
-            runId != null && runId.StartsWith(Decommission.Prefix + "-", StringComparison.Ordinal) ? Decommission : Switch;
+            runId != null && runId.StartsWith(Decommission.Prefix + "-", StringComparison.Ordinal) ? Decommission
+            : runId != null && runId.StartsWith(Recovery.Prefix + "-", StringComparison.Ordinal) ? Recovery : Switch;
     }
 
     /// <summary>A run stopped by the operator (Ctrl-C) or a stopped pipeline: its journal says so, and it is continued from there.</summary>

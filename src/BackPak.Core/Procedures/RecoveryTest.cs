@@ -108,6 +108,23 @@ namespace BackPak.Core.Procedures
             return null;
         }
 
+        /// <summary>
+        /// How the other side of a store answers now: its Domain access there, or null with why not (it does not answer,
+        /// as a lost node does, or it has no such store). Never throws for a side that does not answer.
+        /// </summary>
+        public static (DomainAccess? Access, string? Problem) AnswerOf(IDomainReader primary, string ds)
+        {
+            try
+            {
+                var store = primary.GetDataStores(ds).FirstOrDefault();
+                return store == null ? (null, $"{ds} does not exist on {primary.Node}") : (store.DomainAccess, null);
+            }
+            catch (BackPakException e) when (e.Category == BackPakErrorCategory.ConnectionError)
+            {
+                return (null, $"{primary.Node} does not answer ({e.Message})");
+            }
+        }
+
         /// <summary>Every check of a recovery test, made now; changes nothing.</summary>
         public static IReadOnlyList<RecoveryCheck> Test(RecoveryTestContext c)
         {
@@ -118,12 +135,12 @@ namespace BackPak.Core.Procedures
             var s = c.Secondary;
             var store = RequireSecondary(s, ds);
             string node = s.Node;
-            // Only a PRIMARY side is what the secondary must be in step with.
-            if (c.Primary != null && c.Primary.GetDataStores(ds).FirstOrDefault() is var ps && ps?.DomainAccess != DomainAccess.Primary)
+            // Only a PRIMARY side that answers is what the secondary must be in step with.
+            if (c.Primary != null && AnswerOf(c.Primary, ds) is var answer && answer.Access != DomainAccess.Primary)
                 c = new RecoveryTestContext
                 {
                     DataStore = ds, Secondary = s, Primary = null, KeyServers = c.KeyServers, SampleSize = c.SampleSize,
-                    PrimaryProblem = ps == null ? $"{ds} does not exist on {c.Primary.Node}" : $"{ds} is {ps.DomainAccess.ToString().ToUpperInvariant()} on {c.Primary.Node}, not PRIMARY",
+                    PrimaryProblem = answer.Problem ?? $"{ds} is {answer.Access.ToString().ToUpperInvariant()} on {c.Primary.Node}, not PRIMARY",
                 };
             var checks = new List<RecoveryCheck>();
             void Add(string name, string where, bool ok, string detail, string source) =>
@@ -140,7 +157,7 @@ namespace BackPak.Core.Procedures
 
             Add("last import current", node, LastImport(c, out var importDetail), importDetail, "CS p8, p15");
             checks.Add(Replicas(c, store, volumes, site, out var images));
-            checks.Add(ReplicaFacts(c, store, volumes, site, images));
+            checks.Add(ReplicaFacts(c, store, volumes, site, images, out _));
             checks.Add(Keys(c, volumes));
             checks.Add(TapeCatalogs(c, volumes));
             if (c.SampleSize > 0) checks.Add(Sample(c, store, volumes, site));
@@ -212,8 +229,30 @@ namespace BackPak.Core.Procedures
             };
         }
 
-        private static RecoveryCheck ReplicaFacts(RecoveryTestContext c, DataStore store, List<Volume> volumes, IRecoverySite? site, Dictionary<string, VolumeImage> images)
+        /// <summary>
+        /// The checks of the first step of a recovery (Invoke-BPRecovery), the same as the test's: every written volume's
+        /// replica in storage at the secondary, every encrypted volume's key on a key server it reaches, and the size
+        /// and timestamp of each replica, with the labels whose timestamp (or size) the secondary would refuse
+        /// (<paramref name="refused"/>). Made whatever the store's Domain access is now; changes nothing.
+        /// </summary>
+        public static (RecoveryCheck Replicas, RecoveryCheck Keys, RecoveryCheck Facts) DataAndKeys(RecoveryTestContext c, out IReadOnlyList<string> refused)
         {
+            var s = c.Secondary;
+            var store = s.GetDataStores(c.DataStore).FirstOrDefault()
+                ?? throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
+                    $"Data store '{c.DataStore}' does not exist in the domain of {s.Node}.", c.DataStore, $"Get-BPDataStore -Domain '{s.Node}' lists its data stores.");
+            var volumes = s.GetVolumes(new VolumeQuery { DataStore = c.DataStore }).ToList();
+            var site = s as IRecoverySite;
+            var replicas = Replicas(c, store, volumes, site, out var images);
+            var facts = ReplicaFacts(c, store, volumes, site, images, out var wrong);
+            refused = wrong;
+            return (replicas, Keys(c, volumes), facts);
+        }
+
+        private static RecoveryCheck ReplicaFacts(RecoveryTestContext c, DataStore store, List<Volume> volumes, IRecoverySite? site, Dictionary<string, VolumeImage> images,
+            out List<string> refusedLabels)
+        {
+            refusedLabels = new List<string>();
             string node = c.Secondary.Node;
             const string name = "replica size and timestamp", source = "BB p36/34, BB p63/61";
             if (site == null) return CouldNot(name, node, source, c.Secondary, typeof(IRecoverySite));
@@ -228,11 +267,19 @@ namespace BackPak.Core.Procedures
                 // The catalog carries the timestamp, and the secondary site checks the image's version with it (BB p36/34);
                 // the index keeps it to the second.
                 if (Seconds(v.LastBackup) != Seconds(img.Timestamp))
+                {
                     wrongTime.Add($"{v.Label} (catalog {At(v.LastBackup)}, image {At(img.Timestamp)})");
+                    refusedLabels.Add(v.Label);
+                }
                 if (img.RecordedBytes.HasValue)
                 {
                     checkedSize++;
-                    if (img.DataBytes != img.RecordedBytes) { wrongSize.Add($"{v.Label} ({img.DataBytes} bytes, its index records {img.RecordedBytes})"); continue; }
+                    if (img.DataBytes != img.RecordedBytes)
+                    {
+                        wrongSize.Add($"{v.Label} ({img.DataBytes} bytes, its index records {img.RecordedBytes})");
+                        if (!refusedLabels.Contains(v.Label)) refusedLabels.Add(v.Label);
+                        continue;
+                    }
                 }
                 if (primarySite != null && primaryStore != null)
                 {
@@ -240,7 +287,11 @@ namespace BackPak.Core.Procedures
                     if (p?.DataBytes != null && Seconds(p.Timestamp) == Seconds(img.Timestamp))
                     {
                         againstPrimary++;
-                        if (p.DataBytes != img.DataBytes) wrongSize.Add($"{v.Label} ({img.DataBytes} bytes, {p.DataBytes} on the primary's storage)");
+                        if (p.DataBytes != img.DataBytes)
+                        {
+                            wrongSize.Add($"{v.Label} ({img.DataBytes} bytes, {p.DataBytes} on the primary's storage)");
+                            if (!refusedLabels.Contains(v.Label)) refusedLabels.Add(v.Label);
+                        }
                     }
                 }
             }

@@ -76,13 +76,14 @@ namespace BackPak.Core.Procedures
             string stop = l.RunId.Length > 0 ? $"Stop-BPRoleSwitchRun -RunId {l.RunId} -Reason <why>" : $"Stop-BPRoleSwitchRun -DataStore {dataStore} -Reason <why>";
             string doing = kind == ProcedureKind.Decommission
                 ? $"is decommissioning {dataStore}" + (l.Primary.Length > 0 ? $" on {l.Primary}" + (l.Secondary.Length > 0 ? " and " + l.Secondary : "") : "")
+                : kind == ProcedureKind.Recovery ? $"is recovering {dataStore}" + (l.Secondary.Length > 0 ? $" at {l.Secondary} ({l.Primary} lost)" : "")
                 : $"is switching {dataStore}" + (l.Primary.Length > 0 ? $" from {l.Primary} to {l.Secondary}" : "");
             return new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
                 $"{Describe(change)} of data store {dataStore} on {node} is refused: {run} {doing} and is not finished. " +
                 "Until it ends, nothing else may change the store on either side.",
                 dataStore,
                 l.RunId.Length == 0 ? $"Abandon it: {stop}."
-                : kind == ProcedureKind.Decommission ? $"Let the run finish, or complete it ({kind.ResumeAdvice(l.RunId)}), or abandon it ({stop})."
+                : kind != ProcedureKind.Switch ? $"Let the run finish, or complete it ({kind.ResumeAdvice(l.RunId)}), or abandon it ({stop})."
                 : $"Let the run finish (Get-BPRoleSwitchRun -RunId {l.RunId} shows where it is), resume it (Invoke-BPRoleSwitch -Resume {l.RunId}), or abandon it ({stop}).",
                 stopsInvocation: true);
         }

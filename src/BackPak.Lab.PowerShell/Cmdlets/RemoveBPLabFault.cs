@@ -29,7 +29,7 @@ namespace BackPak.PowerShell.Cmdlets
         {
             var lab = LabDomains.Require(BackPak).Lab;
             var before = lab.Faults();
-            string? target = Target == null ? null : Kind == LabFaultKind.StagingUnreachable ? Names.NormalizeNode(Target) : Labels.Normalize(Target);
+            string? target = Target == null ? null : LabFault.TargetsNode(Kind) ? Names.NormalizeNode(Target) : Labels.Normalize(Target);
             var gone = before.Where(f => All || (f.Kind == Kind && (target == null || f.Target == target))).ToList();
             if (gone.Count == 0 || !ShouldProcess($"lab {lab.Root}", $"Remove {gone.Count} fault(s)")) return;
             if (All) lab.RemoveFault((LabFaultKind?)null, null);
