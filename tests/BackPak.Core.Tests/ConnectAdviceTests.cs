@@ -12,7 +12,16 @@ namespace BackPak.Core.Tests
         {
             Assert.Equal(@"Connect-BPDomain -Lab '/labs/one' -Node '\B'", ConnectAdvice.Command("Lab", "/labs/one", @"\B"));
             Assert.Equal(@"Connect-BPDomain -Lab '/labs/one' -Node '\B'", ConnectAdvice.Command("lab", "/labs/one", @"\B"));
-            Assert.Equal(@"Connect-BPDomain -Lab <folder> -Node '\A'", ConnectAdvice.Command(null, null, @"\A"));
+            Assert.Equal(@"Connect-BPDomain -Lab '/labs/one' -Node '\B'", ConnectAdvice.Command(null, "/labs/one", @"\B"));
+        }
+
+        [Fact]
+        public void With_nothing_known_both_forms_are_named()
+        {
+            string advice = ConnectAdvice.Command(null, null, @"\A");
+            Assert.StartsWith(@"Connect-BPDomain -Lab <folder> -Node '\A' for a lab", advice);
+            Assert.Contains(@"Connect-BPDomain -Provider <name> -Node '\A' -Parameters @{...} for a real site", advice);
+            Assert.Contains("Get-BPProvider", advice);
         }
 
         [Fact]

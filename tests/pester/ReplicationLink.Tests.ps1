@@ -79,6 +79,12 @@ Describe 'A planned switch with a registered storage link' {
         $script:CallsAfterWhatIf | Should -Be 0
     }
 
+    It 'the report''s views name the link that did each storage step' {
+        ($script:Report | Format-List | Out-String -Width 200) | Should -Match 'reverse-storage-replication +Done \(by ArrayFailover'
+        ($script:Report.Steps | Format-Table | Out-String -Width 250) | Should -Match 'by ArrayFailover \(script registered for DS01\)'
+        ($script:Report | Format-List | Out-String -Width 200) | Should -Not -Match 'demote-primary +Done \(by'
+    }
+
     It 'completes without stopping for the operator' {
         $script:Report.Status | Should -Be 'Completed'
         @($script:Report.Steps | Where-Object Status -NE 'Done' | ForEach-Object Id) | Should -BeNullOrEmpty

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using BackPak.Core.Errors;
 using BackPak.Core.Providers;
+using BackPak.Core.Text;
 
 namespace BackPak.Core.Keys
 {
@@ -77,7 +78,7 @@ namespace BackPak.Core.Keys
             if (_domains.Count == 0)
                 throw new BackPakException(ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
                     "No BackPak domain is connected, so no catalog can say whether a key is still in use; no key is removed.",
-                    "default domain", "Connect every domain whose volumes may use the keys: Connect-BPDomain -Lab <folder> -Node '\\A'.",
+                    "default domain", $"Connect every domain whose volumes may use the keys: {ConnectAdvice.Command(null, null, "\\A")}.",
                     stopsInvocation: true);
             Scope = KeyManagerScope.Of(keyManagerId, keys.Endpoint, _domains);
             if (Scope.Refusal != null) throw Scope.Refusal;

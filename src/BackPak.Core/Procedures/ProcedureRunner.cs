@@ -327,22 +327,24 @@ namespace BackPak.Core.Procedures
         internal static void RequireAwaited<TContext>(TContext c, IReadOnlyList<ProcedureStep<TContext>> steps, string? runId, string confirmStep)
             where TContext : IProcedureContext
         {
-            var info = RequireConfirmable(c.Journal, c.DataStore, runId, confirmStep, steps.Select(s => s.Info).ToList());
-            steps.First(s => s.Info.Id == info.Id).Verify?.Invoke(c, new Dictionary<string, string>(RecordedValues(c.Journal, runId!), StringComparer.Ordinal));
+            var (info, records) = Confirmable(c.Journal, c.DataStore, runId, confirmStep, steps.Select(s => s.Info).ToList());
+            steps.First(s => s.Info.Id == info.Id).Verify?.Invoke(c, RecordedValues(records));
         }
 
         /// <summary>
         /// The step of run <paramref name="runId"/> that <paramref name="confirmStep"/> confirms, or StepNotAwaitingOperator
         /// when the run waits for another step or none; read from the journal alone, so it is asked before anything is planned.
         /// </summary>
-        public static StepInfo RequireConfirmable(IRunJournalStore journal, string dataStore, string? runId, string confirmStep, IReadOnlyList<StepInfo>? steps = null)
+        public static StepInfo RequireConfirmable(IRunJournalStore journal, string dataStore, string? runId, string confirmStep) =>
+            Confirmable(journal, dataStore, runId, confirmStep, null).Info;
+
+        /// <summary>The confirmed step and the run's records, from one read of its journal.</summary>
+        private static (StepInfo Info, IReadOnlyList<JournalRecord> Records) Confirmable(IRunJournalStore journal, string dataStore, string? runId, string confirmStep, IReadOnlyList<StepInfo>? steps)
         {
-            string? awaited = runId == null ? null : AwaitingStep(journal, runId);
+            var f = runId == null ? null : Inspect(journal, RequireRunId(runId));
+            string? awaited = f == null ? null : AwaitingStep(f.Records);
             if (awaited != null && steps == null)
-            {
-                var f = Inspect(journal, runId!);
-                steps = f == null || f.DataStore.Length == 0 ? new StepInfo[0] : ProcedureKind.Of(runId).StepsOf(f.DataStore, f.Primary, f.Secondary, HeaderValues(f));
-            }
+                steps = f!.DataStore.Length == 0 ? new StepInfo[0] : ProcedureKind.Of(runId).StepsOf(f.DataStore, f.Primary, f.Secondary, HeaderValues(f));
             var info = awaited == null ? null : steps!.FirstOrDefault(s => s.Id == awaited);
             if (info == null || !string.Equals(info.Id, confirmStep, StringComparison.OrdinalIgnoreCase))
                 throw new BackPakException(ErrorIds.StepNotAwaitingOperator, BackPakErrorCategory.InvalidArgument,
@@ -352,14 +354,14 @@ namespace BackPak.Core.Procedures
                     confirmStep, info == null
                         ? "Run the command without -ConfirmStep to start or continue it; it says which step waits for you, if one does."
                         : $"Do step {info.Number} ({info.Title}), then confirm it: -ConfirmStep {info.Id}.", stopsInvocation: true);
-            return info;
+            return (info, f!.Records);
         }
 
         /// <summary>The step a run waits at for the operator (its last record of that step says so), or null.</summary>
-        internal static string? AwaitingStep(IRunJournalStore journal, string runId)
+        private static string? AwaitingStep(IReadOnlyList<JournalRecord> records)
         {
             string? awaiting = null;
-            foreach (var r in journal.Read(RequireRunId(runId)).Records)
+            foreach (var r in records)
                 if (r.Type == "step" && r.Step != null)
                     awaiting = r.Status == nameof(StepStatus.AwaitingOperator) ? r.Step : awaiting == r.Step ? null : awaiting;
             return awaiting;
@@ -403,10 +405,12 @@ namespace BackPak.Core.Procedures
         /// The values a run recorded: its header's, then every step's, in order (a value recorded empty is removed).
         /// What a procedure finds there after its run (a decommission's record of what the store held).
         /// </summary>
-        internal static Dictionary<string, string> RecordedValues(IRunJournalStore journal, string runId)
+        internal static Dictionary<string, string> RecordedValues(IRunJournalStore journal, string runId) => RecordedValues(journal.Read(runId).Records);
+
+        private static Dictionary<string, string> RecordedValues(IReadOnlyList<JournalRecord> records)
         {
             var data = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var r in journal.Read(runId).Records)
+            foreach (var r in records)
                 if (r.Data != null)
                     foreach (var kv in r.Data)
                         if (kv.Value.Length == 0) data.Remove(kv.Key); else data[kv.Key] = kv.Value;

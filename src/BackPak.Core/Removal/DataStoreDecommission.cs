@@ -218,21 +218,24 @@ namespace BackPak.Core.Removal
         /// Checks the sides before anything is read for a plan: the store on the primary side, its SECONDARY copy on the
         /// secondary side (and not the other way round). Returns the SECONDARY copy's Store ID.
         /// </summary>
-        public static string? RequireSides(IBackPakDomain primary, IBackPakDomain? secondary, string dataStore)
+        public static string? RequireSides(IDomainReader primary, IDomainReader? secondary, string dataStore)
         {
-            var store = primary.GetDataStores(dataStore).FirstOrDefault();
+            var store = primary.GetDataStores(dataStore).FirstOrDefault()
+                        ?? throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
+                            $"Data store '{dataStore}' does not exist in the domain of {primary.Node}.", dataStore, "Get-BPDataStore lists the data stores of the domain.");
             if (secondary == null) return null;
             if (string.Equals(primary.Node, secondary.Node, StringComparison.OrdinalIgnoreCase) && primary.Location == secondary.Location)
                 throw Side($"-Secondary names the domain the store is removed from ({primary.Node}).", secondary.Node, $"Give the node of the SECONDARY copy of {dataStore}, e.g. -Secondary '\\B'.");
-            if (store == null)
-                throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
-                    $"Data store '{dataStore}' does not exist in the domain of {primary.Node}.", dataStore, "Get-BPDataStore lists the data stores of the domain.");
             if (store.DomainAccess == DomainAccess.Secondary)
                 throw Side($"{dataStore} on {primary.Node} is the SECONDARY side: the decommission starts on the PRIMARY side, as the manual's order does (its volumes first).",
                     dataStore, $"Run it from the PRIMARY side: Remove-BPDataStore {dataStore} -Recurse -Domain '{secondary.Node}' -Secondary '{primary.Node}'.");
-            var partner = primary.GetReplicationPartners().FirstOrDefault(r => string.Equals(r.DataStore, store.Name, StringComparison.OrdinalIgnoreCase)
-                                                                               && string.Equals(r.PartnerNode, secondary.Node, StringComparison.OrdinalIgnoreCase));
-            var copy = partner == null ? null : secondary.GetDataStores(partner.PartnerDataStore).FirstOrDefault();
+            // The copy: the replication partner where the provider knows the partners (the lab), else the store of the same
+            // name, as a site description declares a replicated pair.
+            string? copyName = primary is IKeyFacts facts
+                ? facts.GetReplicationPartners().FirstOrDefault(r => string.Equals(r.DataStore, store.Name, StringComparison.OrdinalIgnoreCase)
+                                                                     && string.Equals(r.PartnerNode, secondary.Node, StringComparison.OrdinalIgnoreCase))?.PartnerDataStore
+                : store.Name;
+            var copy = copyName == null ? null : secondary.GetDataStores(copyName).FirstOrDefault();
             if (copy == null || copy.DomainAccess != DomainAccess.Secondary)
                 throw Side($"{dataStore} on {primary.Node} has no SECONDARY copy on {secondary.Node}" +
                            (copy != null ? $" ({copy.Name} there is {copy.DomainAccess.ToString().ToUpperInvariant()})" : "") + ".",

@@ -54,28 +54,6 @@ namespace BackPak.Core.Removal
             DecommissionRunbook.For(dataStore, primary, secondary, false, keep).Steps.ToDictionary(s => s.Step.Id, StringComparer.Ordinal);
 
         /// <summary>
-        /// Refuses, before anything is written, a guided decommission whose sides are not what they must be: the store on the
-        /// primary side and not SECONDARY there; its SECONDARY copy, under the same Store ID, on the secondary side.
-        /// </summary>
-        public static void RequireSides(IDomainReader primary, IDomainReader? secondary, string dataStore)
-        {
-            var store = primary.GetDataStores(dataStore).FirstOrDefault()
-                        ?? throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
-                            $"Data store '{dataStore}' does not exist in the domain of {primary.Node}.", dataStore, "Get-BPDataStore lists the data stores of the domain.", stopsInvocation: true);
-            if (secondary == null) return;
-            if (string.Equals(primary.Node, secondary.Node, StringComparison.OrdinalIgnoreCase) && primary.Location == secondary.Location)
-                throw Side($"-Secondary names the domain the store is removed from ({primary.Node}).", secondary.Node, $"Give the node of the SECONDARY copy of {dataStore}, e.g. -Secondary '\\B'.");
-            if (store.DomainAccess == DomainAccess.Secondary)
-                throw Side($"{dataStore} on {primary.Node} is the SECONDARY side: the decommission starts on the PRIMARY side, as the manual's order does (its volumes first).",
-                    dataStore, $"Run it from the PRIMARY side: Remove-BPDataStore {dataStore} -Recurse -Domain '{secondary.Node}' -Secondary '{primary.Node}'.");
-            var copy = secondary.GetDataStores(dataStore).FirstOrDefault();
-            if (copy == null || copy.DomainAccess != DomainAccess.Secondary)
-                throw Side($"{dataStore} on {primary.Node} has no SECONDARY copy on {secondary.Node}" +
-                           (copy != null ? $" ({copy.Name} there is {copy.DomainAccess.ToString().ToUpperInvariant()})" : "") + ".",
-                    secondary.Node, $"Leave out -Secondary to remove {dataStore} on {primary.Node} alone, or give the node that holds its SECONDARY copy.");
-        }
-
-        /// <summary>
         /// Starts the guided decommission, or continues run <paramref name="resumeRunId"/>; <paramref name="confirmStep"/>
         /// confirms the step the run waits for, which is checked by a read first where one exists (nothing is written when it
         /// is not done). Returns the run as far as it got: waiting for the operator at the next step, or completed.
@@ -94,7 +72,7 @@ namespace BackPak.Core.Removal
             };
             try
             {
-                ProcedureRunner.Run(ProcedureKind.Decommission, c, steps, () => RequireSides(c.Primary, c.Secondary, c.DataStore), null, () => result, header, resumeRunId, confirmStep, progress);
+                ProcedureRunner.Run(ProcedureKind.Decommission, c, steps, () => DataStoreDecommission.RequireSides(c.Primary, c.Secondary, c.DataStore), null, () => result, header, resumeRunId, confirmStep, progress);
             }
             finally { Fill(result, c); }
             result.Completed = result.Status == RunStatus.Completed;

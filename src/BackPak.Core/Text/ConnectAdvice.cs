@@ -15,7 +15,10 @@ namespace BackPak.Core.Text
         /// <param name="provider">The provider of the domain to connect (null: not known, the short form is shown).</param>
         /// <param name="location">Where that provider reaches the domain (a folder for the short form), or null when not known.</param>
         public static string Command(string? provider, string? location, string node) =>
-            provider == null || string.Equals(provider, ShortFormProvider, StringComparison.OrdinalIgnoreCase)
+            provider == null && location == null
+                // Nothing says which: both forms, so an operator of a real site is not sent to the lab.
+                ? $"Connect-BPDomain -Lab <folder> -Node '{node}' for a lab, or Connect-BPDomain -Provider <name> -Node '{node}' -Parameters @{{...}} for a real site (Get-BPProvider lists the providers)"
+            : provider == null || string.Equals(provider, ShortFormProvider, StringComparison.OrdinalIgnoreCase)
                 ? $"Connect-BPDomain -Lab {(location != null ? "'" + location + "'" : "<folder>")} -Node '{node}'"
                 : $"Connect-BPDomain -Provider {provider} -Node '{node}'" + (location != null ? $" with the -Parameters that reach {location}" : " with its -Parameters");
     }

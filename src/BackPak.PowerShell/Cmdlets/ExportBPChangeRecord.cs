@@ -7,6 +7,7 @@ using System.Text;
 using BackPak.Core.Audit;
 using BackPak.Core.Errors;
 using BackPak.Core.Model;
+using BackPak.Core.Text;
 
 namespace BackPak.PowerShell.Cmdlets
 {
@@ -78,7 +79,7 @@ namespace BackPak.PowerShell.Cmdlets
             if (open.Count == 0)
                 throw new BackPakException(ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
                     "No BackPak domain is connected in this session, so no audit trail can be read.", id,
-                    "Connect the domains the operation ran on: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
+                    $"Connect the domains the operation ran on: {ConnectAdvice.Command(null, null, "\\A")}.", stopsInvocation: true);
             var query = new AuditQuery { OperationIds = new[] { id } };
             var records = open.Select(c => c.Domain).OfType<BackPak.Core.Providers.IAuditSink>().SelectMany(d => AuditTrail.Find(d, query).Records).ToList();
             if (records.Count == 0)

@@ -142,19 +142,14 @@ namespace BackPak.PowerShell.Cmdlets
         private void Decommission(IDomainReader domain, string store)
         {
             var full = DecommissionContexts.Full(domain, "the decommission of a data store with everything in it", Secondary != null);
-            var journal = DecommissionContexts.Journal(domain);
-            string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
-            // A confirmation that names no step the run waits for is refused before anything is read or planned.
-            if (ConfirmStep != null) ProcedureRunner.RequireConfirmable(journal, store, resume, ConfirmStep);
+            var (_, resume, run) = UnfinishedRunOf(domain, store);
             DomainConnection? secondary = Secondary;
             string? secondaryStore = null;
             bool destroyKeys = DestroyKeys;
-            var keep = (Keep ?? new DecommissionKeep[0]).Aggregate(DecommissionKeep.None, (a, k) => a | k);
+            var keep = KeepGiven;
             if (resume != null)
             {
                 // The run knows its sides and choices; what is given must agree with them.
-                var run = DataStoreDecommission.RunSubject(journal, resume);
-                RequireSidesOfRun(resume, run.Primary, run.Secondary, domain, store);
                 if (run.Secondary.Length > 0) secondary ??= SwitchContexts.Connection(domain.Location, run.Secondary);
                 secondaryStore = run.Secondary.Length > 0 ? run.SecondaryStore : null;
                 if (destroyKeys != run.DestroyKeys || (Keep != null && keep != run.Keep))
@@ -225,30 +220,9 @@ namespace BackPak.PowerShell.Cmdlets
             DecommissionResult result;
             try
             {
-                result = DataStoreDecommission.Run(c, resume, ConfirmStep, (step, i, n) => Report(() =>
-                {
-                    WriteProgress(new ProgressRecord(5, activity, $"Step {step.Number}/{n} on {step.Node}: {step.Title}")
-                    {
-                        CurrentOperation = step.Kind + " (" + step.Source + ")", PercentComplete = 100 * i / n,
-                    });
-                    WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
-                }));
+                result = DataStoreDecommission.Run(c, resume, ConfirmStep, StepProgress(activity));
             }
-            catch (ProcedureInterrupted stopped)
-            {
-                // Ctrl-C: the pipeline no longer takes output, the host still shows a line.
-                var r = (DecommissionResult)stopped.Report;
-                var at = r.Steps.FirstOrDefault(s => s.Status == StepStatus.Interrupted) ?? r.Steps.LastOrDefault(s => s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone);
-                try
-                {
-                    Host.UI.WriteWarningLine($"Decommission of {store} stopped{(at != null ? $" at step {at.Number} ({at.Id})" : "")}: {r.VolumesRemoved} volume(s) removed on {r.Primary}" +
-                                             (r.Secondary.Length > 0 ? $", {r.SecondaryVolumesRemoved} on {r.Secondary}" : "") +
-                                             $", {r.Steps.Count(s => s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone || s.Status == StepStatus.Skipped)} of {r.Steps.Count} step(s) done. " +
-                                             $"Run the same command again to complete it (run {r.RunId}); until then the store's other changes are refused.");
-                }
-                catch (Exception) { } // a host that cannot write any more
-                throw new PipelineStoppedException();
-            }
+            catch (ProcedureInterrupted stopped) { throw Stopped((DecommissionResult)stopped.Report, store, guided: false); }
             catch (BackPakException e) when (e.Target is DecommissionResult stoppedAt)
             {
                 if (PassThru) WriteObject(stoppedAt); // the summary, even when the run stops
@@ -290,16 +264,11 @@ namespace BackPak.PowerShell.Cmdlets
         /// <summary>With -Recurse on a domain the module cannot change: the guided decommission, new or continued.</summary>
         private void DecommissionGuided(IDomainReader domain, string store)
         {
-            var journal = DecommissionContexts.Journal(domain);
-            string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
-            // A confirmation that names no step the run waits for is refused before anything is read or planned.
-            if (ConfirmStep != null) ProcedureRunner.RequireConfirmable(journal, store, resume, ConfirmStep);
+            var (journal, resume, run) = UnfinishedRunOf(domain, store);
             IDomainReader? secondary = Secondary?.Domain;
-            var keep = (Keep ?? new DecommissionKeep[0]).Aggregate(DecommissionKeep.None, (a, k) => a | k);
+            var keep = KeepGiven;
             if (resume != null)
             {
-                var run = DataStoreDecommission.RunSubject(journal, resume);
-                RequireSidesOfRun(resume, run.Primary, run.Secondary, domain, store);
                 if (run.Secondary.Length > 0 && secondary == null)
                     // The other side of the run: the open connection of that node that keeps its journal in the same place.
                     secondary = DomainSessions.All.FirstOrDefault(x => x.IsOpen && string.Equals(x.Node, run.Secondary, StringComparison.OrdinalIgnoreCase)
@@ -314,7 +283,7 @@ namespace BackPak.PowerShell.Cmdlets
                 throw new BackPakException(ErrorIds.DecommissionSideInvalid, BackPakErrorCategory.InvalidArgument,
                     $"The two sides keep their run journals in different places ({journal.Location} and {other.RunJournal.Location}): a run started from one could not be continued from the other. Nothing was changed.",
                     secondary.Node, "Connect both nodes with the same site description and the same RunJournal parameter.", stopsInvocation: true);
-            if (resume == null) GuidedDecommission.RequireSides(domain, secondary, store);
+            if (resume == null) DataStoreDecommission.RequireSides(domain, secondary, store);
 
             var c = new GuidedDecommissionContext { DataStore = store, Primary = domain, Secondary = secondary, Keep = keep, Journal = journal, User = Environment.UserName, Cancel = _cancel.Token };
             string scope = $"{store} on {domain.Node}{(secondary != null ? " and " + secondary.Node : "")}";
@@ -330,22 +299,57 @@ namespace BackPak.PowerShell.Cmdlets
             DecommissionResult result;
             try
             {
-                result = GuidedDecommission.Run(c, resume, ConfirmStep, (step, i, n) => Report(() =>
-                {
-                    WriteProgress(new ProgressRecord(5, $"Decommission of {scope}", $"Step {step.Number}/{n} on {step.Node}: {step.Title}") { PercentComplete = 100 * i / n });
-                    WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
-                }));
+                result = GuidedDecommission.Run(c, resume, ConfirmStep, StepProgress($"Decommission of {scope}"));
             }
-            catch (ProcedureInterrupted)
-            {
-                try { Host.UI.WriteWarningLine($"Decommission of {store} stopped; run the same command again to continue it."); }
-                catch (Exception) { }
-                throw new PipelineStoppedException();
-            }
+            catch (ProcedureInterrupted stopped) { throw Stopped((DecommissionResult)stopped.Report, store, guided: true); }
             Report(() => WriteProgress(new ProgressRecord(5, $"Decommission of {scope}", "Done") { RecordType = ProgressRecordType.Completed }));
             if (result.Status == RunStatus.AwaitingOperator) WriteWarning(result.Message ?? $"Decommission run {result.RunId} waits for the operator.");
             else WriteVerbose($"Decommission run {result.RunId} of {store} completed: every step done by the operator, the volumes checked gone.");
             if (PassThru) WriteObject(result);
+        }
+
+        private DecommissionKeep KeepGiven => (Keep ?? new DecommissionKeep[0]).Aggregate(DecommissionKeep.None, (a, k) => a | k);
+
+        /// <summary>
+        /// The store's unfinished decommission run, if any, with what it was started with. A confirmation that names no
+        /// step the run waits for, or sides that disagree with the run's, are refused before anything is read or planned.
+        /// </summary>
+        private (IRunJournalStore Journal, string? Resume, (string Primary, string Secondary, string SecondaryStore, bool DestroyKeys, DecommissionKeep Keep) Run)
+            UnfinishedRunOf(IDomainReader domain, string store)
+        {
+            var journal = DecommissionContexts.Journal(domain);
+            string? resume = DataStoreDecommission.UnfinishedRun(journal, store);
+            if (ConfirmStep != null) ProcedureRunner.RequireConfirmable(journal, store, resume, ConfirmStep);
+            if (resume == null) return (journal, null, default);
+            var run = DataStoreDecommission.RunSubject(journal, resume);
+            RequireSidesOfRun(resume, run.Primary, run.Secondary, domain, store);
+            return (journal, resume, run);
+        }
+
+        /// <summary>Each step of a run as progress and a verbose line.</summary>
+        private Action<StepReport, int, int> StepProgress(string activity) => (step, i, n) => Report(() =>
+        {
+            WriteProgress(new ProgressRecord(5, activity, $"Step {step.Number}/{n} on {step.Node}: {step.Title}")
+            {
+                CurrentOperation = step.Kind + " (" + step.Source + ")", PercentComplete = 100 * i / n,
+            });
+            WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
+        });
+
+        /// <summary>Ctrl-C during a run: the pipeline no longer takes output, the host still shows where the run stopped.</summary>
+        private PipelineStoppedException Stopped(DecommissionResult r, string store, bool guided)
+        {
+            var at = r.Steps.FirstOrDefault(s => s.Status == StepStatus.Interrupted) ?? r.Steps.LastOrDefault(s => s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone);
+            int done = r.Steps.Count(s => s.Status == StepStatus.Done || s.Status == StepStatus.AlreadyDone || s.Status == StepStatus.Skipped);
+            try
+            {
+                Host.UI.WriteWarningLine($"Decommission of {store} stopped{(at != null ? $" at step {at.Number} ({at.Id})" : "")}: " +
+                                         (guided ? "" : $"{r.VolumesRemoved} volume(s) removed on {r.Primary}" + (r.Secondary.Length > 0 ? $", {r.SecondaryVolumesRemoved} on {r.Secondary}" : "") + ", ") +
+                                         $"{done} of {r.Steps.Count} step(s) done. " +
+                                         $"Run the same command again to {(guided ? "continue" : "complete")} it (run {r.RunId}); until then the store's other changes are refused.");
+            }
+            catch (Exception) { } // a host that cannot write any more
+            return new PipelineStoppedException();
         }
 
         /// <summary>Writes to the pipeline from inside the run; a stopped pipeline (Ctrl-C) becomes the run's interruption.</summary>

@@ -25,7 +25,7 @@ namespace BackPak.PowerShell
                 var c = Domain ?? DomainSessions.Default ?? throw new BackPakException(
                     ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
                     "No BackPak domain is connected in this session.", "default domain",
-                    "Connect one first: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
+                    $"Connect one first: {ConnectAdvice.Command(null, null, "\\A")}.", stopsInvocation: true);
                 return DomainSessions.RequireOpen(c);
             }
         }

@@ -88,7 +88,7 @@ namespace BackPak.PowerShell
                 if (only != null) Capabilities.Require<IRunJournalSource>(only.Domain, "reading the runs of procedures");
                 throw new BackPakException(ErrorIds.NoDomainConnected, BackPakErrorCategory.ResourceUnavailable,
                     "No BackPak domain is connected in this session: the journal of a run is found through a connected domain.", "default domain",
-                    "Connect one first: Connect-BPDomain -Lab <folder> -Node '\\A'.", stopsInvocation: true);
+                    $"Connect one first: {ConnectAdvice.Command(null, null, "\\A")}.", stopsInvocation: true);
             }
             var holding = journals.Where(j => ProcedureRunner.Has(j, id)).ToList();
             if (holding.Count == 1) return holding[0];

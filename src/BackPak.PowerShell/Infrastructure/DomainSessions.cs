@@ -117,7 +117,7 @@ namespace BackPak.PowerShell
             ErrorIds.DomainNotConnected, BackPakErrorCategory.ResourceUnavailable,
             $"No BackPak domain on node '{node}' is connected in this session." +
             (All.Count > 0 ? " Connected: " + string.Join(", ", All.Select(c => c.Identity)) + "." : ""),
-            node, $"Connect it first: Connect-BPDomain -Lab <folder> -Node '{node}'.");
+            node, $"Connect it first: {ConnectAdvice.Command(All.FirstOrDefault(c => c.IsOpen)?.Provider, All.FirstOrDefault(c => c.IsOpen)?.Location, node)}.");
 
         /// <summary>The connection itself, if it is still open; a connection closed by Disconnect-BPDomain stops the command.</summary>
         public static DomainConnection RequireOpen(DomainConnection c) => c.IsOpen ? c : throw new BackPakException(
