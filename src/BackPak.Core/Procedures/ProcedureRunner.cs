@@ -101,6 +101,7 @@ namespace BackPak.Core.Procedures
             if (resumeRunId != null)
             {
                 runId = resumeRunId;
+                RequireKind(runId, kind);
                 var f = Inspect(c.Journal, runId);
                 if (f == null) throw NoRun(runId, c.Journal);
                 if (f.DataStore.Length > 0) RequireAgreement(runId, (f.DataStore, f.Primary, f.Secondary), c.DataStore, p, s);
@@ -444,7 +445,20 @@ namespace BackPak.Core.Procedures
             if ((dataStore == null || Same(run.DataStore, dataStore)) && (primary == null || Same(run.Primary, primary)) && (secondary == null || Same(run.Secondary, secondary))) return;
             throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
                 $"Run {runId} is {ProcedureKind.Of(runId).Describe(run.DataStore, run.Primary, run.Secondary, article: "the")}, not of {dataStore ?? run.DataStore} with {primary ?? run.Primary} and {secondary ?? run.Secondary}.",
-                runId, $"Resume it alone (Invoke-BPRoleSwitch -Resume {runId}): the run knows its data store and both sides.", stopsInvocation: true);
+                runId, $"Resume it alone ({ProcedureKind.Of(runId).ResumeAdvice(runId)}): the run knows its data store and both sides.", stopsInvocation: true);
+        }
+
+        /// <summary>
+        /// Refuses to continue a run of another procedure (a recovery's id given to the switch, or the reverse), before
+        /// anything is read or written, naming the command that continues it.
+        /// </summary>
+        public static void RequireKind(string runId, ProcedureKind kind)
+        {
+            var of = ProcedureKind.Of(runId);
+            if (of == kind) return;
+            throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
+                $"Run {runId} is a {of.Noun} run, not a {kind.Noun}: nothing was resumed.", runId,
+                $"Continue it with its own command: {of.ResumeAdvice(runId)}.", stopsInvocation: true);
         }
 
         /// <summary>Whether a journal store holds this run (a journal or a lock).</summary>

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using BackPak.Core.Errors;
 using BackPak.Core.Model;
 using BackPak.Core.Procedures;
 using BackPak.Core.Text;
@@ -69,10 +68,8 @@ namespace BackPak.PowerShell.Cmdlets
         {
             RoleSwitchContext context;
             string? runId = null;
-            if (InputObject?.BaseObject is RecoveryReport recovery)
-                throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
-                    $"Run {recovery.RunId} is a recovery run, not a switch: nothing was started.", recovery.RunId,
-                    $"Continue it with Invoke-BPRecovery -Resume {recovery.RunId}.", stopsInvocation: true);
+            // A recovery run piped in, or its id, is continued by Invoke-BPRecovery: nothing is started here.
+            if (InputObject?.BaseObject is RecoveryReport recovery) ProcedureRunner.RequireKind(recovery.RunId, ProcedureKind.Switch);
             if (InputObject?.BaseObject is RoleSwitchReport piped)
             {
                 // A run piped in is resumed where it came from: its journal, and the domains of that location.
@@ -85,6 +82,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 // The journal knows the data store and both sides: the run id is enough; what is given must agree.
                 runId = ProcedureRunner.RequireRunId(Resume);
+                ProcedureRunner.RequireKind(runId, ProcedureKind.Switch);
                 var journal = SwitchContexts.FindRun(runId, Primary ?? Secondary);
                 var (ds, p, s) = ProcedureRunner.Subject(journal, runId);
                 ProcedureRunner.RequireAgreement(runId, (ds, p, s), DataStore == null ? null : Names.NormalizeDataStore(DataStore), Primary?.Node, Secondary?.Node);
@@ -96,49 +94,15 @@ namespace BackPak.PowerShell.Cmdlets
             string pNode = context.Primary.Node, sNode = context.Secondary.Node;
             var plan = RoleSwitch.Plan(context.DataStore, pNode, sNode, links: context);
             string target = $"data store {context.DataStore}: PRIMARY {pNode} -> SECONDARY, SECONDARY {sNode} -> PRIMARY";
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
-            {
-                var previous = runId == null ? null : ProcedureRunner.Report(context.Journal, runId);
-                foreach (var st in plan.Steps)
-                {
-                    var was = previous?.Steps.FirstOrDefault(x => x.Id == st.Id)?.Status;
-                    if (was == StepStatus.Done || was == StepStatus.AlreadyDone) continue;
-                    ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]" + (st.Facility != null ? $" by {st.Facility}" : ""), "Role switch of " + context.DataStore);
-                }
-                ShouldProcess(target, runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps, {plan.Steps.Count(s => s.Inferred)} inferred)");
+            var previous = runId == null ? null : ProcedureRunner.Report(context.Journal, runId);
+            if (ProcedureRuns.WhatIfPlan(this, plan.Steps, previous, "Role switch of " + context.DataStore, target,
+                    runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps, {plan.Steps.Count(s => s.Inferred)} inferred)"))
                 return;
-            }
             if (!ShouldProcess(target, runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps)")) return;
 
-            var progress = new ProgressRecord(4, $"Role switch of {context.DataStore}: {pNode} -> {sNode}", "Starting");
-            RoleSwitchReport report;
-            try
-            {
-                report = ProcedureRunner.RunSwitch(context, runId, ConfirmStep, (step, i, n) =>
-                {
-                    ReplicationLinkRegistry.Refresh(context); // each step reads the state of a registered link afresh
-                    progress.StatusDescription = $"Step {step.Number}/{n} on {step.Node}: {step.Title}";
-                    progress.CurrentOperation = step.Kind + " (" + step.Source + ")";
-                    progress.PercentComplete = 100 * i / n;
-                    try
-                    {
-                        WriteProgress(progress);
-                        WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
-                    }
-                    catch (PipelineStoppedException e)
-                    {
-                        // The pipeline was stopped (Ctrl-C) between two steps: the run records that it was interrupted.
-                        _cancel.Cancel();
-                        throw new OperationCanceledException("The pipeline was stopped.", e, _cancel.Token);
-                    }
-                });
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            var report = ProcedureRuns.Run(this, _cancel, 4, $"Role switch of {context.DataStore}: {pNode} -> {sNode}",
+                progress => ProcedureRunner.RunSwitch(context, runId, ConfirmStep, progress),
+                () => ReplicationLinkRegistry.Refresh(context)); // each step reads the state of a registered link afresh
             if (report.Status == RunStatus.AwaitingOperator) WriteWarning(report.Message);
             WriteObject(report);
         }

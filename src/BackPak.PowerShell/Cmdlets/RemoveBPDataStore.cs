@@ -353,14 +353,6 @@ namespace BackPak.PowerShell.Cmdlets
         }
 
         /// <summary>Writes to the pipeline from inside the run; a stopped pipeline (Ctrl-C) becomes the run's interruption.</summary>
-        private void Report(Action write)
-        {
-            try { write(); }
-            catch (PipelineStoppedException e)
-            {
-                _cancel.Cancel();
-                throw new OperationCanceledException("The pipeline was stopped.", e, _cancel.Token);
-            }
-        }
+        private void Report(Action write) => ProcedureRuns.Writing(_cancel, write);
     }
 }

@@ -118,22 +118,34 @@ namespace BackPak.PowerShell
             var sides = new List<RoleSwitchSide>();
             foreach (var node in nodes.Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                var c = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location && string.Equals(x.Node, node, StringComparison.OrdinalIgnoreCase));
-                if (c != null) { sides.Add(RoleSwitch.Side(c.Domain, dataStore)); continue; }
-                var estate = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location)?.Domain as IEstateSource;
-                if (estate == null)
+                var (d, problem) = Reach(location, node, out var opened);
+                using (opened)
                 {
-                    sides.Add(new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = $"{node} is not connected in this session" });
-                    continue;
+                    try { sides.Add(d != null ? RoleSwitch.Side(d, dataStore) : new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = problem }); }
+                    catch (BackPakException e) when (opened != null) { sides.Add(new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = e.Message }); }
                 }
-                try
-                {
-                    using var d = estate.OpenNode(node);
-                    sides.Add(RoleSwitch.Side(d, dataStore));
-                }
-                catch (BackPakException e) { sides.Add(new RoleSwitchSide { Node = node, DataStore = dataStore, Problem = e.Message }); }
             }
             return sides;
+        }
+
+        /// <summary>
+        /// The domain of a node at a location, to read how it stands: its connection in this session, else one opened the
+        /// way the estate's provider opens its other nodes (<paramref name="opened"/>, for the caller to close); null with
+        /// why not (not connected and no provider that opens it, or the node does not answer).
+        /// </summary>
+        public static (IDomainReader? Domain, string? Problem) Reach(string location, string node, out IDomainReader? opened)
+        {
+            opened = null;
+            var c = DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location && string.Equals(x.Node, node, StringComparison.OrdinalIgnoreCase));
+            if (c != null) return (c.Domain, null);
+            if (!(DomainSessions.All.FirstOrDefault(x => x.IsOpen && x.Location == location)?.Domain is IEstateSource estate))
+                return (null, $"{node} is not connected in this session");
+            try
+            {
+                opened = estate.OpenNode(node);
+                return (opened, null);
+            }
+            catch (BackPakException e) { return (null, e.Message); }
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using BackPak.Core.Model;
+using BackPak.Core.Procedures;
 using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell
@@ -165,7 +166,8 @@ namespace BackPak.PowerShell
     /// <summary>
     /// Completes run ids (-RunId, -Resume) from the run journals of the connected domains (the one -Domain names, if
     /// typed), newest first, each described by its data store, direction, status and start. Journals are local state:
-    /// no node is asked anything.
+    /// no node is asked anything. The runs are those the command takes: Invoke-BPRoleSwitch a switch's, Invoke-BPRecovery
+    /// a recovery's, Get-/Stop-BPRoleSwitchRun either.
     /// </summary>
     public sealed class RunIdCompleter : IArgumentCompleter
     {
@@ -175,15 +177,18 @@ namespace BackPak.PowerShell
             {
                 string prefix = wordToComplete.Trim('\'', '"');
                 var domains = Completion.Domains(fakeBoundParameters);
+                var kinds = string.Equals(commandName, "Invoke-BPRecovery", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Recovery }
+                    : string.Equals(commandName, "Invoke-BPRoleSwitch", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Switch }
+                    : new[] { ProcedureKind.Switch, ProcedureKind.Recovery };
                 // Both sides of a switch share one journal store: each run once.
                 return domains.OfType<IRunJournalSource>().Select(d => d.RunJournal)
                     .GroupBy(j => j.Location, StringComparer.Ordinal).Select(g => g.First())
-                    .SelectMany(j => j.RunIds().Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                        .Select(id => BackPak.Core.Procedures.ProcedureRunner.Report(j, id)))
+                    .SelectMany(j => j.RunIds().Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && kinds.Contains(ProcedureKind.Of(id)))
+                        .Select(id => ProcedureRunner.AnyReport(j, id)))
                     .Where(r => r != null).Select(r => r!)
                     .OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal)
                     .Select(r => new CompletionResult(r.RunId, r.RunId, CompletionResultType.ParameterValue,
-                        $"{r.DataStore} {r.Primary} -> {r.Secondary}: {r.Status}, started {AuditRecord.IsoTime(r.Started)}"));
+                        (r is RecoveryReport ? $"{r.DataStore} at {r.Secondary}, {r.Primary} lost" : $"{r.DataStore} {r.Primary} -> {r.Secondary}") + $": {r.Status}, started {AuditRecord.IsoTime(r.Started)}"));
             });
     }
 

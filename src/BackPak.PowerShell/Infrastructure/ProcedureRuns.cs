@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using BackPak.Core.Model;
+using BackPak.Core.Procedures;
+
+namespace BackPak.PowerShell
+{
+    /// <summary>
+    /// What the cmdlets that run a journaled procedure (the switch, the recovery, the decommission) share: -WhatIf as the
+    /// plan from Core's step list, each step as progress and a verbose line, and Ctrl-C as the run's interruption.
+    /// </summary>
+    internal static class ProcedureRuns
+    {
+        /// <summary>
+        /// With -WhatIf: one "What if" line per step still to do (a resumed run's done and skipped steps are left out),
+        /// then one for the whole, and true (nothing more to do). Without it: false, and nothing is written.
+        /// </summary>
+        public static bool WhatIfPlan(PSCmdlet cmdlet, IEnumerable<StepInfo> steps, ProcedureReport? previous, string procedure, string target, string whole)
+        {
+            if (!(cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)) return false;
+            foreach (var st in steps)
+            {
+                var was = previous?.Steps.FirstOrDefault(x => x.Id == st.Id)?.Status;
+                if (was == StepStatus.Done || was == StepStatus.AlreadyDone || was == StepStatus.Skipped) continue;
+                cmdlet.ShouldProcess($"step {st.Number} on {st.Node}: {st.Title} [{st.Kind}, {st.Source}]" + (st.Facility != null ? $" by {st.Facility}" : ""), procedure);
+            }
+            cmdlet.ShouldProcess(target, whole);
+            return true;
+        }
+
+        /// <summary>
+        /// Runs a procedure with its steps shown as progress (one record, completed at the end) and verbose lines; a pipeline
+        /// stopped between two steps (Ctrl-C) is recorded by the run as its interruption, then stops the cmdlet.
+        /// </summary>
+        /// <param name="eachStep">Done before each step is shown (the switch reads its registered links afresh).</param>
+        public static TReport Run<TReport>(PSCmdlet cmdlet, CancellationTokenSource cancel, int progressId, string activity,
+            Func<Action<StepReport, int, int>, TReport> run, Action? eachStep = null)
+        {
+            var progress = new ProgressRecord(progressId, activity, "Starting");
+            TReport report;
+            try
+            {
+                report = run((step, i, n) =>
+                {
+                    eachStep?.Invoke();
+                    progress.StatusDescription = $"Step {step.Number}/{n} on {step.Node}: {step.Title}";
+                    progress.CurrentOperation = step.Kind + " (" + step.Source + ")";
+                    progress.PercentComplete = 100 * i / n;
+                    Writing(cancel, () =>
+                    {
+                        cmdlet.WriteProgress(progress);
+                        cmdlet.WriteVerbose($"Step {step.Number} {step.Id}: {step.Title}");
+                    });
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+            return report;
+        }
+
+        /// <summary>Writes to the pipeline from inside a run; a stopped pipeline (Ctrl-C) cancels the run, which records it as interrupted.</summary>
+        public static void Writing(CancellationTokenSource cancel, Action write)
+        {
+            try { write(); }
+            catch (PipelineStoppedException e)
+            {
+                cancel.Cancel();
+                throw new OperationCanceledException("The pipeline was stopped.", e, cancel.Token);
+            }
+        }
+    }
+}
