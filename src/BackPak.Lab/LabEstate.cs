@@ -188,7 +188,7 @@ namespace BackPak.Lab
             }
             catch (SqliteException e)
             {
-                return new DecommissionCheck { Place = place, Node = node, Passed = false, Detail = $"the {name} catalog cannot be read: {e.Message}.", Left = new[] { e.Message } };
+                return new DecommissionCheck { Place = place, Node = node, Passed = false, Checked = false, Detail = $"the {name} catalog cannot be read: {e.Message}.", Left = new[] { e.Message } };
             }
             var known = new HashSet<string>(rows.Select(v => v.Label), StringComparer.Ordinal);
             var left = new List<string>();
@@ -225,7 +225,7 @@ namespace BackPak.Lab
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is BackPak.Core.Errors.BackPakException)
             {
-                return new DecommissionCheck { Place = place, Node = node, DataStore = s.Name, Passed = false, Detail = $"its storage {s.StoragePath} cannot be listed: {e.Message}", Left = new[] { e.Message } };
+                return new DecommissionCheck { Place = place, Node = node, DataStore = s.Name, Passed = false, Checked = false, Detail = $"its storage {s.StoragePath} cannot be listed: {e.Message}", Left = new[] { e.Message } };
             }
             if (files == null)
                 return new DecommissionCheck { Place = place, Node = node, DataStore = s.Name, Passed = false, Detail = $"its storage {s.StoragePath} is a file, not a folder.", Left = new[] { dir } };

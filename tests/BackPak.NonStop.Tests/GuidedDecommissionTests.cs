@@ -61,6 +61,23 @@ namespace BackPak.NonStop.Tests
             using (var d = site.Connect())
                 Assert.Equal("primary-volumes", Awaited(DataStoreDecommission.Report(d.RunJournal, runId, d.Identity)!));
 
+            // Test-BPDecommission mid-run: the volumes still there fail the catalog check, the run is not ended, and
+            // the places no read reaches cannot pass.
+            using (var d = site.Connect())
+            {
+                var mid = GuidedDecommission.Test(d, null, "DS01", d.RunJournal);
+                var tape = mid.Single(x => x.Place == "DSM/TC and TMF catalogs on \\A");
+                Assert.False(tape.Passed);
+                Assert.True(tape.Checked);
+                Assert.Equal(32, tape.Left.Count);
+                var running = mid.Single(x => x.Place == "decommission run of DS01");
+                Assert.False(running.Passed);
+                Assert.Contains("primary-volumes", running.Detail);
+                Assert.All(mid.Where(x => !x.Checked), x => { Assert.False(x.Passed); Assert.StartsWith("cannot tell: ", x.Detail); });
+                Assert.Contains(mid, x => x.Place == "key servers" && !x.Checked);
+                Assert.Contains(mid, x => x.Place == "BackPak catalog on \\A" && !x.Checked && x.Detail.Contains("Data Store List"));
+            }
+
             // BackBox refused one volume: the check names it.
             site.Server.Admin("gui-delete", "--volcat", "VC1", "--pool", "POOL1", "--keep", "AA0003");
             site.Server.Admin("gui-delete", "--volcat", "VC1", "--pool", "POOL3");
@@ -86,6 +103,20 @@ namespace BackPak.NonStop.Tests
             Assert.True(r.DataStoreRemoved);
             Assert.Equal(new[] { "VG01", "VG02", "VG04" }, r.VolumeGroupsRemoved.OrderBy(g => g, StringComparer.Ordinal));
             Assert.Contains(r.Remaining, x => x.Contains("site description"));
+
+            // Test-BPDecommission after it: what was read passes, the steps no read checked are named, the rest cannot tell.
+            using (var d = site.Connect())
+            {
+                var after = GuidedDecommission.Test(d, null, "DS01", d.RunJournal);
+                Assert.True(after.Single(x => x.Place == "DSM/TC and TMF catalogs on \\A").Passed);
+                var done = after.Single(x => x.Place == "decommission run of DS01");
+                Assert.True(done.Passed);
+                Assert.Contains($"run {r.RunId} completed; on the operator's word alone", done.Detail);
+                Assert.Contains("(primary-groups)", done.Detail);
+                Assert.DoesNotContain("(primary-volumes)", done.Detail);
+                Assert.Equal(new[] { "BackPak catalog on \\A", "key servers", "storage of DS01" }, after.Where(x => !x.Checked).Select(x => x.Place).OrderBy(x => x, StringComparer.Ordinal));
+                Assert.False(after.All(x => x.Passed));
+            }
 
             // The tapes of another application in the same VOLCAT were never touched, and no change went to the node.
             Assert.DoesNotContain(Commands(site), l => l.Contains("DELETE") || l.Contains("ALTER") || l.Contains("BB027"));

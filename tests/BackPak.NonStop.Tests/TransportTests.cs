@@ -190,6 +190,24 @@ namespace BackPak.NonStop.Tests
         }
 
         [Fact]
+        public void A_reader_slower_than_the_command_timeout_is_not_a_slow_node()
+        {
+            // The node answers at once; the caller reads one line, then works longer than the limit before reading on.
+            using var session = _s.Open(timeouts: new NonStopTimeouts(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
+            var cmd = NonStopCommands.InfoTapeVolumes("AA*", "VC1", "POOL1");
+            int expected = MediacomReports.TapeVolumes(session.Run(cmd), Ctx(cmd), new ReportDiagnostics()).Count();
+            var lines = session.Run(cmd).GetEnumerator();
+            Assert.True(lines.MoveNext());
+            Thread.Sleep(TimeSpan.FromSeconds(2.5));
+            var rest = new System.Collections.Generic.List<string> { lines.Current };
+            while (lines.MoveNext()) rest.Add(lines.Current);
+            lines.Dispose();
+            Assert.Equal(expected, MediacomReports.TapeVolumes(rest, Ctx(cmd), new ReportDiagnostics()).Count());
+            Assert.True(session.IsUsable);
+            Assert.Equal(0, session.LastOutcome!.ExitStatus);
+        }
+
+        [Fact]
         public void The_overall_deadline_shortens_the_command_timeout()
         {
             _s.Fault("slow", "3", "INFO TAPEFILE");

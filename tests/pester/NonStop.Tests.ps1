@@ -200,6 +200,15 @@ Describe 'Connect-BPDomain -Provider NonStop' {
         # Every command sent was a read; the run is journaled beside the site description.
         @(Get-Content -LiteralPath $log | Select-Object -Skip $sentBefore | Where-Object { $_ -match 'DELETE|ALTER|BB027' }) | Should -BeNullOrEmpty
         @(Get-ChildItem -LiteralPath (Join-Path $script:Dir 'decommission.runs') -Filter 'DC-*.jsonl').Count | Should -Be 1
+
+        # Test-BPDecommission on the real site: what a read tells passes; the places no read reaches cannot pass.
+        $checks = Test-BPDecommission DS01 -Primary '\A'
+        ($checks | Where-Object Place -eq 'DSM/TC and TMF catalogs on \A').Passed | Should -BeTrue
+        ($checks | Where-Object Place -eq 'decommission run of DS01').Detail | Should -Match 'completed; on the operator''s word alone .*\(primary-groups\)'
+        @($checks | Where-Object { -not $_.Checked } | ForEach-Object Place) | Should -Be @('BackPak catalog on \A', 'storage of DS01', 'key servers')
+        @($checks | Where-Object Checked | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+        Test-BPDecommission DS01 -Primary '\A' -Quiet | Should -BeFalse
+        ($checks | Format-Table | Out-String -Width 120) | Should -Match 'cannot tell: the storage is not reached over SSH'
     }
 }
 

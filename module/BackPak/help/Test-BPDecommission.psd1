@@ -5,6 +5,8 @@ Test-BPDecommission returns one check per place a data store can leave something
 
 What the store held is read from the catalogs while they still hold it, and from the record that Remove-BPDataStore -Recurse keeps of every decommission run (its first step records the store's volumes, storage, staging area and keys on each side), so the test still knows where to look once the catalogs no longer do. Without either it cannot tell, and says so: that check fails.
 
+On a real site (a domain connected through a provider that reads but does not change it, such as NonStop), the test checks what a read over SSH can tell: that the DSM/TC and TMF catalogs of each node hold no volume of the store, and that the last decommission run of the store completed, naming the steps that rest on the operator's confirmation alone. The places no read reaches there (the BackPak catalog, the storage and replicas, the staging area, the key servers) are reported with Checked = $false, Passed = $false and "cannot tell: ..." with where to look instead; they never pass. Where-Object Checked keeps the places that were read.
+
 It changes nothing. With -Quiet it returns only $true (every place clear) or $false. In Pester: Test-BPDecommission DS01 -Primary '\A' -Secondary '\B' | Where-Object { -not $_.Passed } | Should -BeNullOrEmpty.
 '@
     Parameters  = @{

@@ -126,6 +126,11 @@ namespace BackPak.Core.Removal
         public string Node { get; init; } = "";
         public string DataStore { get; init; } = "";
         public bool Passed { get; init; }
+        /// <summary>
+        /// Whether the place was read at all: false when it cannot tell (a real site's storage, a catalog that cannot be
+        /// read). Such a place never passes; <c>Where-Object Checked</c> keeps the places that were read.
+        /// </summary>
+        public bool Checked { get; init; } = true;
         /// <summary>What is left there (or "nothing left").</summary>
         public string Detail { get; init; } = "";
         /// <summary>What is left, item by item (labels, files, key names), at most 100.</summary>
@@ -718,7 +723,7 @@ namespace BackPak.Core.Removal
                 var check = Check($"{what} {(path != null ? StorageSite(path) : "of " + d.Node)}", d.Node, dataStore, files,
                     path == null ? "no record of the store's storage location" : null, path);
                 if (owner != null && !check.Passed)
-                    check = new DecommissionCheck { Place = check.Place, Node = check.Node, DataStore = check.DataStore, Passed = false, Detail = check.Detail + "; " + owner, Left = check.Left };
+                    check = new DecommissionCheck { Place = check.Place, Node = check.Node, DataStore = check.DataStore, Passed = false, Checked = check.Checked, Detail = check.Detail + "; " + owner, Left = check.Left };
                 checks.Add(check);
             }
 
@@ -758,10 +763,11 @@ namespace BackPak.Core.Removal
             return host.EndsWith("-NAS", StringComparison.OrdinalIgnoreCase) ? host.Substring(0, host.Length - 4) : host;
         }
 
-        private static DecommissionCheck Check(string place, string node, string dataStore, List<string> left, string? unknown, string? where = null) => new DecommissionCheck
+        internal static DecommissionCheck Check(string place, string node, string dataStore, List<string> left, string? unknown, string? where = null) => new DecommissionCheck
         {
             Place = place, Node = node, DataStore = dataStore,
             Passed = unknown == null && left.Count == 0,
+            Checked = unknown == null,
             Detail = unknown != null ? "cannot tell: " + unknown
                 : left.Count == 0 ? "nothing left" + (where != null ? " in " + where : "")
                 : $"{left.Count} left: {string.Join(", ", left.Take(5))}{(left.Count > 5 ? ", ..." : "")}",

@@ -102,7 +102,7 @@ namespace BackPak.Core.Removal
                 list.Add(new ProcedureStep<GuidedDecommissionContext>(info, (x, j) => throw new RoleSwitch.AwaitOperator(ask), (x, j) => false)
                 {
                     // Without a read, the operator's confirmation is the only record: the report says so.
-                    Verify = verify ?? ((x, j) => "no documented command reads it over SSH, so the module has not checked it"),
+                    Verify = verify ?? ((x, j) => "no documented command reads it over SSH, so " + Unchecked),
                 });
             }
             return list;
@@ -140,6 +140,72 @@ namespace BackPak.Core.Removal
             j[prefix + ".volumesRemoved"] = before.ToString(CultureInfo.InvariantCulture);
             return $"checked: the tape catalogs of {d.Node} hold no volume of {ds} any more ({before} were there)";
         }
+
+        /// <summary>
+        /// Test-BPDecommission on domains the module reads but cannot change: what a read over SSH can tell (the tape
+        /// catalogs of each node hold no volume of the store; the last decommission run of the store ended, and which of
+        /// its steps rest on the operator's word alone), and one check per place it cannot read, failed with "cannot
+        /// tell" and where the operator looks instead. Nothing passes that was not read.
+        /// </summary>
+        public static IReadOnlyList<DecommissionCheck> Test(IDomainReader primary, IDomainReader? secondary, string dataStore, IRunJournalStore? journal)
+        {
+            var checks = new List<DecommissionCheck>();
+            var run = journal == null ? null : journal.RunIds()
+                .Where(id => ProcedureKind.Of(id) == ProcedureKind.Decommission)
+                .Select(id => DataStoreDecommission.Report(journal, id, primary.Identity))
+                .Where(r => r != null && string.Equals(r.DataStore, dataStore, StringComparison.OrdinalIgnoreCase)
+                            && string.Equals(r.Primary, primary.Node, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(r => r!.RunId, StringComparer.Ordinal).LastOrDefault();
+
+            void TapeCatalogs(IDomainReader d)
+            {
+                string place = $"DSM/TC and TMF catalogs on {d.Node}";
+                if (d.GetDataStores(dataStore).Count == 0)
+                {
+                    // The site description says which VOLCAT and pool hold the store's volumes; without it there is nothing to look for.
+                    checks.Add(DataStoreDecommission.Check(place, d.Node, dataStore, new List<string>(), $"the site description of {d.Node} no longer names {dataStore}, so its VOLCAT and pool are not known"));
+                    return;
+                }
+                var left = d.GetVolumes(new VolumeQuery { DataStore = dataStore }).Select(v => v.Label).ToList();
+                checks.Add(DataStoreDecommission.Check(place, d.Node, dataStore, left, null));
+            }
+            TapeCatalogs(primary);
+            if (secondary != null) TapeCatalogs(secondary);
+
+            string runPlace = $"decommission run of {dataStore}";
+            if (run == null)
+                checks.Add(DataStoreDecommission.Check(runPlace, primary.Node, dataStore, new List<string>(), "no decommission run of the store is recorded in " + (journal?.Location ?? "a run journal")));
+            else
+            {
+                var unread = run.Steps.Where(st => st.Kind == StepKind.Operator && st.Message != null && st.Message.Contains(Unchecked))
+                    .Select(st => $"{st.Number} ({st.Id})").ToList();
+                var open = run.Steps.Where(st => st.Status != StepStatus.Done && st.Status != StepStatus.AlreadyDone && st.Status != StepStatus.Skipped)
+                    .Select(st => $"step {st.Number} ({st.Id}) {st.Status}").ToList();
+                checks.Add(new DecommissionCheck
+                {
+                    Place = runPlace, Node = primary.Node, DataStore = dataStore, Passed = run.Status == RunStatus.Completed, Left = open,
+                    Detail = run.Status == RunStatus.Completed
+                        ? $"run {run.RunId} completed" + (unread.Count > 0 ? $"; on the operator's word alone (no read checks them): step(s) {string.Join(", ", unread)}" : "")
+                        : $"run {run.RunId} is {run.Status}: " + string.Join(", ", open.Take(3)) + (open.Count > 3 ? ", ..." : ""),
+                });
+            }
+
+            // The places no read over SSH reaches: each fails with where to look instead.
+            foreach (var d in new[] { primary, secondary }.Where(x => x != null).Select(x => x!))
+                checks.Add(DataStoreDecommission.Check($"BackPak catalog on {d.Node}", d.Node, dataStore, new List<string>(),
+                    $"the provider reads the data store and its volume groups from the site description; look at the Data Store List and Volume Group List pages of the BackPak GUI on {d.Node}"));
+            checks.Add(DataStoreDecommission.Check($"storage of {dataStore}", primary.Node, dataStore, new List<string>(),
+                "the storage is not reached over SSH; look with the storage's own tools at the store's storage location" + (secondary != null ? " and at its replicas" : "")));
+            if (secondary != null)
+                checks.Add(DataStoreDecommission.Check("staging area", secondary.Node, dataStore, new List<string>(),
+                    $"the staging area's export files are not read over SSH; look in the staging subvolume of {dataStore} on {secondary.Node} (FUP INFO)"));
+            checks.Add(DataStoreDecommission.Check("key servers", primary.Node, dataStore, new List<string>(),
+                "the Media Key Names of the store's volumes cannot be read over SSH; look in the key servers' own tools"));
+            return checks;
+        }
+
+        /// <summary>What an operator step's message says when no read checked it.</summary>
+        private const string Unchecked = "the module has not checked it";
 
         /// <summary>The counts of a run from its journal.</summary>
         private static void Fill(DecommissionResult r, GuidedDecommissionContext c)

@@ -191,6 +191,14 @@ namespace BackPak.NonStop.Transport
                     try { _client.Dispose(); } catch (Exception) { }
                 });
                 timer.CancelAfter(limit);
+                // The limit is the node's time, not the reader's: once the node has sent the whole report and its exit
+                // status, the report waits in SSH.NET's buffer and a caller that reads slowly (a comparison reading
+                // each volume's entries while the volume list is open, a pipeline doing work per volume) is not a
+                // silent node. Stopping the clock there keeps a long pipeline from being cut at the limit.
+                execution.ContinueWith(_ =>
+                {
+                    try { timer.CancelAfter(Timeout.InfiniteTimeSpan); } catch (ObjectDisposedException) { }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
                 var reader = new StreamReader(cmd.OutputStream, Wire, false, 1 << 16);
                 while (true)

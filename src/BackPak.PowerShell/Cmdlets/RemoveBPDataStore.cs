@@ -99,7 +99,7 @@ namespace BackPak.PowerShell.Cmdlets
             // Every provider involved must be able to do it all before the first store goes.
             foreach (var d in _targets.Select(t => t.Domain).Distinct())
             {
-                if (Recurse && Guided(d))
+                if (Recurse && DecommissionContexts.Guided(d))
                 {
                     if (DestroyKeys) throw Capabilities.Missing(d, "-DestroyKeys (the Media Key Names of its volumes cannot be read there; the key servers' own tools delete the keys)", typeof(IKeyFacts));
                 }
@@ -110,7 +110,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 try
                 {
-                    if (Recurse && Guided(domain)) DecommissionGuided(domain, store);
+                    if (Recurse && DecommissionContexts.Guided(domain)) DecommissionGuided(domain, store);
                     else if (Recurse) Decommission(domain, store);
                     else RemoveEmpty(domain, store);
                 }
@@ -257,9 +257,6 @@ namespace BackPak.PowerShell.Cmdlets
                     $"Run {resume} decommissions {store} on {primary}{(secondary.Length > 0 ? " and " + secondary : "")} and is not finished; this command names {domain.Node}{(Secondary != null ? " and " + Secondary.Node : "")}.",
                     resume, $"Continue it as it was started: Remove-BPDataStore {store} -Recurse -Domain '{primary}'{(secondary.Length > 0 ? $" -Secondary '{secondary}'" : "")}.", stopsInvocation: true);
         }
-
-        /// <summary>A domain its provider cannot change but can journal a run for: its decommission is the operator's, guided.</summary>
-        private static bool Guided(IDomainReader d) => !(d is IVolumeRemover && d is IStoreRemover) && d is IRunJournalSource;
 
         /// <summary>With -Recurse on a domain the module cannot change: the guided decommission, new or continued.</summary>
         private void DecommissionGuided(IDomainReader domain, string store)

@@ -11,7 +11,8 @@ namespace BackPak.PowerShell.Cmdlets
     /// <summary>
     /// Checks that a decommissioned data store left nothing behind: one object per place (the BackPak catalog, the
     /// DSM/TC and TMF catalogs and the storage of each side, the staging area, each connected key server), each with
-    /// Passed and what is left. Usable as a Pester assertion after the run.
+    /// Passed and what is left. Usable as a Pester assertion after the run. On a domain the module reads but cannot
+    /// change (a real site), the places no read reaches are reported as "cannot tell", not passed.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "BPDecommission")]
     [OutputType(typeof(DecommissionCheck), typeof(bool))]
@@ -45,6 +46,14 @@ namespace BackPak.PowerShell.Cmdlets
                     Secondary, "Give two domains of the same lab (Get-BPDomain lists the connections).", stopsInvocation: true);
             string ds = Names.NormalizeDataStore(DataStore);
             const string what = "checking what a decommission left";
+            if (DecommissionContexts.Guided(Primary.Domain) && (Secondary == null || DecommissionContexts.Guided(Secondary.Domain)))
+            {
+                // A real site: what a read over SSH tells, and "cannot tell" with where to look for the rest.
+                var read = GuidedDecommission.Test(Primary.Domain, Secondary?.Domain, ds, DecommissionContexts.Journal(Primary.Domain));
+                if (Quiet) WriteObject(read.All(x => x.Passed));
+                else WriteObject(read, true);
+                return;
+            }
             var checks = DataStoreDecommission.Test(Capabilities.RequireFull(Primary.Domain, what, typeof(IDecommissionSite)),
                 Secondary == null ? null : Capabilities.RequireFull(Secondary.Domain, what, typeof(IDecommissionSite)), ds, null,
                 (Primary.Domain as IRunJournalSource)?.RunJournal,

@@ -26,6 +26,9 @@ namespace BackPak.PowerShell
             bothSides ? Capabilities.RequireFull(d, forWhat, typeof(IRunJournalSource), typeof(IDecommissionSite))
                       : Capabilities.RequireFull(d, forWhat, typeof(IRunJournalSource));
 
+        /// <summary>A domain its provider cannot change but can journal a run for: its decommission is the operator's, guided.</summary>
+        public static bool Guided(IDomainReader d) => !(d is IVolumeRemover && d is IStoreRemover) && d is IRunJournalSource;
+
         public static IRunJournalStore Journal(IDomainReader d) => Capabilities.Require<IRunJournalSource>(d, "a journaled decommission").RunJournal;
 
         /// <summary>The unfinished decommission run of a store in the estate of <paramref name="d"/>, or null (also for a provider with no journal).</summary>
