@@ -46,6 +46,8 @@ namespace BackPak.Lab.Tests
             var answer = RecoveryTest.AnswerOf(a, "DS01");
             Assert.Null(answer.Access);
             Assert.Contains("does not answer", answer.Problem);
+            // Said once: the connection error already names the node.
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer.Problem!, "does not answer"));
             var checks = RecoveryTest.Test(new RecoveryTestContext { DataStore = "DS01", Secondary = b, Primary = a, KeyServers = new[] { _lab.OpenKeyStore(@"\B") } });
             Assert.Contains("does not answer", checks.Single(c => c.Name == "last import current").Detail);
         }

@@ -111,7 +111,7 @@ namespace BackPak.Core.Procedures
         public static void RequireStart(RecoveryContext c)
         {
             string ds = c.DataStore, s = c.Secondary.Node, p = c.PrimaryNode;
-            RecoveryTest.RequireSecondary(c.Secondary, ds);
+            RecoveryTest.RequireSecondary(c.Secondary, ds, recovery: true);
             if (c.PrimaryLost != null && !string.Equals(Text.Names.NormalizeNode(c.PrimaryLost), p, StringComparison.OrdinalIgnoreCase))
                 throw new BackPakException(ErrorIds.RecoveryPrimaryLostMismatch, BackPakErrorCategory.InvalidArgument,
                     $"-PrimaryLost names {c.PrimaryLost}, but the PRIMARY side of {ds} is {p}. Nothing was changed.", c.PrimaryLost,

@@ -78,16 +78,20 @@ namespace BackPak.Core.Procedures
         /// <summary>How many bytes of each sampled image are read back.</summary>
         public const int SampleHeadBytes = 512;
 
-        /// <summary>Refuses a test where the store is not SECONDARY on the node: nothing is checked then.</summary>
-        public static DataStore RequireSecondary(IDomainReader secondary, string ds)
+        /// <summary>
+        /// Refuses a test, or a recovery (<paramref name="recovery"/>), where the store is not SECONDARY on the node:
+        /// nothing is checked or changed then.
+        /// </summary>
+        public static DataStore RequireSecondary(IDomainReader secondary, string ds, bool recovery = false)
         {
+            string what = recovery ? "a recovery" : "a recovery test", nothing = recovery ? "Nothing was changed." : "Nothing was checked.";
             var store = secondary.GetDataStores(ds).FirstOrDefault()
                 ?? throw new BackPakException(ErrorIds.DataStoreNotFound, BackPakErrorCategory.ObjectNotFound,
-                    $"Data store '{ds}' does not exist in the domain of {secondary.Node}: there is nothing to recover there. Nothing was checked.", ds,
+                    $"Data store '{ds}' does not exist in the domain of {secondary.Node}: there is nothing to recover there. {nothing}", ds,
                     $"Get-BPDataStore -Domain '{secondary.Node}' lists its data stores; give the node that holds the SECONDARY copy.", stopsInvocation: true);
             if (store.DomainAccess != DomainAccess.Secondary)
                 throw new BackPakException(ErrorIds.RecoveryNotSecondary, BackPakErrorCategory.InvalidArgument,
-                    $"{ds} is {store.DomainAccess.ToString().ToUpperInvariant()} on {secondary.Node}, not SECONDARY: a recovery test is made at the side that would recover, the SECONDARY copy. Nothing was checked.",
+                    $"{ds} is {store.DomainAccess.ToString().ToUpperInvariant()} on {secondary.Node}, not SECONDARY: {what} is made at the side that would recover, the SECONDARY copy. {nothing}",
                     ds, "Give -Node the node whose copy of the store is SECONDARY (Get-BPDataStore shows DomainAccess on each node).", stopsInvocation: true);
             return store;
         }
@@ -121,7 +125,9 @@ namespace BackPak.Core.Procedures
             }
             catch (BackPakException e) when (e.Category == BackPakErrorCategory.ConnectionError)
             {
-                return (null, $"{primary.Node} does not answer ({e.Message})");
+                // The connection error already names the node and says it does not answer; it is not said twice.
+                string why = e.Message.TrimEnd('.');
+                return (null, why.IndexOf(primary.Node, StringComparison.OrdinalIgnoreCase) >= 0 ? why : $"{primary.Node} does not answer ({why})");
             }
         }
 
