@@ -150,12 +150,13 @@ namespace BackPak.Core.Removal
         public static IReadOnlyList<DecommissionCheck> Test(IDomainReader primary, IDomainReader? secondary, string dataStore, IRunJournalStore? journal)
         {
             var checks = new List<DecommissionCheck>();
+            // Newest run id first, read lazily: only the runs newer than the store's last one are opened.
             var run = journal == null ? null : journal.RunIds()
                 .Where(id => ProcedureKind.Of(id) == ProcedureKind.Decommission)
+                .OrderByDescending(id => id, StringComparer.Ordinal)
                 .Select(id => DataStoreDecommission.Report(journal, id, primary.Identity))
-                .Where(r => r != null && string.Equals(r.DataStore, dataStore, StringComparison.OrdinalIgnoreCase)
-                            && string.Equals(r.Primary, primary.Node, StringComparison.OrdinalIgnoreCase))
-                .OrderBy(r => r!.RunId, StringComparer.Ordinal).LastOrDefault();
+                .FirstOrDefault(r => r != null && string.Equals(r.DataStore, dataStore, StringComparison.OrdinalIgnoreCase)
+                            && string.Equals(r.Primary, primary.Node, StringComparison.OrdinalIgnoreCase));
 
             void TapeCatalogs(IDomainReader d)
             {
