@@ -113,7 +113,8 @@ function Get-TrxCounts {
     param([string] $Folder)
     $passed = 0; $failed = 0
     foreach ($f in Get-ChildItem $Folder -Filter '*.trx' -ErrorAction SilentlyContinue) {
-        [xml] $x = Get-Content $f.FullName -Raw
+        # -LiteralPath: two test projects ending in the same second get a trx named "...[1].trx", which is not a wildcard.
+        [xml] $x = Get-Content -LiteralPath $f.FullName -Raw
         $c = $x.TestRun.ResultSummary.Counters
         $passed += [int] $c.passed
         $failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
