@@ -60,6 +60,7 @@
         'Get-BPRoleSwitchPlan'
         'Invoke-BPRoleSwitch'
         'Invoke-BPRecovery'
+        'Invoke-BPReprotect'
         'Get-BPRoleSwitchRun'
         'Stop-BPRoleSwitchRun'
         'Test-BPRecovery'

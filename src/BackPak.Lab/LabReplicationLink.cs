@@ -31,11 +31,76 @@ namespace BackPak.Lab
         /// <summary>The lab replicates synchronously while healthy: a healthy link has caught up.</summary>
         public bool CaughtUp => Healthy;
 
+        /// <summary>
+        /// Turns the link round, then brings the new target in step with the new source, as an array's or a key server's
+        /// resync does: images the source has and the target lacks or holds otherwise are copied over (after a takeover,
+        /// the backups the new PRIMARY took alone); keys the target lacks are added. Nothing only the target has is
+        /// deleted. While either site is lost nothing can be copied; the resync happens at the next turn.
+        /// </summary>
         public void Reverse()
         {
-            using var c = LabDb.Open(LabLayout.LabDb(_lab.Root));
-            LabDb.Exec(c, "UPDATE replication_link SET source_site = target_site, target_site = source_site, last_sync = @t WHERE name = @n",
-                ("@t", LabDb.ToUnixMs(_lab.Now)), ("@n", Name));
+            using (var c = LabDb.Open(LabLayout.LabDb(_lab.Root)))
+                LabDb.Exec(c, "UPDATE replication_link SET source_site = target_site, target_site = source_site, last_sync = @t WHERE name = @n",
+                    ("@t", LabDb.ToUnixMs(_lab.Now)), ("@n", Name));
+            var r = Row();
+            if (!Healthy) return;
+            if (r.Kind == "STORAGE" && Scope() is string store) ResyncImages(LabLayout.StorageDir(_lab.Root, r.Source, store), LabLayout.StorageDir(_lab.Root, r.Target, store));
+            else if (r.Kind == "KEYS") ResyncKeys(r.Source, r.Target);
+        }
+
+        private static void ResyncImages(string from, string to)
+        {
+            if (!Directory.Exists(from)) return;
+            Directory.CreateDirectory(to);
+            foreach (var f in Directory.EnumerateFiles(from))
+            {
+                string name = Path.GetFileName(f);
+                if (name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)) continue;
+                var source = new FileInfo(f);
+                var target = new FileInfo(Path.Combine(to, name));
+                // A hard link of the lab's creation is the same file: same length, same time. Otherwise the bytes decide.
+                if (target.Exists && target.Length == source.Length
+                    && (target.LastWriteTimeUtc == source.LastWriteTimeUtc || File.ReadAllBytes(target.FullName).AsSpan().SequenceEqual(File.ReadAllBytes(source.FullName))))
+                    continue;
+                // A new file then a rename: never write through a hard link the target may share with another folder.
+                string temp = target.FullName + ".tmp";
+                File.Copy(source.FullName, temp, true);
+                if (target.Exists) File.Replace(temp, target.FullName, null);
+                else File.Move(temp, target.FullName);
+            }
+        }
+
+        private void ResyncKeys(string from, string to)
+        {
+            using var source = LabDb.Open(LabLayout.KeyDb(_lab.Root, from), readOnly: true);
+            using var target = LabDb.Open(LabLayout.KeyDb(_lab.Root, to));
+            using var read = source.CreateCommand();
+            read.CommandText = "SELECT name, uid, state, algorithm, length, created, activated, deactivated, destroyed FROM key";
+            LabDb.Exec(target, "BEGIN IMMEDIATE");
+            try
+            {
+                using var insert = target.CreateCommand();
+                insert.CommandText = "INSERT OR IGNORE INTO key(name, uid, state, algorithm, length, created, activated, deactivated, destroyed) VALUES (@1,@2,@3,@4,@5,@6,@7,@8,@9)";
+                var ps = Enumerable.Range(1, 9).Select(i => insert.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("@" + i, null))).ToArray();
+                using (var r = read.ExecuteReader())
+                    while (r.Read())
+                    {
+                        for (int i = 0; i < 9; i++) ps[i].Value = r.IsDBNull(i) ? DBNull.Value : r.GetValue(i);
+                        insert.ExecuteNonQuery();
+                    }
+                LabDb.Exec(target, "COMMIT");
+            }
+            catch
+            {
+                LabDb.Exec(target, "ROLLBACK");
+                throw;
+            }
+        }
+
+        private string? Scope()
+        {
+            using var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true);
+            return LabDb.Scalar(c, "SELECT scope FROM replication_link WHERE name = @n", ("@n", Name)) as string;
         }
 
         public string ReplicaSite => Row().Target;

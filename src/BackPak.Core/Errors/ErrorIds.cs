@@ -109,6 +109,18 @@ namespace BackPak.Core.Errors
         /// <summary>A step of a recovery run failed; the run keeps its journal and is continued with -Resume.</summary>
         public const string RecoveryStepFailed = "RecoveryStepFailed";
 
+        // Reprotect (Invoke-BPReprotect)
+        /// <summary>
+        /// A reprotect was refused before anything changed: the newest completed procedure of the store is not a recovery
+        /// that took it over from the node named (that node took over, the store was reprotected or switched since, or
+        /// no recovery of it is known).
+        /// </summary>
+        public const string ReprotectNoTakeover = "ReprotectNoTakeover";
+        /// <summary>A reprotect was refused before anything changed: a side lacks the store, is not in the role it needs, or runs a backup.</summary>
+        public const string ReprotectPreconditionFailed = "ReprotectPreconditionFailed";
+        /// <summary>A step of a reprotect run failed; the run keeps its journal and is continued with -Resume.</summary>
+        public const string ReprotectStepFailed = "ReprotectStepFailed";
+
         // Decommission of a data store
         public const string DecommissionStepFailed = "DecommissionStepFailed";
         public const string DecommissionRefused = "DecommissionRefused";

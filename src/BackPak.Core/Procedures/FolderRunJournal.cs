@@ -64,7 +64,7 @@ namespace BackPak.Core.Procedures
                 f.Write(bytes, 0, bytes.Length);
                 f.Flush(true); // a record is on disk before the step it announces goes on
             }
-            _recorded?.Invoke((ProcedureKind.Of(runId) == ProcedureKind.Decommission ? "decommission." : ProcedureKind.Of(runId) == ProcedureKind.Recovery ? "recovery." : "switch.") + (record.Step ?? record.Type) + "." + (record.Status ?? "").ToLowerInvariant());
+            _recorded?.Invoke((ProcedureKind.Of(runId) == ProcedureKind.Switch ? "switch." : ProcedureKind.Of(runId).Noun + ".") + (record.Step ?? record.Type) + "." + (record.Status ?? "").ToLowerInvariant());
         }
 
         public JournalContent Read(string runId)

@@ -54,7 +54,7 @@ namespace BackPak.Core.Procedures
             if (!ok)
                 throw new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.InvalidArgument,
                     runId == null || id.Length == 0 ? "No run id was given: -Resume and -RunId need the id of a run, such as SW-20261101-120000-a1b2c3."
-                        : $"'{runId}' is not a run id (such as SW-20261101-120000-a1b2c3 for a switch, DC-20261101-120000-a1b2c3 for a decommission, RC-20261101-120000-a1b2c3 for a recovery).",
+                        : $"'{runId}' is not a run id (such as SW-20261101-120000-a1b2c3 for a switch, DC-... for a decommission, RC-... for a recovery, RP-... for a reprotect).",
                     runId, "Get-BPRoleSwitchRun lists the runs and their ids; a new switch is started without -Resume.", stopsInvocation: true);
             return id;
         }
@@ -383,7 +383,9 @@ namespace BackPak.Core.Procedures
         {
             runId = RequireRunId(runId);
             var kind = ProcedureKind.Of(runId);
-            return kind == ProcedureKind.Recovery ? Procedures.Recovery.Report(journal, runId) : kind == ProcedureKind.Switch ? Report(journal, runId) : ReportOf(journal, runId, () => new RoleSwitchReport());
+            return kind == ProcedureKind.Recovery ? Procedures.Recovery.Report(journal, runId)
+                : kind == ProcedureKind.Reprotect ? Procedures.Reprotect.Report(journal, runId)
+                : kind == ProcedureKind.Switch ? Report(journal, runId) : ReportOf(journal, runId, () => new RoleSwitchReport());
         }
 
         /// <summary>The report of a run of any procedure from its journal and lock alone, or null when there is no such run.</summary>
@@ -730,6 +732,15 @@ namespace BackPak.Core.Procedures
             (id, step) => $"run Invoke-BPRecovery -Resume {id} -ConfirmStep {step}",
             (ds, p, s, h) => Procedures.Recovery.Plan(ds, p, s).Steps);
 
+        public static readonly ProcedureKind Reprotect = new ProcedureKind("RP", "reprotect", ErrorIds.ReprotectStepFailed,
+            (ds, p, s) => $"reprotect of {ds} ({s} made the SECONDARY of {p})",
+            id => $"Invoke-BPReprotect -Resume {id}",
+            (id, step) => $"run Invoke-BPReprotect -Resume {id} -ConfirmStep {step}",
+            (ds, p, s, h) => Procedures.Reprotect.Plan(ds, p, s).Steps);
+
+        /// <summary>Every kind, for a reader that lists or tells apart the runs of a journal.</summary>
+        public static IReadOnlyList<ProcedureKind> All => new[] { Switch, Decommission, Recovery, Reprotect };
+
         private readonly Func<string, string, string, string> _describe;
 
         private ProcedureKind(string prefix, string noun, string stepFailedErrorId, Func<string, string, string, string> describe, Func<string, string> resume,
@@ -754,8 +765,7 @@ namespace BackPak.Core.Procedures
 
         /// <summary>The kind of a run from its id (a run id without a known prefix is a switch's, as older labs wrote them).</summary>
         public static ProcedureKind Of(string? runId) =>
-            runId != null && runId.StartsWith(Decommission.Prefix + "-", StringComparison.Ordinal) ? Decommission
-            : runId != null && runId.StartsWith(Recovery.Prefix + "-", StringComparison.Ordinal) ? Recovery : Switch;
+            runId == null ? Switch : All.FirstOrDefault(k => runId.StartsWith(k.Prefix + "-", StringComparison.Ordinal)) ?? Switch;
     }
 
     /// <summary>A run stopped by the operator (Ctrl-C) or a stopped pipeline: its journal says so, and it is continued from there.</summary>

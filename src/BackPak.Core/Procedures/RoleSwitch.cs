@@ -125,18 +125,6 @@ namespace BackPak.Core.Procedures
         /// <summary>Whether a link can report its state: a script registered without a status command cannot.</summary>
         private static bool Known(IReplicationLink l) => !(l is IRegisteredReplicationLink r) || r.StateKnown;
 
-        /// <summary>
-        /// Whether a link flows from the side that becomes PRIMARY: from its site, or from the node itself (a link the
-        /// operator registered may speak of nodes, as its site's tool knows them).
-        /// </summary>
-        private static bool FlowsFromNewPrimary(RoleSwitchContext c, IReplicationLink l) =>
-            (c.SecondarySite != null && string.Equals(l.Source, c.SecondarySite, StringComparison.OrdinalIgnoreCase))
-            || string.Equals(l.Source, c.Secondary.Node, StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>Whether the switch can tell the direction of a link: a provider's needs the site of the side that becomes PRIMARY.</summary>
-        private static bool CanTellDirection(RoleSwitchContext c, IReplicationLink l) =>
-            Known(l) && (c.SecondarySite != null || l is IRegisteredReplicationLink);
-
         /// <param name="newStaging">The staging area the switch moves to (the primary's <see cref="ISwitchSite.StagingAreaFor"/>), when known.</param>
         /// <param name="links">The context of the switch, when known: each step that checks or reverses replication then
         /// names the link that does it (<see cref="StepInfo.Facility"/>), a registered one before the provider's.</param>
@@ -270,16 +258,8 @@ namespace BackPak.Core.Procedures
                 new Step
                 {
                     Info = Info("move-staging", $"Move the staging area to {stagingTitle} (disk space checked)", p, StepKind.Action, "CS p41"),
-                    Run = (c, j) =>
-                    {
-                        string newStaging = c.Primary.StagingAreaFor(ds);
-                        long? free = c.Primary.GetStagingFreeBytes(newStaging);
-                        if (free.HasValue && free.Value < MinStagingBytes) throw Failed("move-staging", $"only {free.Value / 1048576} MiB free for the staging area on {p}");
-                        c.Secondary.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, c.User);
-                        c.Primary.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, c.User);
-                        return $"{s} exports to and {p} imports from {newStaging}";
-                    },
-                    IsDone = (c, j) => { string newStaging = c.Primary.StagingAreaFor(ds); return c.Secondary.GetExportStatus(ds).StagingArea == newStaging && c.Primary.GetImportStatus(ds).StagingArea == newStaging; },
+                    Run = (c, j) => MoveStaging(c.Secondary, c.Primary, ds, c.User, "move-staging"),
+                    IsDone = (c, j) => StagingMoved(c.Secondary, c.Primary, ds),
                 },
                 new Step
                 {
@@ -295,13 +275,8 @@ namespace BackPak.Core.Procedures
                 new Step
                 {
                     Info = Info("configure-import", $"Set the import configuration of {ds} on {p}: node replacement reversed, original names", p, StepKind.Action, "CS p9, p12"),
-                    Run = (c, j) =>
-                    {
-                        var reversed = Reversed(c.Secondary.GetImportStatus(ds).NodeReplacements);
-                        c.Primary.SetDataStore(ds, new DataStoreSettings { NodeReplacements = reversed, PrimaryStoreId = ds }, c.User);
-                        return reversed.Count == 0 ? "no node replacement" : "node replacement " + string.Join(", ", reversed.Select(kv => kv.Key + "=" + kv.Value));
-                    },
-                    IsDone = (c, j) => SameMap(c.Primary.GetImportStatus(ds).NodeReplacements, Reversed(c.Secondary.GetImportStatus(ds).NodeReplacements)),
+                    Run = (c, j) => ConfigureImport(c.Primary, c.Secondary, ds, c.User),
+                    IsDone = (c, j) => ImportConfigured(c.Primary, c.Secondary, ds),
                 },
                 new Step
                 {
@@ -346,6 +321,41 @@ namespace BackPak.Core.Procedures
             return steps;
         }
 
+        /// <summary>
+        /// Moves a store's staging area to the importer's node (its provider's naming), the free space checked: the exporter
+        /// (the side that is or becomes PRIMARY) exports there and the importer imports from there [CS p41].
+        /// </summary>
+        internal static string MoveStaging(IBackPakDomain exporter, IBackPakDomain importer, string ds, string user, string step)
+        {
+            string newStaging = importer.StagingAreaFor(ds);
+            long? free = importer.GetStagingFreeBytes(newStaging);
+            if (free.HasValue && free.Value < MinStagingBytes)
+                throw new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.InvalidResult, $"only {free.Value / 1048576} MiB free for the staging area on {importer.Node}", step);
+            exporter.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, user);
+            importer.SetDataStore(ds, new DataStoreSettings { StagingArea = newStaging }, user);
+            return $"{exporter.Node} exports to and {importer.Node} imports from {newStaging}";
+        }
+
+        internal static bool StagingMoved(IBackPakDomain exporter, IBackPakDomain importer, string ds)
+        {
+            string newStaging = importer.StagingAreaFor(ds);
+            return exporter.GetExportStatus(ds).StagingArea == newStaging && importer.GetImportStatus(ds).StagingArea == newStaging;
+        }
+
+        /// <summary>
+        /// Sets the import configuration of the side that becomes SECONDARY from the one that was: node replacement pairs
+        /// reversed, the original primary store id [CS p9, p12].
+        /// </summary>
+        internal static string ConfigureImport(IBackPakDomain importer, IBackPakDomain formerImporter, string ds, string user)
+        {
+            var reversed = Reversed(formerImporter.GetImportStatus(ds).NodeReplacements);
+            importer.SetDataStore(ds, new DataStoreSettings { NodeReplacements = reversed, PrimaryStoreId = ds }, user);
+            return reversed.Count == 0 ? "no node replacement" : "node replacement " + string.Join(", ", reversed.Select(kv => kv.Key + "=" + kv.Value));
+        }
+
+        internal static bool ImportConfigured(IBackPakDomain importer, IBackPakDomain formerImporter, string ds) =>
+            SameMap(importer.GetImportStatus(ds).NodeReplacements, Reversed(formerImporter.GetImportStatus(ds).NodeReplacements));
+
         /// <summary>A staging area needs room for a full export; this floor is inferred (the manual gives no figure).</summary>
         public const long MinStagingBytes = 64L * 1024 * 1024;
 
@@ -354,34 +364,48 @@ namespace BackPak.Core.Procedures
             Info = Info(id, title, p + " " + s, StepKind.External, "CS p41"),
             Facility = link,
             Describe = c => DescribeLink(link(c)),
-            Run = (c, j) =>
-            {
-                var l = link(c);
-                if (l == null || (c.SecondarySite == null && !(l is IRegisteredReplicationLink)))
-                    throw new AwaitOperator(title + $" (it must flow from {s}'s site to {p}'s) with the facility's own tools, then confirm.");
-                if (!Known(l))
-                {
-                    // A registered script with no status command: it is told the direction and does it; nothing can check it here.
-                    l.Reverse();
-                    return $"{l.Kind} replication {l.Name} told to flow from {s} to {p}; it cannot report its state: check the direction with the facility's own tools";
-                }
-                if (!FlowsFromNewPrimary(c, l))
-                {
-                    l.Reverse();
-                    if (!FlowsFromNewPrimary(c, l))
-                    {
-                        string why = $"{l.Kind} replication {l.Name} still flows {l.Source} -> {l.Target} after it was reversed; it must flow from {s}" + (c.SecondarySite != null ? $" ({c.SecondarySite})" : "");
-                        if (l is IRegisteredReplicationLink)
-                            throw new BackPakException(ErrorIds.ReplicationLinkFailed, BackPakErrorCategory.InvalidResult, why, id,
-                                "Check the link's reverse and status scripts (Register-BPReplicationLink -AllowClobber replaces them), then resume the run.");
-                        throw Failed(id, why);
-                    }
-                }
-                return $"{l.Kind} replication {l.Name} now flows {l.Source} -> {l.Target}";
-            },
+            Run = (c, j) => TurnLink(link(c), id, title, c.Secondary.Node, c.SecondarySite, p),
             // Idempotent by its end state: the link already flows from the side that becomes PRIMARY.
-            IsDone = (c, j) => link(c) is { } l && CanTellDirection(c, l) && FlowsFromNewPrimary(c, l),
+            IsDone = (c, j) => LinkTurned(link(c), c.Secondary.Node, c.SecondarySite),
         };
+
+        /// <summary>
+        /// Turns a replication link so that it flows from <paramref name="node"/> (whose site is <paramref name="site"/>)
+        /// to <paramref name="other"/>: a step of the switch and of the reprotect. With no link, or a provider's link whose
+        /// direction cannot be told, the operator does it and confirms; a registered script without a status command is
+        /// told once and trusted.
+        /// </summary>
+        internal static string TurnLink(IReplicationLink? l, string id, string title, string node, string? site, string other)
+        {
+            bool FlowsFrom(IReplicationLink x) =>
+                (site != null && string.Equals(x.Source, site, StringComparison.OrdinalIgnoreCase)) || string.Equals(x.Source, node, StringComparison.OrdinalIgnoreCase);
+            if (l == null || (site == null && !(l is IRegisteredReplicationLink)))
+                throw new AwaitOperator(title + $" (it must flow from {node}'s site to {other}'s) with the facility's own tools, then confirm.");
+            if (!Known(l))
+            {
+                // A registered script with no status command: it is told the direction and does it; nothing can check it here.
+                l.Reverse();
+                return $"{l.Kind} replication {l.Name} told to flow from {node} to {other}; it cannot report its state: check the direction with the facility's own tools";
+            }
+            if (!FlowsFrom(l))
+            {
+                l.Reverse();
+                if (!FlowsFrom(l))
+                {
+                    string why = $"{l.Kind} replication {l.Name} still flows {l.Source} -> {l.Target} after it was reversed; it must flow from {node}" + (site != null ? $" ({site})" : "");
+                    if (l is IRegisteredReplicationLink)
+                        throw new BackPakException(ErrorIds.ReplicationLinkFailed, BackPakErrorCategory.InvalidResult, why, id,
+                            "Check the link's reverse and status scripts (Register-BPReplicationLink -AllowClobber replaces them), then resume the run.");
+                    throw new BackPakException(ErrorIds.SwitchStepFailed, BackPakErrorCategory.InvalidResult, why, id);
+                }
+            }
+            return $"{l.Kind} replication {l.Name} now flows {l.Source} -> {l.Target}";
+        }
+
+        /// <summary>Whether a link can be seen to flow from the node (or its site) already: the end state of <see cref="TurnLink"/>.</summary>
+        internal static bool LinkTurned(IReplicationLink? l, string node, string? site) =>
+            l != null && Known(l) && (site != null || l is IRegisteredReplicationLink)
+            && ((site != null && string.Equals(l.Source, site, StringComparison.OrdinalIgnoreCase)) || string.Equals(l.Source, node, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Every precondition of the switch, checked now (Test-BPRoleSwitch): the ones that block a start first.</summary>
         public static IReadOnlyList<RoleSwitchCheck> Test(RoleSwitchContext c)
@@ -570,10 +594,10 @@ namespace BackPak.Core.Procedures
             return shared;
         }
 
-        private static int RunningBackups(IBackPakDomain d, string ds) => (int)d.CountVolumes(new VolumeQuery { DataStore = ds, BackupRunning = true });
+        internal static int RunningBackups(IBackPakDomain d, string ds) => (int)d.CountVolumes(new VolumeQuery { DataStore = ds, BackupRunning = true });
 
         /// <summary>"backups still write 0AB1C2, 0AB1C3 of DS01 on \A": the volumes, named.</summary>
-        private static string BackupsStillRunning(IBackPakDomain d, string ds)
+        internal static string BackupsStillRunning(IBackPakDomain d, string ds)
         {
             var labels = d.GetVolumes(new VolumeQuery { DataStore = ds, BackupRunning = true }).Select(v => v.Label).ToList();
             return labels.Count == 0 ? "no backup runs"
@@ -631,9 +655,9 @@ namespace BackPak.Core.Procedures
             public IReadOnlyList<string> Steps { get; }
             public IReadOnlyList<string> Clear { get; }
         }
-        private static DomainAccess Access(IBackPakDomain d, string ds) => d.GetDataStores(ds).FirstOrDefault()?.DomainAccess ?? DomainAccess.Unknown;
+        internal static DomainAccess Access(IBackPakDomain d, string ds) => d.GetDataStores(ds).FirstOrDefault()?.DomainAccess ?? DomainAccess.Unknown;
 
-        private static DataStoreSettings ExportSettings(Dictionary<string, string> j) => new DataStoreSettings
+        internal static DataStoreSettings ExportSettings(Dictionary<string, string> j) => new DataStoreSettings
         {
             ExportCheckDelay = TimeSpan.FromSeconds(long.Parse(j["checkDelay"], CultureInfo.InvariantCulture)),
             FullExportFrequency = TimeSpan.FromSeconds(long.Parse(j["fullFrequency"], CultureInfo.InvariantCulture)),

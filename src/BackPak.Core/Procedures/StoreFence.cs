@@ -77,6 +77,7 @@ namespace BackPak.Core.Procedures
             string doing = kind == ProcedureKind.Decommission
                 ? $"is decommissioning {dataStore}" + (l.Primary.Length > 0 ? $" on {l.Primary}" + (l.Secondary.Length > 0 ? " and " + l.Secondary : "") : "")
                 : kind == ProcedureKind.Recovery ? $"is recovering {dataStore}" + (l.Secondary.Length > 0 ? $" at {l.Secondary} ({l.Primary} lost)" : "")
+                : kind == ProcedureKind.Reprotect ? $"is reprotecting {dataStore}" + (l.Secondary.Length > 0 ? $" (making {l.Secondary} the SECONDARY of {l.Primary})" : "")
                 : $"is switching {dataStore}" + (l.Primary.Length > 0 ? $" from {l.Primary} to {l.Secondary}" : "");
             return new BackPakException(ErrorIds.SwitchInProgress, BackPakErrorCategory.ResourceBusy,
                 $"{Describe(change)} of data store {dataStore} on {node} is refused: {run} {doing} and is not finished. " +

@@ -6,9 +6,9 @@ using BackPak.Core.Providers;
 
 namespace BackPak.PowerShell.Cmdlets
 {
-    /// <summary>Lists switch runs (and recovery runs, which share their journals) from their journals and locks, with their steps and how they ended.</summary>
+    /// <summary>Lists switch runs (and recovery and reprotect runs, which share their journals) from their journals and locks, with their steps and how they ended.</summary>
     [Cmdlet(VerbsCommon.Get, "BPRoleSwitchRun")]
-    [OutputType(typeof(RoleSwitchReport), typeof(RecoveryReport))]
+    [OutputType(typeof(RoleSwitchReport), typeof(RecoveryReport), typeof(ReprotectReport))]
     public sealed class GetBPRoleSwitchRunCommand : BPDomainCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -16,14 +16,16 @@ namespace BackPak.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(RunIdCompleter))]
         public string[]? RunId { get; set; }
 
+        private static bool Listed(ProcedureKind k) => k == ProcedureKind.Switch || k == ProcedureKind.Recovery || k == ProcedureKind.Reprotect;
+
         protected override void ProcessBackPakRecord()
         {
             var journal = Capabilities.Require<IRunJournalSource>(BackPak, "reading the runs of procedures").RunJournal;
             if (RunId == null)
             {
-                var recoveries = journal.RunIds().Where(id => ProcedureKind.Of(id) == ProcedureKind.Recovery)
-                    .Select(id => (ProcedureReport?)Recovery.Report(journal, id)).Where(r => r != null).Select(r => r!);
-                WriteObject(ProcedureRunner.Reports(journal).Cast<ProcedureReport>().Concat(recoveries)
+                // Decommission runs share the journal but are read by Remove-BPDataStore and Test-BPDecommission.
+                WriteObject(journal.RunIds().Where(id => Listed(ProcedureKind.Of(id)))
+                    .Select(id => ProcedureRunner.AnyReport(journal, id)).Where(r => r != null).Select(r => r!)
                     .OrderBy(r => r.Started).ThenBy(r => r.RunId, System.StringComparer.Ordinal), true);
                 return;
             }
@@ -31,11 +33,16 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 try
                 {
-                    ProcedureReport? report = ProcedureKind.Of(ProcedureRunner.RequireRunId(id)) == ProcedureKind.Recovery ? Recovery.Report(journal, id) : ProcedureRunner.Report(journal, id);
+                    var kind = ProcedureKind.Of(ProcedureRunner.RequireRunId(id));
+                    ProcedureReport? report = Listed(kind) ? ProcedureRunner.AnyReport(journal, id) : null;
                     if (report != null) WriteObject(report);
+                    else if (!Listed(kind))
+                        WriteBackPakError(new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
+                            $"{id} is the id of a {kind.Noun} run: Get-BPRoleSwitchRun shows switch, recovery and reprotect runs.", id,
+                            "A decommission run is shown by Test-BPDecommission and continued by the same Remove-BPDataStore -Recurse."));
                     else
                         WriteBackPakError(new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
-                            $"No switch run {id} in the journals of {journal.Location}.", id, "Get-BPRoleSwitchRun lists the runs."));
+                            $"No {kind.Noun} run {id} in the journals of {journal.Location}.", id, "Get-BPRoleSwitchRun lists the runs."));
                 }
                 catch (BackPakException e) when (!e.StopsInvocation || e.ErrorId == ErrorIds.SwitchRunNotFound)
                 {

@@ -102,7 +102,7 @@ namespace BackPak.PowerShell.Cmdlets
 
             var report = ProcedureRuns.Run(this, _cancel, 4, $"Role switch of {context.DataStore}: {pNode} -> {sNode}",
                 progress => ProcedureRunner.RunSwitch(context, runId, ConfirmStep, progress),
-                () => ReplicationLinkRegistry.Refresh(context)); // each step reads the state of a registered link afresh
+                () => ReplicationLinkRegistry.Refresh(context.StorageLink, context.KeyLink)); // each step reads the state of a registered link afresh
             if (report.Status == RunStatus.AwaitingOperator) WriteWarning(report.Message);
             WriteObject(report);
         }

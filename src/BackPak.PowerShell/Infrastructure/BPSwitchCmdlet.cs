@@ -70,6 +70,32 @@ namespace BackPak.PowerShell
             };
         }
 
+        /// <summary>
+        /// The context of a reprotect: the side that took over (stays PRIMARY) and the side that came back, both full
+        /// providers of one estate with a run journal, and the links that must flow from the PRIMARY side once turned.
+        /// </summary>
+        public static ReprotectContext BuildReprotect(string dataStore, DomainConnection primary, DomainConnection returning, CancellationToken cancel, PSCmdlet? cmdlet)
+        {
+            string ds = Names.NormalizeDataStore(dataStore);
+            foreach (var c in new[] { primary, returning }) DomainSessions.RequireOpen(c);
+            if (primary.Node == returning.Node && primary.Location == returning.Location)
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"The side that took {ds} over and the side that came back are the same domain ({primary.Node}).", returning.Node,
+                    "Give the node that was lost: Invoke-BPReprotect -DataStore " + ds + " -Node '<lost node>'.", stopsInvocation: true);
+            var p = Capabilities.RequireFull(primary.Domain, "the reprotect", typeof(IRunJournalSource));
+            var r = Capabilities.RequireFull(returning.Domain, "the reprotect", typeof(IRunJournalSource));
+            var links = primary.Domain as IReplicationLinkSource;
+            string? pSite = links?.SiteOf(p.Node), rSite = links?.SiteOf(r.Node);
+            IReplicationLink? Link(ReplicationLinkKind kind, string coreKind, string? scope) =>
+                ReplicationLinkRegistry.LinkFor(primary.Location, ds, kind, p.Node, pSite, r.Node, rSite, cmdlet) ?? links?.ReplicationLink(coreKind, scope);
+            return new ReprotectContext
+            {
+                DataStore = ds, Primary = p, Returning = r, Journal = ((IRunJournalSource)p).RunJournal,
+                StorageLink = Link(ReplicationLinkKind.Storage, "STORAGE", ds), KeyLink = Link(ReplicationLinkKind.Keys, "KEYS", null),
+                PrimarySite = pSite, Cancel = cancel, User = Environment.UserName,
+            };
+        }
+
         /// <summary>The run journals of the connected domains (one per estate), or of one domain's.</summary>
         public static IReadOnlyList<IRunJournalStore> Journals(DomainConnection? only)
         {

@@ -179,7 +179,8 @@ namespace BackPak.PowerShell
                 var domains = Completion.Domains(fakeBoundParameters);
                 var kinds = string.Equals(commandName, "Invoke-BPRecovery", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Recovery }
                     : string.Equals(commandName, "Invoke-BPRoleSwitch", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Switch }
-                    : new[] { ProcedureKind.Switch, ProcedureKind.Recovery };
+                    : string.Equals(commandName, "Invoke-BPReprotect", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Reprotect }
+                    : new[] { ProcedureKind.Switch, ProcedureKind.Recovery, ProcedureKind.Reprotect };
                 // Both sides of a switch share one journal store: each run once.
                 return domains.OfType<IRunJournalSource>().Select(d => d.RunJournal)
                     .GroupBy(j => j.Location, StringComparer.Ordinal).Select(g => g.First())

@@ -125,10 +125,9 @@ namespace BackPak.PowerShell
         }
 
         /// <summary>Before each step of a run: the next step reads the state of the registered links afresh.</summary>
-        public static void Refresh(RoleSwitchContext c)
+        public static void Refresh(params IReplicationLink?[] links)
         {
-            (c.StorageLink as ScriptReplicationLink)?.Forget();
-            (c.KeyLink as ScriptReplicationLink)?.Forget();
+            foreach (var l in links) (l as ScriptReplicationLink)?.Forget();
         }
     }
 
