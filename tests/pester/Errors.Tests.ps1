@@ -211,6 +211,8 @@ BeforeDiscovery {
             Script = { Use-SwitchLab $script:SwitchGuardLab; Test-BPRecovery DS01 -Node '\A' } }
         @{ Name = 'Invoke-BPRecovery while the primary still answers as PRIMARY'; Id = 'RecoveryPrimaryNotFenced'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true
             Script = { Invoke-BPRecovery DS01 -Node '\B' -Confirm:$false } }
+        @{ Name = 'Invoke-BPReprotect of a store no recovery took over'; Id = 'ReprotectNoTakeover'; Class = 'InvokeBPReprotectCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchGuardLab; Invoke-BPReprotect DS01 -Node '\A' -Confirm:$false } }
         @{ Name = 'Invoke-BPRecovery -PrimaryLost naming a node that is not the primary'; Id = 'RecoveryPrimaryLostMismatch'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true
             Script = { Invoke-BPRecovery DS01 -Node '\B' -PrimaryLost '\C' -Confirm:$false } }
         @{ Name = 'Invoke-BPRecovery whose last FULL import cannot read the staging area'; Id = 'RecoveryStepFailed'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true
@@ -313,6 +315,8 @@ BeforeDiscovery {
         KeyManagerUntrusted            = 'needs a KMIP server with a certificate from another CA: Keys.Tests.ps1 (PyKMIP)'
         KeyManagerAuthenticationFailed = 'needs a KMIP server that refuses the client certificate: Keys.Tests.ps1 (PyKMIP)'
         TrustedRootCertificateInvalid  = 'a parameter binding error (ParameterArgumentTransformationError) carrying it as its inner BackPak error: Keys.Tests.ps1 asserts both'
+        ReprotectPreconditionFailed = 'needs a lab after a takeover with a backup running or the new primary demoted again: BackPak.Lab.Tests/ReprotectTests.cs raises both through Core and asserts the ErrorId'
+        ReprotectStepFailed = 'a step of a reprotect failing after it started (an export or import refused): the runner path RecoveryStepFailed takes above; no scenario here builds a takeover lab that fails a step'
         UnexpectedError = 'the safety net for a failure no rule foresaw: BackPak.PowerShell.Tests/SafetyNetTests.cs raises it through a test cmdlet on the module''s base class'
         # Always written after the refusals it sums up, so never the first error of a scenario here.
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'

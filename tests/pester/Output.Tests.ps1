@@ -19,7 +19,8 @@ BeforeDiscovery {
         'BackPak.Core.Removal.DecommissionCheck', 'BackPak.Core.Keys.KeyRemovalResult', 'BackPak.Core.Providers.RegisteredProvider',
         'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference',
         'BackPak.PowerShell.ReplicationLinkRegistration', 'BackPak.Core.Procedures.RecoveryCheck',
-        'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord', 'BackPak.Core.Procedures.RecoveryReport'
+        'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord', 'BackPak.Core.Procedures.RecoveryReport',
+        'BackPak.Core.Procedures.ReprotectReport'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -113,6 +114,14 @@ BeforeAll {
         }
         $null = Add-BPLabFault NodeLost '\A' -Domain $rb -Confirm:$false
         Add-Objects (Invoke-BPRecovery DS01 -Node $rb -PrimaryLost '\A' -Confirm:$false -WarningAction SilentlyContinue)
+        # \A back, writing alone before the reprotect: the waiting report (the longest message) and the completed one.
+        Remove-BPLabFault NodeLost '\A' -Domain $rb -Confirm:$false
+        $ra = Connect-BPDomain -Lab $rl -Node '\A'
+        $null = Invoke-BPLabBackup -DataStore DS01 -Count 12 -Domain $ra -Confirm:$false
+        $waiting = Invoke-BPReprotect DS01 -Node $ra -Confirm:$false -WarningAction SilentlyContinue
+        Add-Objects $waiting
+        Add-Objects (Invoke-BPReprotect -Resume $waiting.RunId -ConfirmStep list-stale -Confirm:$false)
+        Disconnect-BPDomain -Domain $ra
         Disconnect-BPDomain -Domain $rb
         $o
     }
