@@ -20,14 +20,7 @@ namespace BackPak.Lab
         public string Source => Row().Source;
         public string Target => Row().Target;
         /// <summary>False too while either site is lost with its node (the lab's NodeLost fault): nothing replicates then.</summary>
-        public bool Healthy
-        {
-            get
-            {
-                var r = Row();
-                return r.Healthy && !_lab.IsSiteLost(r.Source) && !_lab.IsSiteLost(r.Target);
-            }
-        }
+        public bool Healthy => Up(Row());
         /// <summary>The lab replicates synchronously while healthy: a healthy link has caught up.</summary>
         public bool CaughtUp => Healthy;
 
@@ -43,8 +36,8 @@ namespace BackPak.Lab
                 LabDb.Exec(c, "UPDATE replication_link SET source_site = target_site, target_site = source_site, last_sync = @t WHERE name = @n",
                     ("@t", LabDb.ToUnixMs(_lab.Now)), ("@n", Name));
             var r = Row();
-            if (!Healthy) return;
-            if (r.Kind == "STORAGE" && Scope() is string store) ResyncImages(LabLayout.StorageDir(_lab.Root, r.Source, store), LabLayout.StorageDir(_lab.Root, r.Target, store));
+            if (!Up(r)) return;
+            if (r.Kind == "STORAGE" && r.Scope is string store) ResyncImages(LabLayout.StorageDir(_lab.Root, r.Source, store), LabLayout.StorageDir(_lab.Root, r.Target, store));
             else if (r.Kind == "KEYS") ResyncKeys(r.Source, r.Target);
         }
 
@@ -97,12 +90,6 @@ namespace BackPak.Lab
             }
         }
 
-        private string? Scope()
-        {
-            using var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true);
-            return LabDb.Scalar(c, "SELECT scope FROM replication_link WHERE name = @n", ("@n", Name)) as string;
-        }
-
         public string ReplicaSite => Row().Target;
 
         /// <summary>Deletes the images the link replicated of a store at its target site (the store's folder there).</summary>
@@ -121,15 +108,18 @@ namespace BackPak.Lab
             return n;
         }
 
-        private (string Kind, string Source, string Target, bool Healthy) Row()
+        private bool Up((string Kind, string Source, string Target, bool Healthy, string? Scope) r) =>
+            r.Healthy && !_lab.IsSiteLost(r.Source) && !_lab.IsSiteLost(r.Target);
+
+        private (string Kind, string Source, string Target, bool Healthy, string? Scope) Row()
         {
             using var c = LabDb.Open(LabLayout.LabDb(_lab.Root), readOnly: true);
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT kind, source_site, target_site, healthy FROM replication_link WHERE name = @n";
+            cmd.CommandText = "SELECT kind, source_site, target_site, healthy, scope FROM replication_link WHERE name = @n";
             cmd.Parameters.AddWithValue("@n", Name);
             using var r = cmd.ExecuteReader();
             if (!r.Read()) throw new InvalidOperationException("No replication link " + Name + " in the lab.");
-            return (r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3) != 0);
+            return (r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3) != 0, r.IsDBNull(4) ? null : r.GetString(4));
         }
     }
 }

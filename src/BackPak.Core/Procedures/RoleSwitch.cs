@@ -377,8 +377,7 @@ namespace BackPak.Core.Procedures
         /// </summary>
         internal static string TurnLink(IReplicationLink? l, string id, string title, string node, string? site, string other)
         {
-            bool FlowsFrom(IReplicationLink x) =>
-                (site != null && string.Equals(x.Source, site, StringComparison.OrdinalIgnoreCase)) || string.Equals(x.Source, node, StringComparison.OrdinalIgnoreCase);
+            bool FlowsFrom(IReplicationLink x) => FlowsFromSide(x, node, site);
             if (l == null || (site == null && !(l is IRegisteredReplicationLink)))
                 throw new AwaitOperator(title + $" (it must flow from {node}'s site to {other}'s) with the facility's own tools, then confirm.");
             if (!Known(l))
@@ -404,8 +403,14 @@ namespace BackPak.Core.Procedures
 
         /// <summary>Whether a link can be seen to flow from the node (or its site) already: the end state of <see cref="TurnLink"/>.</summary>
         internal static bool LinkTurned(IReplicationLink? l, string node, string? site) =>
-            l != null && Known(l) && (site != null || l is IRegisteredReplicationLink)
-            && ((site != null && string.Equals(l.Source, site, StringComparison.OrdinalIgnoreCase)) || string.Equals(l.Source, node, StringComparison.OrdinalIgnoreCase));
+            l != null && Known(l) && (site != null || l is IRegisteredReplicationLink) && FlowsFromSide(l, node, site);
+
+        /// <summary>
+        /// Whether a link flows from a side: from its site, or from the node itself (a link the operator registered may
+        /// speak of nodes, as its site's tool knows them).
+        /// </summary>
+        private static bool FlowsFromSide(IReplicationLink l, string node, string? site) =>
+            (site != null && string.Equals(l.Source, site, StringComparison.OrdinalIgnoreCase)) || string.Equals(l.Source, node, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Every precondition of the switch, checked now (Test-BPRoleSwitch): the ones that block a start first.</summary>
         public static IReadOnlyList<RoleSwitchCheck> Test(RoleSwitchContext c)

@@ -57,17 +57,26 @@ namespace BackPak.PowerShell
             // switch stops at those steps for the operator to confirm).
             var p = Capabilities.RequireFull(primary.Domain, "the role switch", typeof(IRunJournalSource));
             var s = Capabilities.RequireFull(secondary.Domain, "the role switch", typeof(IRunJournalSource));
-            var links = primary.Domain as IReplicationLinkSource;
-            string? pSite = links?.SiteOf(p.Node), sSite = links?.SiteOf(s.Node);
-            // A link registered for the store in this estate (Register-BPReplicationLink) overrides the provider's of its kind.
-            IReplicationLink? Link(ReplicationLinkKind kind, string coreKind, string? scope) =>
-                ReplicationLinkRegistry.LinkFor(primary.Location, ds, kind, s.Node, sSite, p.Node, pSite, cmdlet) ?? links?.ReplicationLink(coreKind, scope);
+            var (storage, keys, sSite) = Links(primary, ds, s.Node, p.Node, cmdlet);
             return new RoleSwitchContext
             {
                 DataStore = ds, Primary = p, Secondary = s, Journal = ((IRunJournalSource)p).RunJournal,
-                StorageLink = Link(ReplicationLinkKind.Storage, "STORAGE", ds), KeyLink = Link(ReplicationLinkKind.Keys, "KEYS", null),
-                SecondarySite = sSite, Timeout = timeout, Cancel = cancel, User = Environment.UserName,
+                StorageLink = storage, KeyLink = keys, SecondarySite = sSite, Timeout = timeout, Cancel = cancel, User = Environment.UserName,
             };
+        }
+
+        /// <summary>
+        /// The storage and key links of a store that must flow from <paramref name="from"/> to <paramref name="to"/>, and the
+        /// site of <paramref name="from"/>: a link registered for the store in this estate (Register-BPReplicationLink)
+        /// overrides the provider's of its kind.
+        /// </summary>
+        private static (IReplicationLink? Storage, IReplicationLink? Keys, string? FromSite) Links(DomainConnection estate, string ds, string from, string to, PSCmdlet? cmdlet)
+        {
+            var links = estate.Domain as IReplicationLinkSource;
+            string? fromSite = links?.SiteOf(from), toSite = links?.SiteOf(to);
+            IReplicationLink? Link(ReplicationLinkKind kind, string coreKind, string? scope) =>
+                ReplicationLinkRegistry.LinkFor(estate.Location, ds, kind, from, fromSite, to, toSite, cmdlet) ?? links?.ReplicationLink(coreKind, scope);
+            return (Link(ReplicationLinkKind.Storage, "STORAGE", ds), Link(ReplicationLinkKind.Keys, "KEYS", null), fromSite);
         }
 
         /// <summary>
@@ -84,15 +93,11 @@ namespace BackPak.PowerShell
                     "Give the node that was lost: Invoke-BPReprotect -DataStore " + ds + " -Node '<lost node>'.", stopsInvocation: true);
             var p = Capabilities.RequireFull(primary.Domain, "the reprotect", typeof(IRunJournalSource));
             var r = Capabilities.RequireFull(returning.Domain, "the reprotect", typeof(IRunJournalSource));
-            var links = primary.Domain as IReplicationLinkSource;
-            string? pSite = links?.SiteOf(p.Node), rSite = links?.SiteOf(r.Node);
-            IReplicationLink? Link(ReplicationLinkKind kind, string coreKind, string? scope) =>
-                ReplicationLinkRegistry.LinkFor(primary.Location, ds, kind, p.Node, pSite, r.Node, rSite, cmdlet) ?? links?.ReplicationLink(coreKind, scope);
+            var (storage, keys, pSite) = Links(primary, ds, p.Node, r.Node, cmdlet);
             return new ReprotectContext
             {
                 DataStore = ds, Primary = p, Returning = r, Journal = ((IRunJournalSource)p).RunJournal,
-                StorageLink = Link(ReplicationLinkKind.Storage, "STORAGE", ds), KeyLink = Link(ReplicationLinkKind.Keys, "KEYS", null),
-                PrimarySite = pSite, Cancel = cancel, User = Environment.UserName,
+                StorageLink = storage, KeyLink = keys, PrimarySite = pSite, Cancel = cancel, User = Environment.UserName,
             };
         }
 
