@@ -237,7 +237,8 @@ namespace BackPak.Core.Procedures
                         if (only.Count + newer.Count == 0) { j[StaleKey] = ""; return $"nothing stale: every volume of {ds} on {s} is known on {p} as {s} has it"; }
                         throw new RoleSwitch.AwaitOperator(StaleText(ds, p, s, only, newer) +
                             $". What they hold was written on {s} after its last export reached {p}. The FULL import from {p} drops them from {s}'s catalog, and storage replication, once turned, " +
-                            $"brings {p}'s images over {s}'s. To keep what they hold, restore it now on {s} (load for input is allowed on the SECONDARY store) or copy their images aside. " +
+                            $"brings {p}'s images over {s}'s. A volume written on {s} while its storage replication still flowed from {s}'s site may have that image on {p}'s storage too, " +
+                            $"over {p}'s: the timestamp check then refuses it on both sides until it is turned off for the volume (BB p80/78). To keep what they hold, restore it now on {s} (load for input is allowed on the SECONDARY store) or copy their images aside. " +
                             "Then confirm this step.");
                     },
                     (c, j) => j.ContainsKey(StaleKey))
