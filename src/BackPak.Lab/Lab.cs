@@ -26,6 +26,15 @@ namespace BackPak.Lab
         public int Seed => int.Parse(_values["seed"], System.Globalization.CultureInfo.InvariantCulture);
         public string ReplicatedDataStore => _values["replicated_data_store"];
 
+        /// <summary>
+        /// Every replicated data store, the main one first: <c>replicated_data_stores</c>, written only by a lab of
+        /// several; a lab of one has the main store alone.
+        /// </summary>
+        public IReadOnlyList<string> ReplicatedDataStores =>
+            _values.TryGetValue("replicated_data_stores", out var all) && all.Length > 0
+                ? all.Split(',')
+                : new[] { ReplicatedDataStore };
+
         /// <summary>The lab clock: it started at a fixed epoch when the lab was made and runs with real time.</summary>
         public DateTime Now => _frozenAt ?? LabClock(_values);
 
@@ -42,6 +51,7 @@ namespace BackPak.Lab
             Encrypted = _values["encrypted"] == "1",
             Nodes = Nodes.ToArray(),
             ReplicatedDataStore = ReplicatedDataStore,
+            ReplicatedDataStores = ReplicatedDataStores.ToArray(),
             Clock = Now,
             FormatVersion = int.Parse(_values["format_version"], System.Globalization.CultureInfo.InvariantCulture),
         };

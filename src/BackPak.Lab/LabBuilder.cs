@@ -26,6 +26,7 @@ namespace BackPak.Lab
                 throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
                     $"VolumeCount must be between {LabOptions.MinVolumeCount} and {LabOptions.MaxVolumeCount}.", options.VolumeCount, stopsInvocation: true);
             string store = ReplicatedStoreName(options.DataStore);
+            var more = MoreStoreNames(store, options.MoreDataStores);
             string full = LabLayout.FullPath(options.Path);
             string parent = System.IO.Path.GetDirectoryName(full) ?? throw new BackPakException(ErrorIds.LabPathInvalid, BackPakErrorCategory.InvalidArgument,
                 $"'{full}' is the root of a file system: a lab needs a folder of its own.", full, "Give a folder below the root, such as /labs/lab1.", stopsInvocation: true);
@@ -41,7 +42,7 @@ namespace BackPak.Lab
                 Directory.CreateDirectory(parent);
                 LabSwap.RemoveAbandonedBuilds(full);
                 work = LabSwap.BuildFolder(full);
-                Build(work, store, options.VolumeCount, options.Seed, options.Encrypted, progress);
+                Build(work, store, more, options.VolumeCount, options.Seed, options.Encrypted, progress);
                 LabSwap.MoveIntoPlace(work, full);
             }
             catch (Exception e) when (UnexpectedErrors.IsFileProblem(e, out var cause))
@@ -78,6 +79,39 @@ namespace BackPak.Lab
                     "Give -DataStore a name such as DS01.", stopsInvocation: true);
             return store;
         }
+
+        /// <summary>
+        /// The replicated stores beside the main one, each named as the main one is. None may repeat a store given
+        /// before it, nor take the name of a local store (DS02 on \A, DS03 on \B, or DS92/DS93, their names when the
+        /// main store takes DS02/DS03): a node holds one store of a name.
+        /// </summary>
+        private static string[] MoreStoreNames(string main, IReadOnlyList<string>? more)
+        {
+            var names = new List<string>();
+            if (more == null) return names.ToArray();
+            if (more.Count > LabTopology.MaxMoreStores)
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"A lab has at most {LabTopology.MaxMoreStores + 1} replicated data stores; {more.Count + 1} were given.", string.Join(",", more),
+                    $"Give -DataStore at most {LabTopology.MaxMoreStores + 1} Store IDs, such as DS01,DS04.", stopsInvocation: true);
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { main };
+            foreach (var name in more)
+            {
+                string store = ReplicatedStoreName(name);
+                if (!seen.Add(store))
+                    throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                        $"'{name}' is given twice as a replicated data store of the lab: each Store ID names one store.", name,
+                        "Give each Store ID once, such as -DataStore DS01,DS04.", stopsInvocation: true);
+                if (LocalStoreNames.Contains(store, StringComparer.OrdinalIgnoreCase))
+                    throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                        $"'{name}' cannot be a further replicated data store of the lab: {string.Join(", ", LocalStoreNames)} are the names of its local, " +
+                        "not replicated stores (DS02 on \\A, DS03 on \\B; DS92, DS93 when the main store takes one of those names).", name,
+                        "Give the further stores other Store IDs, such as -DataStore DS01,DS04; only the first (main) store may be DS02 or DS03.", stopsInvocation: true);
+                names.Add(store);
+            }
+            return names.ToArray();
+        }
+
+        private static readonly string[] LocalStoreNames = { "DS02", "DS03", "DS92", "DS93" };
 
         /// <summary>
         /// A lab is never made inside another lab (its folders would be taken for the outer lab's, and replacing or
@@ -127,9 +161,9 @@ namespace BackPak.Lab
                     "Choose an empty or new folder. -Force replaces only an existing lab, never other files.", stopsInvocation: true);
         }
 
-        private static void Build(string root, string store, int count, int seed, bool encrypted, Action<string, int>? progress)
+        private static void Build(string root, string store, IReadOnlyList<string> more, int count, int seed, bool encrypted, Action<string, int>? progress)
         {
-            var topology = new LabTopology(store);
+            var topology = new LabTopology(store, more);
             var planner = new VolumePlanner(topology, seed, count, encrypted);
             foreach (var n in topology.Nodes)
             {
@@ -155,16 +189,18 @@ namespace BackPak.Lab
                 done[k] = i;
                 if (progress != null) progress("Writing catalogs, storage and keys", (int)(100L * done.Sum() / ((long)parts.Count * count)));
             }));
-            // Replication is set up and in step: a full export sits in the staging area, and the secondary holds it.
-            progress?.Invoke("Full export of " + store + " to the staging area", 99);
+            // Replication is set up and in step: for every replicated store a full export sits in its staging area,
+            // and the secondary holds it.
             var lab = Lab.Open(root);
             lab.FreezeClock(VolumePlanner.Epoch);
             using (var primary = lab.OpenDomain(LabTopology.NodeA))
             using (var secondary = lab.OpenDomain(LabTopology.NodeB))
-            {
-                var run = primary.StartExport(store, BackPak.Core.Sync.SyncType.Full, "New-BPLab");
-                secondary.MarkImported(store, 1, "New-BPLab");
-            }
+                foreach (var s in topology.ReplicatedStores)
+                {
+                    progress?.Invoke("Full export of " + s + " to the staging area", 99);
+                    primary.StartExport(s, BackPak.Core.Sync.SyncType.Full, "New-BPLab");
+                    secondary.MarkImported(s, 1, "New-BPLab");
+                }
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.WriteAllText(System.IO.Path.Combine(root, "README.txt"),
                 "A BackPak lab made by New-BPLab (BackPak.PowerShell). Use it with Connect-BPDomain -Lab <this folder> -Node '\\A'.\n" +
@@ -185,6 +221,8 @@ namespace BackPak.Lab
                 Kv("volume_count", count);
                 Kv("encrypted", encrypted ? 1 : 0);
                 Kv("replicated_data_store", topology.ReplicatedStore);
+                // Only a lab of several writes the list: a lab of one is byte for byte what it was.
+                if (topology.ReplicatedStores.Length > 1) Kv("replicated_data_stores", string.Join(",", topology.ReplicatedStores));
                 // The lab clock starts at the fixed epoch when the lab is made, then runs with real time.
                 Kv("clock_origin_lab", LabDb.ToUnixMs(VolumePlanner.Epoch));
                 Kv("clock_origin_real", LabDb.ToUnixMs(DateTime.UtcNow));
@@ -194,10 +232,14 @@ namespace BackPak.Lab
                     // Each node has its own DSM/TC system search list: sharing one breaks import (R2).
                     LabDb.Exec(c, "INSERT INTO node(name, site, domain_id, dsmtc_search_list) VALUES (@n, @s, @d, @l)",
                         ("@n", n.Name), ("@s", n.Site), ("@d", n.DomainId), ("@l", "SSL-" + n.Folder));
-                LabDb.Exec(c, "INSERT INTO replication_link(name, kind, source_site, target_site, scope, last_sync) VALUES ('STORAGE-" + topology.ReplicatedStore + "', 'STORAGE', @a, @b, @scope, @t)",
-                    ("@a", LabTopology.SiteA), ("@b", LabTopology.SiteB), ("@scope", topology.ReplicatedStore), ("@t", LabDb.ToUnixMs(VolumePlanner.Epoch)));
+                // One storage link per replicated store, scoped to it (a switch turns its own store's only); one key link for all.
+                void StorageLink(string store) =>
+                    LabDb.Exec(c, "INSERT INTO replication_link(name, kind, source_site, target_site, scope, last_sync) VALUES (@n, 'STORAGE', @a, @b, @scope, @t)",
+                        ("@n", "STORAGE-" + store), ("@a", LabTopology.SiteA), ("@b", LabTopology.SiteB), ("@scope", store), ("@t", LabDb.ToUnixMs(VolumePlanner.Epoch)));
+                StorageLink(topology.ReplicatedStore);
                 LabDb.Exec(c, "INSERT INTO replication_link(name, kind, source_site, target_site, scope, last_sync) VALUES ('KEYS', 'KEYS', @a, @b, NULL, @t)",
                     ("@a", LabTopology.SiteA), ("@b", LabTopology.SiteB), ("@t", LabDb.ToUnixMs(VolumePlanner.Epoch)));
+                foreach (var store in topology.ReplicatedStores.Skip(1)) StorageLink(store);
                 LabDb.Exec(c, "COMMIT");
             }
             LabDb.Seal(c);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace BackPak.Lab
 {
@@ -16,6 +17,11 @@ namespace BackPak.Lab
         public bool Force { get; set; }
         /// <summary>Store ID of the replicated data store (PRIMARY on \A, SECONDARY on \B).</summary>
         public string DataStore { get; set; } = "DS01";
+        /// <summary>
+        /// More replicated data stores beside <see cref="DataStore"/>, each PRIMARY on \A and SECONDARY on \B with a
+        /// storage link of its own (a whole site to switch). Empty by default: the lab is then the one-store lab it always was.
+        /// </summary>
+        public IReadOnlyList<string> MoreDataStores { get; set; } = new string[0];
     }
 
     /// <summary>A lab as New-BPLab reports it.</summary>
@@ -26,7 +32,10 @@ namespace BackPak.Lab
         public int VolumeCount { get; init; }
         public bool Encrypted { get; init; }
         public string[] Nodes { get; init; } = new string[0];
+        /// <summary>The main replicated data store (the first given to New-BPLab -DataStore).</summary>
         public string ReplicatedDataStore { get; init; } = "";
+        /// <summary>Every replicated data store, the main one first.</summary>
+        public string[] ReplicatedDataStores { get; init; } = new string[0];
         /// <summary>The lab clock: expiration is judged against it.</summary>
         public DateTime Clock { get; init; }
         public int FormatVersion { get; init; }

@@ -53,7 +53,9 @@ namespace BackPak.Lab
     /// The fixed shape of a lab estate, in one place: node \A holds the PRIMARY data store replicated to its
     /// SECONDARY counterpart on \B, with dedicated VOLCAT/FILECAT per primary source at the secondary (R3);
     /// each node also has a local PRIMARY store that is not replicated, so procedures can prove they leave
-    /// other stores alone.
+    /// other stores alone. More replicated stores may follow the main one (a whole site to switch): each PRIMARY on
+    /// \A with one DSM/TC group, SECONDARY on \B with the same group name and catalogs of its own on each side.
+    /// The main store comes first everywhere, so a lab of one store is what it always was, seed for seed.
     /// </summary>
     internal sealed class LabTopology
     {
@@ -64,9 +66,13 @@ namespace BackPak.Lab
         /// <summary>BackPak id of the Key Manager: the same on both sides (R15, CS p6).</summary>
         public const string KeyManagerId = "KM01";
 
-        public LabTopology(string replicatedStore)
+        /// <summary>At most this many replicated stores besides the main one: their groups and catalogs are numbered 1 to 9.</summary>
+        public const int MaxMoreStores = 9;
+
+        public LabTopology(string replicatedStore, IReadOnlyList<string>? moreStores = null)
         {
             ReplicatedStore = replicatedStore;
+            ReplicatedStores = new[] { replicatedStore }.Concat(moreStores ?? new string[0]).ToArray();
             Nodes = new[]
             {
                 new NodeSpec(NodeA, SiteA, "BPDOMA"),
@@ -107,7 +113,10 @@ namespace BackPak.Lab
             };
             if (string.Equals(replicatedStore, localA.Name, StringComparison.OrdinalIgnoreCase)) localA.Name = localA.PrimaryStoreId = "DS92";
             if (string.Equals(replicatedStore, localB.Name, StringComparison.OrdinalIgnoreCase)) localB.Name = localB.PrimaryStoreId = "DS93";
-            DataStores = new[] { primary, localA, secondary, localB };
+            var stores = new List<DataStoreSpec> { primary, localA, secondary, localB };
+            // After the four of a one-store lab, so its slots (and every volume's store, group and dates) stay as they were.
+            for (int k = 1; k < ReplicatedStores.Length; k++) stores.AddRange(MoreStore(ReplicatedStores[k], k));
+            DataStores = stores.ToArray();
 
             // Volumes are dealt to groups by index modulo the slot total, so every seed gives every group its share.
             Slots = DataStores.Where(s => s.Access == DomainAccess.Primary)
@@ -116,12 +125,41 @@ namespace BackPak.Lab
                 .ToArray();
         }
 
+        /// <summary>The main replicated store (<c>replicated_data_store</c> in lab.db).</summary>
         public string ReplicatedStore { get; }
+        /// <summary>Every replicated store, the main one first.</summary>
+        public string[] ReplicatedStores { get; }
         public NodeSpec[] Nodes { get; }
         public DataStoreSpec[] DataStores { get; }
         public (DataStoreSpec Store, VolumeGroupSpec Group)[] Slots { get; }
 
         public NodeSpec Node(string name) => Nodes.First(n => n.Name == name);
+
+        /// <summary>Whether a store is replicated from \A to \B (the main one or another).</summary>
+        public bool IsReplicated(string store) => ReplicatedStores.Contains(store, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// The k-th replicated store after the main one: one DSM/TC group DAILYX<i>k</i>, the same name on both sides
+        /// (CS p9), with catalogs of its own on \A (VCX<i>k</i>, FCX<i>k</i>) and dedicated ones at the secondary for
+        /// this primary source (VCB<i>k</i>, FCB<i>k</i>: R3). Retention and window as DS01's DAILY group.
+        /// </summary>
+        private static DataStoreSpec[] MoreStore(string name, int k)
+        {
+            string group = "DAILYX" + k, staging = @"\B.$BPSTAGE." + name;
+            return new[]
+            {
+                new DataStoreSpec
+                {
+                    Name = name, Node = NodeA, Access = DomainAccess.Primary, StorageSite = SiteA, StagingArea = staging, PrimaryStoreId = name,
+                    Groups = new[] { Dsm(group, @"\A.VCX" + k, group, @"\A.FCX" + k, 1, "BACKUP.DAILY", 60, 14, 35) },
+                },
+                new DataStoreSpec
+                {
+                    Name = name, Node = NodeB, Access = DomainAccess.Secondary, StorageSite = SiteB, StagingArea = staging, PrimaryStoreId = name,
+                    Groups = new[] { Dsm(group, @"\B.VCB" + k, group, @"\B.FCB" + k, 0, "BACKUP.DAILY", 0, 14, 35) },
+                },
+            };
+        }
 
         /// <summary>The SECONDARY counterpart of the replicated store.</summary>
         public DataStoreSpec SecondaryOf(DataStoreSpec primary) =>

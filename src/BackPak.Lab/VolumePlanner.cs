@@ -99,8 +99,8 @@ namespace BackPak.Lab
             p.Authorization = rng.Pick(PrimaryAuthorizations);
             p.DataBytes = rng.Next(256, 1024);
 
-            // Only the local stores have restores in flight at creation; no backup runs anywhere yet.
-            if (store.Name != _topology.ReplicatedStore && rng.Chance(0.03))
+            // Only the local stores have restores in flight at creation (every replicated store starts in step); no backup runs anywhere yet.
+            if (!_topology.IsReplicated(store.Name) && rng.Chance(0.03))
             {
                 if (rng.Chance(0.7)) { p.CurrentOperation = "LOAD"; p.CurrentOperationMode = "INPUT"; }
                 else p.CurrentOperation = "MATERIALIZE";
