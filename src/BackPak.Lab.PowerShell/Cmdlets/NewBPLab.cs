@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,10 +27,10 @@ namespace BackPak.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Encrypted { get; set; }
 
-        /// <summary>Store ID of the replicated data store.</summary>
+        /// <summary>Store IDs of the replicated data stores: the first is the main one, the others are replicated as it is.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string DataStore { get; set; } = "DS01";
+        public string[] DataStore { get; set; } = { "DS01" };
 
         /// <summary>Replace an existing lab at -Path. A folder that is not a lab is never replaced.</summary>
         [Parameter]
@@ -47,7 +48,7 @@ namespace BackPak.PowerShell.Cmdlets
             var options = new LabOptions
             {
                 Path = full, VolumeCount = VolumeCount, Seed = Seed, Encrypted = Encrypted,
-                Force = Force, DataStore = DataStore,
+                Force = Force, DataStore = DataStore[0], MoreDataStores = DataStore.Skip(1).ToArray(),
             };
             // The build runs on worker threads; progress is reported from this (the pipeline) thread only.
             string status = "Starting";
@@ -63,7 +64,7 @@ namespace BackPak.PowerShell.Cmdlets
             record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
             var info = build.GetAwaiter().GetResult(); // rethrows a BackPakException as itself
-            WriteVerbose($"Created lab {info.Path}: nodes {string.Join(", ", info.Nodes)}, {info.VolumeCount} volumes, seed {info.Seed}.");
+            WriteVerbose($"Created lab {info.Path}: nodes {string.Join(", ", info.Nodes)}, {info.VolumeCount} volumes, seed {info.Seed}, replicated data store(s) {string.Join(", ", info.ReplicatedDataStores)}.");
             WriteObject(info);
         }
     }
