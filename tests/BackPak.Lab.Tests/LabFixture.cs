@@ -42,6 +42,21 @@ namespace BackPak.Lab.Tests
 
         public string Path { get; }
 
+        /// <summary>A copy of the lab at <paramref name="lab"/> in this folder under <paramref name="name"/>, opened: one test's own lab of a shared base.</summary>
+        public Lab CopyLab(string lab, string name)
+        {
+            string dest = System.IO.Path.Combine(Path, name);
+            CopyDir(lab, dest);
+            return Lab.Open(dest);
+        }
+
+        private static void CopyDir(string from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (var f in Directory.GetFiles(from)) File.Copy(f, System.IO.Path.Combine(to, System.IO.Path.GetFileName(f)));
+            foreach (var d in Directory.GetDirectories(from)) CopyDir(d, System.IO.Path.Combine(to, System.IO.Path.GetFileName(d)));
+        }
+
         public void Dispose()
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -95,6 +95,31 @@ namespace BackPak.PowerShell.Tests
             Assert.Equal("Completed", o.Single().ToString());
         }
 
+        [Theory]
+        [InlineData("0")]
+        [InlineData("65")]
+        public void A_throttle_limit_out_of_range_is_refused_before_anything_runs(string limit)
+        {
+            var r = _h.Terminating($"Invoke-BPRoleSwitch DS01, DS02 -Primary '\\A' -Secondary '\\B' -ThrottleLimit {limit} -Confirm:$false");
+            Assert.Equal("ParameterArgumentValidationError,BackPak.PowerShell.Cmdlets.InvokeBPRoleSwitchCommand", r.FullyQualifiedErrorId);
+            Assert.Equal(0, Runs());
+        }
+
+        [Fact]
+        public void Several_stores_are_one_site_run_refused_whole_when_one_cannot_start()
+        {
+            // DS02 is local to \A: the site is refused naming it, and DS01 is left as it was.
+            var r = _h.Terminating("Get-BPDataStore -Domain '\\A' | Where-Object DomainAccess -eq 'Primary' | Invoke-BPRoleSwitch -Primary '\\A' -Secondary '\\B' -Confirm:$false");
+            Is(r, "SiteSwitchRefused", "InvokeBPRoleSwitchCommand", ErrorCategory.InvalidOperation);
+            Assert.Contains("DS02: ", r.Exception.Message);
+            Assert.Equal(0, Runs());
+            Assert.Equal("Primary", Access("\\A"));
+            // Named once each, a store given twice is one store: the switch of DS01 alone, its own report.
+            var (o, e) = _h.Run("Invoke-BPRoleSwitch DS01, ds01 -Primary '\\A' -Secondary '\\B' -Confirm:$false");
+            Assert.Empty(e);
+            Assert.IsType<RoleSwitchReport>(o.Single().BaseObject);
+        }
+
         [Fact]
         public void The_wrong_direction_is_a_terminating_error_that_names_the_right_one_and_leaves_no_run()
         {

@@ -207,6 +207,8 @@ BeforeDiscovery {
             Script = { Use-SwitchLab $script:SwitchDoneLab; Invoke-BPRoleSwitch DS01 -Primary '\A' -Secondary '\B' -Confirm:$false } }
         @{ Name = 'Invoke-BPRoleSwitch of a data store the secondary does not have'; Id = 'SwitchPreconditionFailed'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchGuardLab; Invoke-BPRoleSwitch DS02 -Primary '\A' -Secondary '\B' -Confirm:$false } }
+        @{ Name = 'Invoke-BPRoleSwitch of several stores, one of which the secondary does not have'; Id = 'SiteSwitchRefused'; Class = 'InvokeBPRoleSwitchCommand'; Terminating = $true
+            Script = { Use-SwitchLab $script:SwitchGuardLab; Invoke-BPRoleSwitch DS01, DS02 -Primary '\A' -Secondary '\B' -Confirm:$false } }
         @{ Name = 'Test-BPRecovery at the PRIMARY side'; Id = 'RecoveryNotSecondary'; Class = 'TestBPRecoveryCommand'; Terminating = $true
             Script = { Use-SwitchLab $script:SwitchGuardLab; Test-BPRecovery DS01 -Node '\A' } }
         @{ Name = 'Invoke-BPRecovery while the primary still answers as PRIMARY'; Id = 'RecoveryPrimaryNotFenced'; Class = 'InvokeBPRecoveryCommand'; Terminating = $true

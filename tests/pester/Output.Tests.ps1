@@ -20,7 +20,7 @@ BeforeDiscovery {
         'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference',
         'BackPak.PowerShell.ReplicationLinkRegistration', 'BackPak.Core.Procedures.RecoveryCheck',
         'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord', 'BackPak.Core.Procedures.RecoveryReport',
-        'BackPak.Core.Procedures.ReprotectReport'
+        'BackPak.Core.Procedures.ReprotectReport', 'BackPak.Core.Procedures.SiteSwitchReport'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -123,6 +123,18 @@ BeforeAll {
         Add-Objects (Invoke-BPReprotect -Resume $waiting.RunId -ConfirmStep list-stale -Confirm:$false)
         Disconnect-BPDomain -Domain $ra
         Disconnect-BPDomain -Domain $rb
+        # A site switch of two stores: one failed at its step (the longest message), then completed.
+        $sl = Join-Path (Split-Path $Lab) 'site-lab'
+        $null = New-BPLab -Path $sl -VolumeCount 40 -Seed 3 -DataStore DS01, DS04
+        $sb = Connect-BPDomain -Lab $sl -Node '\B'
+        $sa = Connect-BPDomain -Lab $sl -Node '\A'
+        $null = Add-BPLabFault StagingUnreachable '\B' -Domain $sa -Confirm:$false
+        $failedSite = Invoke-BPRoleSwitch DS01, DS04 -Primary $sa -Secondary $sb -Confirm:$false -ErrorAction SilentlyContinue
+        Add-Objects $failedSite
+        Remove-BPLabFault StagingUnreachable -Domain $sa -Confirm:$false
+        Add-Objects (Invoke-BPRoleSwitch -Resume $failedSite.RunId -Confirm:$false)
+        Disconnect-BPDomain -Domain $sa
+        Disconnect-BPDomain -Domain $sb
         $o
     }
 

@@ -5,12 +5,14 @@ Get-BPRoleSwitchRun reads the journals and locks of role switch runs kept by the
 
 Each report names its data store and both sides, so it can be piped to Invoke-BPRoleSwitch (to resume it) or Stop-BPRoleSwitchRun (to abandon it).
 
+A site run (Invoke-BPRoleSwitch of several data stores, an id starting with SS-) is listed as a site switch report: its data stores, its status read from its stores' runs (Completed once every store is), and each store's run, which is listed on its own too (its header names the site run). A site report piped to Invoke-BPRoleSwitch resumes the whole site.
+
 Recovery runs (Invoke-BPRecovery, ids starting with RC-) share the journals and are listed too, as recovery reports; one is continued with Invoke-BPRecovery -Resume <run id> and given up with Stop-BPRoleSwitchRun.
 '@
     Parameters  = @{
         RunId = 'Only these runs; all runs when not given.'
     }
-    Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport, BackPak.Core.Procedures.RecoveryReport'
+    Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport, BackPak.Core.Procedures.SiteSwitchReport, BackPak.Core.Procedures.RecoveryReport, BackPak.Core.Procedures.ReprotectReport'
     Examples    = @(
         @{
             Title   = 'Runs that are not finished'

@@ -9,18 +9,21 @@ Each run has an id and a journal (JSON lines, one record per step event, flushed
 
 A failed step stops the run with SwitchStepFailed, naming the step and the run id. -Resume <run id> continues it: the journal knows the data store and both sides, so the id alone is enough (a -DataStore, -Primary or -Secondary given must agree with it). What the interrupted step had already done is checked, not redone. A process killed at any point resumes the same way, and the result equals an uninterrupted run. Ctrl-C stops a run where it is: it is left Interrupted, still holding its store, and -Resume continues it from any process. One process runs a run at a time: a -Resume of a run whose process lives is refused with SwitchInProgress. An external step (checking and reversing storage and key replication) calls the link registered for the store with Register-BPReplicationLink, else the provider's link; with neither, or with a registered link that has no -Status script for the check, it stops the run as awaiting the operator: resume it with -ConfirmStep once done by hand. A registered link's script that fails stops the step with ReplicationLinkFailed, and the run resumes once the script is fixed. To give a run up, use Stop-BPRoleSwitchRun.
 
+Several data stores (-DataStore DS01, DS04, or data stores piped from Get-BPDataStore) switch as one site run, whose id starts with SS-: one plan, one confirmation, one report (a SiteSwitchReport listing each store's run). Every store is checked before any is touched, then every store's run takes its lock before any step runs; a store that cannot start refuses them all with SiteSwitchRefused and nothing is changed. The stores then switch side by side, at most -ThrottleLimit at once; stores whose storage replication is one link switch one at a time, since turning the link round for one turns it for all, and a link several stores share (the key server's) is read and turned by one store at a time. A store whose step fails writes its error and the others go on to their end; the report says which store stopped where. -Resume <SS- id> continues every store's run where its journal is and starts those that never started; with -ConfirmStep it confirms that step in each store waiting at it. Each store's run (SW-...) can also be resumed or abandoned on its own. Running stores in parallel and the grouping rule are inferred: the manual switches one store at a time.
+
 -WhatIf lists the steps (with -Resume, those left to do), each external step with the link that will do it, and changes nothing; it calls no link script. Switching back is the same command with the nodes exchanged. The result is a run report; ConvertTo-Json turns it into a change record.
 '@
     Parameters  = @{
-        DataStore   = 'Store ID of the data store to switch. Binds from a plan piped from Get-BPRoleSwitchPlan. With -Resume it may be left out; given, it must be the run''s.'
+        DataStore   = 'Store ID of the data store to switch; several switch as one site run. Binds from the DataStore or Name property of piped objects: a plan from Get-BPRoleSwitchPlan, data stores from Get-BPDataStore (every piped store joins one site run, started when the pipeline ends). With -Resume it may be left out; given, it must be the run''s.'
+        ThrottleLimit = 'With several data stores: how many switch at once, at most (1 to 64). 1 switches them one after another. The default is 5, as for ForEach-Object -Parallel.'
         Primary     = 'The domain whose store is PRIMARY now: a connection or a node name such as \A. With -Resume it may be left out; given, it must be the run''s.'
         Secondary   = 'The domain whose store is SECONDARY now: a connection or a node name such as \B. With -Resume it may be left out; given, it must be the run''s.'
         Timeout     = 'Seconds a waiting step (running backups, pending exports) may wait before the run stops. The default is 600. A wait nothing can end (the staging area cannot be reached, exports suspended) stops at once.'
         Resume      = 'The id of a run to continue after its failed, interrupted or waiting step (alias RunId). A run piped from Get-BPRoleSwitchRun is resumed the same way. An empty or unknown id is an error (SwitchRunNotFound), never a new run.'
         ConfirmStep = 'With -Resume: the id of the external step the operator has done by hand.'
-        InputObject = 'What comes down the pipeline, whole: a run report from Get-BPRoleSwitchRun is resumed where its journal is (its own data store and sides); a plan from Get-BPRoleSwitchPlan binds its DataStore, Primary and Secondary and starts a run. Not meant to be typed.'
+        InputObject = 'What comes down the pipeline, whole: a run report from Get-BPRoleSwitchRun (a store''s or a site''s) is resumed where its journal is (its own data stores and sides); a plan from Get-BPRoleSwitchPlan binds its DataStore, Primary and Secondary and starts a run. Not meant to be typed.'
     }
-    Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport'
+    Outputs     = 'BackPak.Core.Procedures.RoleSwitchReport (one data store); BackPak.Core.Procedures.SiteSwitchReport (several)'
     Examples    = @(
         @{
             Title   = 'Switch DS01 from \A to \B, with a change record'
@@ -59,6 +62,37 @@ try { Invoke-BPRoleSwitch DS01 -Primary '\B' -Secondary '\A' -Confirm:$false }
 catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
 '@
             Remarks = 'SwitchWrongDirection names the right direction; no run and no lock are left, so the right command can follow at once.'
+        }
+        @{
+            Title   = 'Switch a whole site: every data store \B holds as SECONDARY, as one run'
+            Setup   = @('SiteLab', 'Domains')
+            Code    = @'
+$site = Get-BPDataStore -Domain '\B' | Where-Object DomainAccess -eq 'Secondary' |
+    Invoke-BPRoleSwitch -Primary '\A' -Secondary '\B' -Confirm:$false
+$site
+$site.Stores | Format-Table DataStore, RunId, Status, Duration
+'@
+            Remarks = 'Every piped store joins one site run: all are checked and held before the first change, then they switch side by side. The report lists each store''s run.'
+        }
+        @{
+            Title   = 'See the plan of a site switch without changing anything'
+            Setup   = @('SiteLab', 'Domains')
+            Code    = @'
+Invoke-BPRoleSwitch -DataStore DS01, DS04 -Primary '\A' -Secondary '\B' -ThrottleLimit 1 -WhatIf
+'@
+            Remarks = 'Lists every step of every store, then the whole: how many stores switch at once and which share storage replication.'
+        }
+        @{
+            Title   = 'A site run that stopped is continued as one run'
+            Setup   = @('SiteLab', 'Domains')
+            Code    = @'
+Add-BPLabFault StagingUnreachable '\B' | Out-Null   # in the lab: the Expand link to \B goes down
+$site = Invoke-BPRoleSwitch -DataStore DS01, DS04 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction SilentlyContinue
+$site.Status                                       # Failed: each store's run stopped at its step
+Remove-BPLabFault StagingUnreachable -Confirm:$false
+(Invoke-BPRoleSwitch -Resume $site.RunId -Confirm:$false).Status
+'@
+            Remarks = 'Each store''s failure is written as its own error (SwitchStepFailed); -Resume with the site run''s id continues every store where its journal is.'
         }
         @{
             Title   = 'Switch, then switch back'

@@ -16,6 +16,10 @@
             Description = 'a lab of 200 encrypted volumes in ./lab'
             Code        = 'New-BPLab -Path ./lab -VolumeCount 200 -Seed 1 -Encrypted | Out-Null'
         }
+        SiteLab     = @{
+            Description = 'a lab of 200 encrypted volumes in ./lab whose data stores DS01 and DS04 both replicate from \A to \B'
+            Code        = 'New-BPLab -Path ./lab -VolumeCount 200 -Seed 1 -Encrypted -DataStore DS01, DS04 | Out-Null'
+        }
         Domains     = @{
             Description = 'the domains of both nodes connected; \A, connected last, is the default'
             Code        = @'

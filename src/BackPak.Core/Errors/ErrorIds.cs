@@ -83,6 +83,7 @@ namespace BackPak.Core.Errors
         public const string SwitchRunCompleted = "SwitchRunCompleted";
         public const string SwitchRunAbandoned = "SwitchRunAbandoned";
         public const string SwitchWrongDirection = "SwitchWrongDirection";
+        public const string SiteSwitchRefused = "SiteSwitchRefused";
         public const string SwitchPreconditionFailed = "SwitchPreconditionFailed";
         public const string SwitchJournalDamaged = "SwitchJournalDamaged";
         /// <summary>A replication link registered for a data store (the operator's own script) failed or answered what cannot be read: the step stopped, the run is resumable.</summary>

@@ -59,7 +59,10 @@ namespace BackPak.Core.Procedures
             return id;
         }
 
-        public static RoleSwitchReport RunSwitch(RoleSwitchContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress)
+        /// <param name="siteRun">The site run (SS-...) this store's run belongs to, recorded in its header; null for a switch of one store.</param>
+        /// <param name="afterLock">Called once the store is held and before any step (a site run's gate); a refusal it returns abandons the run unchanged.</param>
+        public static RoleSwitchReport RunSwitch(RoleSwitchContext c, string? resumeRunId, string? confirmStep, Action<StepReport, int, int>? progress,
+            string? siteRun = null, Func<string, BackPakException?>? afterLock = null)
         {
             string p = c.Primary.Node, s = c.Secondary.Node;
             string newStaging = c.Primary.StagingAreaFor(c.DataStore);
@@ -69,12 +72,19 @@ namespace BackPak.Core.Procedures
                     // The fence is up: a removal claimed before it is visible now (the check is serialized with claims).
                     var removing = c.Primary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: p, Label: l))
                         .Concat(c.Secondary.GetRemovalsInProgress(c.DataStore).Select(l => (Node: s, Label: l))).ToList();
-                    if (removing.Count == 0) return null;
+                    if (removing.Count == 0) return afterLock?.Invoke(runId);
                     return new BackPakException(ErrorIds.RemovalUnfinished, BackPakErrorCategory.InvalidOperation,
                         $"The switch of {c.DataStore} from {p} to {s} cannot start: {RoleSwitch.RemovalsText(c.DataStore, removing)}. Nothing was changed.", c.DataStore,
                         "Wait for a running removal to end; run an interrupted one again (the same Remove-BPVolume takes it over and finishes it). Then start the switch.", stopsInvocation: true);
                 },
-                () => new RoleSwitchReport(), new Dictionary<string, string> { [RoleSwitch.NewStagingKey] = newStaging }, resumeRunId, confirmStep, progress);
+                () => new RoleSwitchReport(), SwitchHeader(newStaging, siteRun), resumeRunId, confirmStep, progress);
+        }
+
+        private static Dictionary<string, string> SwitchHeader(string newStaging, string? siteRun)
+        {
+            var header = new Dictionary<string, string> { [RoleSwitch.NewStagingKey] = newStaging };
+            if (siteRun != null) header[SiteSwitch.SiteRunKey] = siteRun;
+            return header;
         }
 
         /// <summary>
@@ -738,8 +748,15 @@ namespace BackPak.Core.Procedures
             (id, step) => $"run Invoke-BPReprotect -Resume {id} -ConfirmStep {step}",
             (ds, p, s, h) => Procedures.Reprotect.Plan(ds, p, s).Steps);
 
+        /// <summary>A whole-site switch: it has no steps of its own; each of its stores has its switch run (SW-...).</summary>
+        public static readonly ProcedureKind SiteSwitch = new ProcedureKind("SS", "site switch", ErrorIds.SwitchStepFailed,
+            (ds, p, s) => $"switch of {ds} from {p} to {s}",
+            id => $"Invoke-BPRoleSwitch -Resume {id}",
+            (id, step) => $"run Invoke-BPRoleSwitch -Resume {id} -ConfirmStep {step}",
+            (ds, p, s, h) => new StepInfo[0]);
+
         /// <summary>Every kind, for a reader that lists or tells apart the runs of a journal.</summary>
-        public static IReadOnlyList<ProcedureKind> All => new[] { Switch, Decommission, Recovery, Reprotect };
+        public static IReadOnlyList<ProcedureKind> All => new[] { Switch, Decommission, Recovery, Reprotect, SiteSwitch };
 
         private readonly Func<string, string, string, string> _describe;
 

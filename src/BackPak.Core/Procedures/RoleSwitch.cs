@@ -377,6 +377,15 @@ namespace BackPak.Core.Procedures
         /// </summary>
         internal static string TurnLink(IReplicationLink? l, string id, string title, string node, string? site, string other)
         {
+            // One link may serve several stores (the key server's): the stores of a site switch turn it from parallel
+            // runs, and its direction is read and turned as one, or two runs would each turn it and it would flow back.
+            lock (LinkTurns) return TurnLinkNow(l, id, title, node, site, other);
+        }
+
+        private static readonly object LinkTurns = new object();
+
+        private static string TurnLinkNow(IReplicationLink? l, string id, string title, string node, string? site, string other)
+        {
             bool FlowsFrom(IReplicationLink x) => FlowsFromSide(x, node, site);
             if (l == null || (site == null && !(l is IRegisteredReplicationLink)))
                 throw new AwaitOperator(title + $" (it must flow from {node}'s site to {other}'s) with the facility's own tools, then confirm.");
@@ -400,6 +409,32 @@ namespace BackPak.Core.Procedures
             }
             return $"{l.Kind} replication {l.Name} now flows {l.Source} -> {l.Target}";
         }
+
+        /// <summary>
+        /// The other stores a switch would leave behind on a key link it turns: replicated stores PRIMARY on the primary
+        /// node (SECONDARY on the secondary), not among <paramref name="alsoSwitching"/>, when the link is the provider's
+        /// (one key server replication for the estate; a link registered for a store serves that store only). Once the
+        /// link flows from the secondary's site, their new keys no longer reach it: a recovery there would lack them.
+        /// </summary>
+        public static IReadOnlyList<string> StoresSharingKeyLink(RoleSwitchContext c, IEnumerable<string> alsoSwitching)
+        {
+            if (c.KeyLink == null || c.KeyLink is IRegisteredReplicationLink) return new string[0];
+            var along = new HashSet<string>(alsoSwitching, StringComparer.OrdinalIgnoreCase) { c.DataStore };
+            try
+            {
+                return c.Primary.GetDataStores(null)
+                    .Where(d => d.DomainAccess == DomainAccess.Primary && !along.Contains(d.Name)
+                        && c.Secondary.GetDataStores(d.Name).Any(x => x.DomainAccess == DomainAccess.Secondary))
+                    .Select(d => d.Name).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+            }
+            catch (BackPakException) { return new string[0]; } // a side that cannot be read is another check's failure
+        }
+
+        /// <summary>What the operator is told of stores left behind on a shared key link.</summary>
+        public static string SharedKeyLinkText(RoleSwitchContext c, IReadOnlyList<string> sharing) =>
+            $"key replication {c.KeyLink?.Name} also carries the keys of {string.Join(", ", sharing)} (PRIMARY on {c.Primary.Node}, replicated to {c.Secondary.Node}): " +
+            $"once it turns, their new keys stay on {c.Primary.Node}'s side and a recovery at {c.Secondary.Node} would lack them. Switch them with it: " +
+            $"Invoke-BPRoleSwitch -DataStore {string.Join(", ", new[] { c.DataStore }.Concat(sharing))} -Primary '{c.Primary.Node}' -Secondary '{c.Secondary.Node}'";
 
         /// <summary>Whether a link can be seen to flow from the node (or its site) already: the end state of <see cref="TurnLink"/>.</summary>
         internal static bool LinkTurned(IReplicationLink? l, string node, string? site) =>
@@ -447,6 +482,9 @@ namespace BackPak.Core.Procedures
                 Add(what, p + " " + s, healthy && caughtUp,
                     $"{name} {source} -> {target}, {(healthy ? "healthy" : "NOT healthy")}, {(caughtUp ? "caught up" : "behind")}", "CS p41");
             }
+            var sharing = StoresSharingKeyLink(c, new string[0]);
+            Add("key replication not shared", p + " " + s, sharing.Count == 0, sharing.Count == 0 ? "no other replicated store is PRIMARY on " + p + " with this key link"
+                : SharedKeyLinkText(c, sharing), "CS p41; shared link: inferred");
             long vp = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds }), vs = c.Secondary.CountVolumes(new VolumeQuery { DataStore = ds });
             var sample = c.Primary.GetVolumes(new VolumeQuery { DataStore = ds }).Take(20).Select(v => v.Label).ToList();
             // DSM/TC only: TMF entries are not replicated (Q7), so a TMF volume has none on the secondary.

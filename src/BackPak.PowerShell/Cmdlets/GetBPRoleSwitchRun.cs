@@ -8,7 +8,7 @@ namespace BackPak.PowerShell.Cmdlets
 {
     /// <summary>Lists switch runs (and recovery and reprotect runs, which share their journals) from their journals and locks, with their steps and how they ended.</summary>
     [Cmdlet(VerbsCommon.Get, "BPRoleSwitchRun")]
-    [OutputType(typeof(RoleSwitchReport), typeof(RecoveryReport), typeof(ReprotectReport))]
+    [OutputType(typeof(RoleSwitchReport), typeof(RecoveryReport), typeof(ReprotectReport), typeof(SiteSwitchReport))]
     public sealed class GetBPRoleSwitchRunCommand : BPDomainCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -16,7 +16,19 @@ namespace BackPak.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(RunIdCompleter))]
         public string[]? RunId { get; set; }
 
-        private static bool Listed(ProcedureKind k) => k == ProcedureKind.Switch || k == ProcedureKind.Recovery || k == ProcedureKind.Reprotect;
+        private static bool Listed(ProcedureKind k) => k == ProcedureKind.Switch || k == ProcedureKind.Recovery || k == ProcedureKind.Reprotect || k == ProcedureKind.SiteSwitch;
+
+        /// <summary>A run's report as its kind has it: a site run's lists its stores' runs.</summary>
+        private static (object? Report, System.DateTime Started, string RunId) Read(IRunJournalStore journal, string id)
+        {
+            if (ProcedureKind.Of(id) == ProcedureKind.SiteSwitch)
+            {
+                var site = SiteSwitch.Report(journal, id);
+                return (site, site?.Started ?? default, id);
+            }
+            var r = ProcedureRunner.AnyReport(journal, id);
+            return (r, r?.Started ?? default, id);
+        }
 
         protected override void ProcessBackPakRecord()
         {
@@ -25,8 +37,8 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 // Decommission runs share the journal but are read by Remove-BPDataStore and Test-BPDecommission.
                 WriteObject(journal.RunIds().Where(id => Listed(ProcedureKind.Of(id)))
-                    .Select(id => ProcedureRunner.AnyReport(journal, id)).Where(r => r != null).Select(r => r!)
-                    .OrderBy(r => r.Started).ThenBy(r => r.RunId, System.StringComparer.Ordinal), true);
+                    .Select(id => Read(journal, id)).Where(r => r.Report != null)
+                    .OrderBy(r => r.Started).ThenBy(r => r.RunId, System.StringComparer.Ordinal).Select(r => r.Report), true);
                 return;
             }
             foreach (var id in RunId)
@@ -34,11 +46,11 @@ namespace BackPak.PowerShell.Cmdlets
                 try
                 {
                     var kind = ProcedureKind.Of(ProcedureRunner.RequireRunId(id));
-                    ProcedureReport? report = Listed(kind) ? ProcedureRunner.AnyReport(journal, id) : null;
+                    object? report = Listed(kind) ? Read(journal, id).Report : null;
                     if (report != null) WriteObject(report);
                     else if (!Listed(kind))
                         WriteBackPakError(new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,
-                            $"{id} is the id of a {kind.Noun} run: Get-BPRoleSwitchRun shows switch, recovery and reprotect runs.", id,
+                            $"{id} is the id of a {kind.Noun} run: Get-BPRoleSwitchRun shows switch, site switch, recovery and reprotect runs.", id,
                             "A decommission run is shown by Test-BPDecommission and continued by the same Remove-BPDataStore -Recurse."));
                     else
                         WriteBackPakError(new BackPakException(ErrorIds.SwitchRunNotFound, BackPakErrorCategory.ObjectNotFound,

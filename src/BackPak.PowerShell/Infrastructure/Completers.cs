@@ -178,19 +178,32 @@ namespace BackPak.PowerShell
                 string prefix = wordToComplete.Trim('\'', '"');
                 var domains = Completion.Domains(fakeBoundParameters);
                 var kinds = string.Equals(commandName, "Invoke-BPRecovery", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Recovery }
-                    : string.Equals(commandName, "Invoke-BPRoleSwitch", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Switch }
+                    : string.Equals(commandName, "Invoke-BPRoleSwitch", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Switch, ProcedureKind.SiteSwitch }
                     : string.Equals(commandName, "Invoke-BPReprotect", StringComparison.OrdinalIgnoreCase) ? new[] { ProcedureKind.Reprotect }
-                    : new[] { ProcedureKind.Switch, ProcedureKind.Recovery, ProcedureKind.Reprotect };
+                    : new[] { ProcedureKind.Switch, ProcedureKind.SiteSwitch, ProcedureKind.Recovery, ProcedureKind.Reprotect };
                 // Both sides of a switch share one journal store: each run once.
                 return domains.OfType<IRunJournalSource>().Select(d => d.RunJournal)
                     .GroupBy(j => j.Location, StringComparer.Ordinal).Select(g => g.First())
                     .SelectMany(j => j.RunIds().Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && kinds.Contains(ProcedureKind.Of(id)))
-                        .Select(id => ProcedureRunner.AnyReport(j, id)))
-                    .Where(r => r != null).Select(r => r!)
+                        .Select(id => Described(j, id)))
+                    .Where(r => r != null).Select(r => r!.Value)
                     .OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal)
-                    .Select(r => new CompletionResult(r.RunId, r.RunId, CompletionResultType.ParameterValue,
-                        (r is RecoveryReport ? $"{r.DataStore} at {r.Secondary}, {r.Primary} lost" : $"{r.DataStore} {r.Primary} -> {r.Secondary}") + $": {r.Status}, started {AuditRecord.IsoTime(r.Started)}"));
+                    .Select(r => new CompletionResult(r.RunId, r.RunId, CompletionResultType.ParameterValue, r.Text));
             });
+
+        /// <summary>A run as its tooltip tells it: what it switches or recovers, its status and start.</summary>
+        private static (string RunId, DateTime Started, string Text)? Described(IRunJournalStore journal, string id)
+        {
+            if (ProcedureKind.Of(id) == ProcedureKind.SiteSwitch)
+            {
+                var site = SiteSwitch.Report(journal, id);
+                return site == null ? ((string, DateTime, string)?)null
+                    : (site.RunId, site.Started, $"{string.Join(", ", site.DataStores)} {site.Primary} -> {site.Secondary}: {site.Status}, started {AuditRecord.IsoTime(site.Started)}");
+            }
+            var r = ProcedureRunner.AnyReport(journal, id);
+            return r == null ? ((string, DateTime, string)?)null
+                : (r.RunId, r.Started, (r is RecoveryReport ? $"{r.DataStore} at {r.Secondary}, {r.Primary} lost" : $"{r.DataStore} {r.Primary} -> {r.Secondary}") + $": {r.Status}, started {AuditRecord.IsoTime(r.Started)}");
+        }
     }
 
     /// <summary>

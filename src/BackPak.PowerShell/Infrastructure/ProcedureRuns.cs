@@ -65,6 +65,44 @@ namespace BackPak.PowerShell
             return report;
         }
 
+        /// <summary>
+        /// Runs a site switch: its stores on worker threads, this thread writing one progress record for the whole (stores
+        /// done of all) and one under it per store (its step), and serving what only it may do (<see cref="PipelineDispatcher"/>).
+        /// Ctrl-C cancels every store's run; each records its interruption, and the outcome says so.
+        /// </summary>
+        public static SiteSwitchOutcome RunSite(PSCmdlet cmdlet, CancellationTokenSource cancel, int progressId, string activity,
+            IReadOnlyList<RoleSwitchContext> contexts, Func<Action<string, StepReport, int, int>, SiteSwitchOutcome> run)
+        {
+            var whole = new ProgressRecord(progressId, activity, "Starting");
+            var index = contexts.Select((c, i) => (c.DataStore, i)).ToDictionary(x => x.DataStore, x => x.i, StringComparer.OrdinalIgnoreCase);
+            var records = contexts.Select((c, i) => new ProgressRecord(progressId * 100 + i + 1, "Role switch of " + c.DataStore, "Waiting") { ParentActivityId = progressId }).ToArray();
+            var steps = new int[contexts.Count];
+            int total = contexts.Sum(c => RoleSwitch.Plan(c.DataStore, c.Primary.Node, c.Secondary.Node).Steps.Count);
+            cmdlet.WriteProgress(whole);
+            var outcome = PipelineDispatcher.Run(cancel, () => run((ds, step, i, n) =>
+            {
+                int k = index[ds];
+                var c = contexts[k];
+                ReplicationLinkRegistry.Refresh(c.StorageLink, c.KeyLink); // each step reads the state of a registered link afresh
+                PipelineDispatcher.Current?.Post(() =>
+                {
+                    steps[k] = i;
+                    whole.StatusDescription = $"{steps.Sum()} of {total} steps";
+                    whole.PercentComplete = Math.Min(99, 100 * steps.Sum() / Math.Max(1, total));
+                    records[k].StatusDescription = $"Step {step.Number}/{n} on {step.Node}: {step.Title}";
+                    records[k].CurrentOperation = step.Kind + " (" + step.Source + ")";
+                    records[k].PercentComplete = 100 * i / n;
+                    cmdlet.WriteProgress(whole);
+                    cmdlet.WriteProgress(records[k]);
+                    cmdlet.WriteVerbose($"{ds}: step {step.Number} {step.Id}: {step.Title}");
+                });
+            }));
+            foreach (var r in records) { r.RecordType = ProgressRecordType.Completed; cmdlet.WriteProgress(r); }
+            whole.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(whole);
+            return outcome;
+        }
+
         /// <summary>Writes to the pipeline from inside a run; a stopped pipeline (Ctrl-C) cancels the run, which records it as interrupted.</summary>
         public static void Writing(CancellationTokenSource cancel, Action write)
         {

@@ -134,8 +134,9 @@ namespace BackPak.PowerShell
     /// <summary>
     /// A registered link as the switch calls it (Core's <see cref="IReplicationLink"/>, with no PowerShell type in Core).
     /// Its scripts run on the pipeline thread of the runspace that built it, as a nested pipeline of the running cmdlet:
-    /// the procedure runner calls its steps synchronously from the cmdlet's ProcessRecord, and a call from any other
-    /// thread is refused rather than run there. A script that throws, writes an error or answers what cannot be read
+    /// the procedure runner calls its steps synchronously from the cmdlet's ProcessRecord (a site switch's stores, from
+    /// worker threads, through the <see cref="PipelineDispatcher"/>), and a call from any other thread is refused rather
+    /// than run there. A script that throws, writes an error or answers what cannot be read
     /// makes the step fail with ReplicationLinkFailed, naming the store, the kind and the script's message; the run stays
     /// resumable. The status is read once per step (and again after a reversal).
     /// </summary>
@@ -208,7 +209,10 @@ namespace BackPak.PowerShell
         private IReadOnlyList<PSObject> Invoke(ScriptBlock script, string action)
         {
             // Only on the thread of the pipeline that built the link (and in its runspace): a script block run elsewhere
-            // would run in a runspace busy on another thread.
+            // would run in a runspace busy on another thread. A store of a site switch runs on a worker thread: its call is
+            // handed to that pipeline thread, which serves the workers while it waits for them.
+            if (Environment.CurrentManagedThreadId != _thread && PipelineDispatcher.Current is { } pipeline && pipeline.ThreadId == _thread)
+                return pipeline.Invoke(() => Invoke(script, action));
             if (Environment.CurrentManagedThreadId != _thread || Runspace.DefaultRunspace == null || !ReferenceEquals(Runspace.DefaultRunspace, _runspace))
                 throw Fail(action, "it was called outside the pipeline thread of the session that registered it, and script blocks run only there");
             var call = new ReplicationLinkCall
