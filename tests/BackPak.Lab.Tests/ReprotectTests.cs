@@ -58,19 +58,7 @@ namespace BackPak.Lab.Tests
 
         public void Dispose() => _t.Dispose();
 
-        private Lab Copy(string name)
-        {
-            string dest = Path.Combine(_t.Path, name);
-            CopyDir(_base, dest);
-            return Lab.Open(dest);
-        }
-
-        private static void CopyDir(string from, string to)
-        {
-            Directory.CreateDirectory(to);
-            foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
-            foreach (var d in Directory.GetDirectories(from)) CopyDir(d, Path.Combine(to, Path.GetFileName(d)));
-        }
+        private Lab Copy(string name) => _t.CopyLab(_base, name);
 
         private static ReprotectContext Context(Lab lab, IRunJournalStore? journal = null) => new ReprotectContext
         {
