@@ -117,6 +117,25 @@ Describe 'A site switch refused, planned, stopped and given up' {
         ($w -join ' ') | Should -Match 'Invoke-BPRoleSwitch -DataStore DS01, DS04'
     }
 
+    It 'Test-BPRoleSwitch checks both stores as one site switch; one store alone fails only the shared key check' {
+        $both = @(Test-BPRoleSwitch DS01, DS04 -Primary '\A' -Secondary '\B')
+        ($both.DataStore | Sort-Object -Unique) | Should -Be @('DS01', 'DS04')
+        @($both | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+        Test-BPRoleSwitch DS01, DS04 -Primary '\A' -Secondary '\B' -Quiet | Should -BeTrue
+        $alone = @(Test-BPRoleSwitch DS04 -Primary '\A' -Secondary '\B' | Where-Object { -not $_.Passed })
+        $alone.Name | Should -Be @('key replication not shared')
+        $alone[0].Detail | Should -Match 'DS01'
+        ($both | Out-String -Width 80) | Should -Match 'DataStore: DS04'
+    }
+
+    It 'the plans of both stores piped to Invoke-BPRoleSwitch start one site run' {
+        $plans = @(Get-BPRoleSwitchPlan DS01, DS04 -Primary '\A' -Secondary '\B')
+        $plans.DataStore | Should -Be @('DS01', 'DS04')
+        $site = $plans | Invoke-BPRoleSwitch -Confirm:$false
+        $site.RunId | Should -BeLike 'SS-*'
+        $site.Status | Should -Be 'Completed'
+    }
+
     It '-WhatIf lists every store''s steps and the whole, and changes nothing' {
         $before = @(Get-SiteState $script:Lab)
         $lines = Invoke-BPFreshPwshEnv -Command ("Import-Module '$script:Module'; Connect-BPDomain -Lab '$script:Lab' -Node '\B' | Out-Null; Connect-BPDomain -Lab '$script:Lab' -Node '\A' | Out-Null; " +

@@ -4,7 +4,7 @@
 Get-BPRoleSwitchPlan returns the step list Invoke-BPRoleSwitch will follow to switch a data store from -Primary to -Secondary. Steps 1 and 2 are the manual's (CS p41, p42); the later steps are reconstructed from confirmed rules, and each says where it comes from or that it is inferred. The plan can be read, saved (ConvertTo-Json) and piped into Invoke-BPRoleSwitch. Its notes list what stays outside BackPak (NetBatch jobs). The steps that check and reverse replication name, in their Facility, the link that will do them: a link registered for the store with Register-BPReplicationLink (it takes precedence), the provider's link, or none (the operator does it and confirms).
 '@
     Parameters  = @{
-        DataStore = 'Store ID of the data store to switch.'
+        DataStore = 'Store IDs of the data stores to switch: one plan each, in order. Binds from the DataStore or Name property of piped objects (Get-BPDataStore). The plans piped to Invoke-BPRoleSwitch start one run, a site run when there are several.'
         Primary   = 'The domain whose store is PRIMARY now.'
         Secondary = 'The domain whose store is SECONDARY now.'
     }

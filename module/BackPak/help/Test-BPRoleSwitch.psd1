@@ -8,7 +8,7 @@ One check looks beyond the store: when the key replication the switch turns is t
 A failed check does not always stop a switch: backups and pending exports are what its first steps wait for. The checks whose BlocksStart is $true are preconditions no step can bring about (the roles, the export and import settings, no removal of the store running or unfinished, the Key Manager ids, the search list and the catalogs): Invoke-BPRoleSwitch checks them before it writes anything, and refuses to start when one fails.
 '@
     Parameters  = @{
-        DataStore = 'Store ID of the data store to switch.'
+        DataStore = 'Store IDs of the data stores to switch. Binds from the DataStore or Name property of piped objects (Get-BPDataStore). Several are checked as one site switch takes them: each check names its data store (the default view groups them), a key link they share leaves none of them behind, and -Quiet answers for all.'
         Primary   = 'The domain whose store is PRIMARY now: a connection or a node name such as \A.'
         Secondary = 'The domain whose store is SECONDARY now: a connection or a node name such as \B.'
         Quiet     = 'Returns only $true when every check passed, else $false.'
@@ -19,6 +19,12 @@ A failed check does not always stop a switch: backups and pending exports are wh
             Title   = 'Pre-checks before a switch'
             Code    = "Test-BPRoleSwitch -DataStore DS01 -Primary '\A' -Secondary '\B' | Format-Table"
             Remarks = 'One line per check with its detail.'
+        }
+        @{
+            Title   = 'Pre-checks of a whole-site switch, grouped by data store'
+            Setup   = @('SiteLab', 'Domains')
+            Code    = "Test-BPRoleSwitch -DataStore DS01, DS04 -Primary '\A' -Secondary '\B' | Where-Object { -not `$_.Passed }"
+            Remarks = 'Nothing fails: checked together, neither store is left behind on the one key link (checked alone, each fails "key replication not shared").'
         }
         @{
             Title   = 'Gate a runbook'

@@ -27,6 +27,8 @@ namespace BackPak.Core.Procedures
     /// <summary>One precondition of a switch, checked.</summary>
     public sealed class RoleSwitchCheck
     {
+        /// <summary>The data store whose switch is checked.</summary>
+        public string DataStore { get; init; } = "";
         public string Name { get; init; } = "";
         public string Node { get; init; } = "";
         public bool Passed { get; init; }
@@ -448,13 +450,14 @@ namespace BackPak.Core.Procedures
             (site != null && string.Equals(l.Source, site, StringComparison.OrdinalIgnoreCase)) || string.Equals(l.Source, node, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Every precondition of the switch, checked now (Test-BPRoleSwitch): the ones that block a start first.</summary>
-        public static IReadOnlyList<RoleSwitchCheck> Test(RoleSwitchContext c)
+        /// <param name="alsoSwitching">The other stores switched with this one (a site switch): a key link they share leaves none of them behind.</param>
+        public static IReadOnlyList<RoleSwitchCheck> Test(RoleSwitchContext c, IEnumerable<string>? alsoSwitching = null)
         {
             var checks = new List<RoleSwitchCheck>(StartChecks(c));
             string ds = c.DataStore, p = c.Primary.Node, s = c.Secondary.Node;
             if (c.Primary.GetDataStores(ds).Count == 0 || c.Secondary.GetDataStores(ds).Count == 0) return checks;
             void Add(string name, string node, bool ok, string detail, string source) =>
-                checks.Add(new RoleSwitchCheck { Name = name, Node = node, Passed = ok, Detail = detail, Source = source });
+                checks.Add(new RoleSwitchCheck { DataStore = ds, Name = name, Node = node, Passed = ok, Detail = detail, Source = source });
 
             int running = RunningBackups(c.Primary, ds);
             Add("backups idle", p, running == 0, running == 0 ? "no backup writes a volume of " + ds : BackupsStillRunning(c.Primary, ds) + " (the switch waits for them)", "CS p41");
@@ -482,7 +485,7 @@ namespace BackPak.Core.Procedures
                 Add(what, p + " " + s, healthy && caughtUp,
                     $"{name} {source} -> {target}, {(healthy ? "healthy" : "NOT healthy")}, {(caughtUp ? "caught up" : "behind")}", "CS p41");
             }
-            var sharing = StoresSharingKeyLink(c, new string[0]);
+            var sharing = StoresSharingKeyLink(c, alsoSwitching ?? new string[0]);
             Add("key replication not shared", p + " " + s, sharing.Count == 0, sharing.Count == 0 ? "no other replicated store is PRIMARY on " + p + " with this key link"
                 : SharedKeyLinkText(c, sharing), "CS p41; shared link: inferred");
             long vp = c.Primary.CountVolumes(new VolumeQuery { DataStore = ds }), vs = c.Secondary.CountVolumes(new VolumeQuery { DataStore = ds });
@@ -508,7 +511,7 @@ namespace BackPak.Core.Procedures
             string ds = c.DataStore, p = c.Primary.Node, s = c.Secondary.Node;
             var checks = new List<RoleSwitchCheck>();
             void Add(string name, string node, bool ok, string detail, string source) =>
-                checks.Add(new RoleSwitchCheck { Name = name, Node = node, Passed = ok, Detail = detail, Source = source, BlocksStart = true });
+                checks.Add(new RoleSwitchCheck { DataStore = ds, Name = name, Node = node, Passed = ok, Detail = detail, Source = source, BlocksStart = true });
 
             var pStore = c.Primary.GetDataStores(ds).FirstOrDefault();
             var sStore = c.Secondary.GetDataStores(ds).FirstOrDefault();

@@ -10,9 +10,10 @@ namespace BackPak.PowerShell.Cmdlets
     {
         protected override void ProcessBackPakRecord()
         {
-            var c = Context(); // the same checks of the arguments as a run
-            // Each step that checks or reverses replication names the link that does it (a registered one first).
-            WriteObject(RoleSwitch.Plan(c.DataStore, c.Primary.Node, c.Secondary.Node, links: c));
+            // The same checks of the arguments as a run; one plan per data store, in order. Each step that checks or
+            // reverses replication names the link that does it (a registered one first).
+            foreach (var c in Contexts())
+                WriteObject(RoleSwitch.Plan(c.DataStore, c.Primary.Node, c.Secondary.Node, links: c));
         }
     }
 }

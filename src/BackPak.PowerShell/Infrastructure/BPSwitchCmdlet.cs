@@ -11,12 +11,16 @@ using BackPak.Core.Text;
 
 namespace BackPak.PowerShell
 {
-    /// <summary>What Test-BPRoleSwitch and Get-BPRoleSwitchPlan take: the data store and the two connected domains.</summary>
+    /// <summary>
+    /// What Test-BPRoleSwitch and Get-BPRoleSwitchPlan take: the data stores (several, or piped from Get-BPDataStore, for
+    /// a site switch) and the two connected domains.
+    /// </summary>
     public abstract class BPSwitchCmdlet : BPCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
         [ArgumentCompleter(typeof(DataStoreCompleter))]
-        public string DataStore { get; set; } = "";
+        public string[] DataStore { get; set; } = new string[0];
 
         /// <summary>The domain whose store is PRIMARY now (a connection or a node name).</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -30,7 +34,10 @@ namespace BackPak.PowerShell
         [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
         public DomainConnection Secondary { get; set; } = null!;
 
-        protected RoleSwitchContext Context() => SwitchContexts.Build(DataStore, Primary, Secondary, TimeSpan.Zero, CancellationToken.None, this);
+        /// <summary>The context of each data store given, in order, each once.</summary>
+        protected IReadOnlyList<RoleSwitchContext> Contexts() =>
+            DataStore.Select(Names.NormalizeDataStore).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(ds => SwitchContexts.Build(ds, Primary, Secondary, TimeSpan.Zero, CancellationToken.None, this)).ToList();
     }
 
     /// <summary>
