@@ -129,6 +129,16 @@ namespace BackPak.PowerShell.Tests
         }
 
         [Fact]
+        public void A_recovery_run_piped_in_is_continued_where_its_journal_is()
+        {
+            string id = FailedRun();
+            var resumed = (RecoveryReport)Run($"Get-BPRoleSwitchRun -RunId {id} -Domain '\\B' | Invoke-BPRecovery -Confirm:$false").Single().BaseObject;
+            Assert.Equal(id, resumed.RunId);
+            Assert.Equal(RunStatus.Completed, resumed.Status);
+            Assert.Equal(1, resumed.Resumes);
+        }
+
+        [Fact]
         public void Resume_completes_recovery_runs_for_the_recovery_and_both_kinds_for_the_run_cmdlets()
         {
             string id = FailedRun();

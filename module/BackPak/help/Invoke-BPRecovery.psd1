@@ -22,7 +22,7 @@ When the lost node comes back it still says PRIMARY for the store: keep it fence
         DataStore   = 'Store ID of the data store to recover. With -Resume it may be left out; given, it must be the run''s.'
         Node        = 'The domain whose copy of the store is SECONDARY, the side that takes over: a connection or a node name such as \B. With -Resume it may be left out; given, it must be the run''s.'
         PrimaryLost = 'The lost PRIMARY node, typed as the confirmation that it is lost or fenced (no backup can reach it), such as \A. Needed unless that side answers, and answers as other than PRIMARY. A node that is not the store''s PRIMARY side is refused (RecoveryPrimaryLostMismatch). With -Resume it may be left out (the run recorded it); given, it must be the run''s.'
-        Resume      = 'The id of a recovery run to continue after its failed, interrupted or waiting step (alias RunId). The run knows its data store and both sides.'
+        Resume      = 'The id of a recovery run to continue after its failed, interrupted or waiting step (alias RunId). The run knows its data store and both sides. Binds from the RunId of a run piped from Get-BPRoleSwitchRun, so Get-BPRoleSwitchRun -RunId RC-... | Invoke-BPRecovery continues it (a switch''s or reprotect''s run piped in is refused, naming its own command).'
         ConfirmStep = 'With -Resume: the id of the step the run waits for, done or accepted by the operator (check-data-keys).'
     }
     Outputs     = 'BackPak.Core.Procedures.RecoveryReport'

@@ -44,8 +44,11 @@ namespace BackPak.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(ConnectedNodeCompleter))]
         public string? PrimaryLost { get; set; }
 
-        /// <summary>The id of the recovery run to continue after its failed, interrupted or waiting step.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ResumeSet)]
+        /// <summary>
+        /// The id of the recovery run to continue after its failed, interrupted or waiting step. Binds from the RunId of a
+        /// run piped from Get-BPRoleSwitchRun, which is then continued where its journal is.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResumeSet)]
         [Alias("RunId")]
         [AllowNull]
         [AllowEmptyString]
