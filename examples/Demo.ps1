@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     The demo run by build.ps1 -Task Demo: creates a lab, runs backups, switches the roles of DS01 from \A to \B with
-    progress, prints the run report, and shows that backups now run on \B and exports go to the staging area on \A.
+    progress, prints the run report, shows that backups now run on \B and exports go to the staging area on \A, then
+    runs a recovery test at \A (now the SECONDARY) and keeps its signed-off record.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -64,4 +65,10 @@ Get-BPExportStatus -DataStore $store -Domain '\B' | Out-String -Width 140
 Get-ChildItem (Join-Path $lab.Path 'nodes/A/staging/BPSTAGE.DS01') | Sort-Object LastWriteTime | Select-Object -Last 6 Name, Length, LastWriteTime | Format-Table -AutoSize | Out-String -Width 140
 "and \A, now SECONDARY, imports them:"
 Start-BPCatalogImport -DataStore $store -Type Update -Domain '\A' -Confirm:$false | Out-String -Width 160
+
+"=== A recovery test at \A, now the SECONDARY: could $store be recovered there now? ==="
+$checks = @(Test-BPRecovery -DataStore $store -Node '\A' -SampleSize 5 -Save -Note 'demo: after the switch to \B')
+$checks | Format-Table Passed, Name, Detail -AutoSize | Out-String -Width 200
+"$(@($checks | Where-Object Passed).Count) of $($checks.Count) checks passed; the record kept for the auditors:"
+Get-BPRecoveryTest -DataStore $store -Node '\A' -Last 1 | Format-List | Out-String -Width 140
 Get-BPDomain | Disconnect-BPDomain
