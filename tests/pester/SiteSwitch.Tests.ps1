@@ -148,6 +148,17 @@ Describe 'A site switch refused, planned, stopped and given up' {
         Compare-Object @(Get-SiteState $script:Lab) $before | Should -BeNullOrEmpty
     }
 
+    It '-WhatIf warns of what would refuse the run, for one store and for the site, and changes nothing' {
+        $null = Invoke-BPRoleSwitch DS01 -Primary '\B' -Secondary '\A' -WhatIf -WarningVariable one -WarningAction SilentlyContinue
+        ($one -join ' ') | Should -Match 'Role switch of DS01 would be refused \(SwitchWrongDirection\)'
+        $null = Invoke-BPRoleSwitch DS01, DS04, DS02 -Primary '\A' -Secondary '\B' -WhatIf -WarningVariable site -WarningAction SilentlyContinue
+        ($site -join ' ') | Should -Match 'Role switch of DS02 would be refused \(SwitchPreconditionFailed\)'
+        ($site -join ' ') | Should -Match 'The site switch would be refused \(SiteSwitchRefused\): 1 of 3 data stores cannot start'
+        $null = Invoke-BPRoleSwitch DS01, DS04 -Primary '\A' -Secondary '\B' -WhatIf -WarningVariable fine -WarningAction SilentlyContinue
+        @($fine) | Should -BeNullOrEmpty
+        @(Get-BPRoleSwitchRun) | Should -BeNullOrEmpty
+    }
+
     It 'a failure stops each store at its step with its own error, and the site resumes as one run, piped' {
         Add-BPLabFault StagingUnreachable '\B' | Out-Null
         $site = Invoke-BPRoleSwitch DS01, DS04 -Primary '\A' -Secondary '\B' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failed

@@ -53,7 +53,7 @@ catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
 Add-BPLabFault NodeLost '\A' | Out-Null
 Invoke-BPRecovery DS01 -Node '\B' -PrimaryLost '\A' -WhatIf
 '@
-            Remarks = 'One line per step with its kind and its source page, or inferred.'
+            Remarks = 'One line per step with its kind and its source page, or inferred. A recovery that would be refused (the store not SECONDARY at -Node, the primary still answering as PRIMARY) is said first, as a warning naming the ErrorId the run would raise.'
         }
         @{
             Title   = 'Continue after a failed step, by the run id alone'

@@ -74,7 +74,7 @@ Invoke-BPReprotect DS01 -Node '\A' -WhatIf
 Get-BPRoleSwitchRun | Where-Object RunId -like 'RC-*' | Invoke-BPReprotect -Confirm:$false | Select-Object RunId, Status
 (Invoke-BPRoleSwitch DS01 -Primary '\B' -Secondary '\A' -Confirm:$false).Status
 '@
-            Remarks = 'A recovery run piped in is reprotected where it came from: its lost node becomes the SECONDARY. The planned switch then makes \A PRIMARY again.'
+            Remarks = 'A recovery run piped in is reprotected where it came from: its lost node becomes the SECONDARY. The planned switch then makes \A PRIMARY again. Under -WhatIf, a reprotect that would be refused (a backup running, a side in the wrong state) is said first, as a warning.'
         }
     )
     Links       = @('Invoke-BPRecovery', 'Invoke-BPRoleSwitch', 'Get-BPRoleSwitchRun', 'Stop-BPRoleSwitchRun', 'Register-BPReplicationLink')

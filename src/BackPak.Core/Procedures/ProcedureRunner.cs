@@ -433,6 +433,13 @@ namespace BackPak.Core.Procedures
         private static IReadOnlyDictionary<string, string> HeaderValues(RunFacts f) =>
             (IReadOnlyDictionary<string, string>?)f.Header?.Data ?? new Dictionary<string, string>();
 
+        /// <summary>Refuses (SwitchInProgress, naming the run and the way on) when an unfinished run holds the data store.</summary>
+        public static void RequireFree(IRunJournalStore journal, string dataStore)
+        {
+            var l = journal.ActiveRun(StoreFence.SwitchSubject(dataStore));
+            if (l != null && !Ended(journal, l)) throw InProgress(l, dataStore, "another run of it is refused");
+        }
+
         /// <summary>The run holding a data store's lock, or null.</summary>
         public static string? ActiveRunOf(IRunJournalStore journal, string dataStore)
         {

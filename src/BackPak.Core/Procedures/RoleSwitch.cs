@@ -545,6 +545,13 @@ namespace BackPak.Core.Procedures
         /// Refuses a new run whose start checks fail, before anything is written: the wrong direction names the right
         /// one; a removal that is not finished says how to finish it; anything else lists what failed.
         /// </summary>
+        /// <summary>Everything that refuses a new switch before anything is written: another run holding the store, then <see cref="RequireStart"/>.</summary>
+        public static void RequireCanStart(RoleSwitchContext c)
+        {
+            ProcedureRunner.RequireFree(c.Journal, c.DataStore);
+            RequireStart(c);
+        }
+
         public static void RequireStart(RoleSwitchContext c)
         {
             var checks = StartChecks(c);

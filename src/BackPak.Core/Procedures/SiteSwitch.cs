@@ -132,12 +132,7 @@ namespace BackPak.Core.Procedures
                 var refusals = new List<(string DataStore, BackPakException Error)>();
                 foreach (var c in contexts)
                 {
-                    try
-                    {
-                        var active = ProcedureRunner.ActiveRunOf(journal, c.DataStore);
-                        if (active != null) throw ProcedureRunner.InProgress(journal.ActiveRun(StoreFence.SwitchSubject(c.DataStore))!, c.DataStore, "another run of it is refused");
-                        RoleSwitch.RequireStart(c);
-                    }
+                    try { RoleSwitch.RequireCanStart(c); }
                     catch (BackPakException e) { refusals.Add((c.DataStore, e)); }
                 }
                 if (refusals.Count > 0) throw Refused(contexts, p, s, refusals);

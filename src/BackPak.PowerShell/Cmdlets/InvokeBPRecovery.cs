@@ -107,7 +107,8 @@ namespace BackPak.PowerShell.Cmdlets
                 string target = $"data store {ds}: SECONDARY {s.Node} -> PRIMARY, {primaryNode} lost";
                 var previous = runId == null ? null : Recovery.Report(context.Journal, runId);
                 if (ProcedureRuns.WhatIfPlan(this, plan.Steps, previous, "Recovery of " + ds, target,
-                        runId != null ? "Resume recovery run " + runId : $"Recover ({plan.Steps.Count} steps, {plan.Steps.Count(x => x.Inferred)} inferred)"))
+                        runId != null ? "Resume recovery run " + runId : $"Recover ({plan.Steps.Count} steps, {plan.Steps.Count(x => x.Inferred)} inferred)",
+                        () => { ProcedureRunner.RequireFree(context.Journal, ds); Recovery.RequireStart(context); }))
                     return;
                 if (!ShouldProcess(target, runId != null ? "Resume recovery run " + runId : $"Recover ({plan.Steps.Count} steps)")) return;
 

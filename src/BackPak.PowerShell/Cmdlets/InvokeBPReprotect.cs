@@ -108,7 +108,8 @@ namespace BackPak.PowerShell.Cmdlets
             string target = $"data store {ds}: {sNode} (back, stale) -> SECONDARY of {pNode}";
             var previous = runId == null ? null : Reprotect.Report(context.Journal, runId);
             if (ProcedureRuns.WhatIfPlan(this, plan.Steps, previous, "Reprotect of " + ds, target,
-                    runId != null ? "Resume reprotect run " + runId : $"Reprotect ({plan.Steps.Count} steps, {plan.Steps.Count(x => x.Inferred)} inferred)"))
+                    runId != null ? "Resume reprotect run " + runId : $"Reprotect ({plan.Steps.Count} steps, {plan.Steps.Count(x => x.Inferred)} inferred)",
+                    () => { ProcedureRunner.RequireFree(context.Journal, ds); Reprotect.RequireStart(context); }))
                 return;
             if (!ShouldProcess(target, runId != null ? "Resume reprotect run " + runId : $"Reprotect ({plan.Steps.Count} steps)")) return;
 

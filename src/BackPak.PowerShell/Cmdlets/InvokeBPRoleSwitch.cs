@@ -142,7 +142,8 @@ namespace BackPak.PowerShell.Cmdlets
             string target = $"data store {context.DataStore}: PRIMARY {pNode} -> SECONDARY, SECONDARY {sNode} -> PRIMARY";
             var previous = runId == null ? null : ProcedureRunner.Report(context.Journal, runId);
             if (ProcedureRuns.WhatIfPlan(this, plan.Steps, previous, "Role switch of " + context.DataStore, target,
-                    runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps, {plan.Steps.Count(s => s.Inferred)} inferred)"))
+                    runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps, {plan.Steps.Count(s => s.Inferred)} inferred)",
+                    () => RoleSwitch.RequireCanStart(context)))
                 return;
             if (!ShouldProcess(target, runId != null ? "Resume role switch run " + runId : $"Switch roles ({plan.Steps.Count} steps)")) return;
             WarnOfSharedKeyLink(context, new[] { context.DataStore });
@@ -185,12 +186,16 @@ namespace BackPak.PowerShell.Cmdlets
             int steps = 0;
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
             {
+                int refused = 0;
                 foreach (var c in contexts)
                 {
                     var plan = RoleSwitch.Plan(c.DataStore, pNode, sNode, links: c);
                     var before = previous?.Stores.FirstOrDefault(x => x?.DataStore == c.DataStore);
+                    if (runId == null && !ProcedureRuns.WarnIfRefused(this, "Role switch of " + c.DataStore, () => RoleSwitch.RequireCanStart(c))) refused++;
                     ProcedureRuns.WhatIfPlan(this, plan.Steps, before, "Role switch of " + c.DataStore, $"data store {c.DataStore}", $"Switch roles ({plan.Steps.Count} steps)");
                 }
+                if (refused > 0)
+                    WriteWarning($"The site switch would be refused (SiteSwitchRefused): {refused} of {contexts.Count} data stores cannot start, so none would be changed.");
                 var groups = SiteSwitch.Groups(contexts).Where(g => g.Count > 1).Select(g => string.Join(", ", g)).ToList();
                 ShouldProcess(target, (runId != null ? "Resume site switch run " + runId : $"Switch roles of {contexts.Count} data stores") +
                     $", at most {ThrottleLimit} at once" + (groups.Count > 0 ? $"; one at a time where they share storage replication: {string.Join("; ", groups)}" : ""));

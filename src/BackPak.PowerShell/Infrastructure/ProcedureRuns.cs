@@ -18,9 +18,13 @@ namespace BackPak.PowerShell
         /// With -WhatIf: one "What if" line per step still to do (a resumed run's done and skipped steps are left out),
         /// then one for the whole, and true (nothing more to do). Without it: false, and nothing is written.
         /// </summary>
-        public static bool WhatIfPlan(PSCmdlet cmdlet, IEnumerable<StepInfo> steps, ProcedureReport? previous, string procedure, string target, string whole)
+        /// <param name="requireStart">For a new run: what refuses it before anything is written (its start checks); a refusal is
+        /// written as a warning, so -WhatIf says the run would not start rather than show a plan that would not run.</param>
+        public static bool WhatIfPlan(PSCmdlet cmdlet, IEnumerable<StepInfo> steps, ProcedureReport? previous, string procedure, string target, string whole,
+            Action? requireStart = null)
         {
             if (!(cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)) return false;
+            if (previous == null && requireStart != null) WarnIfRefused(cmdlet, procedure, requireStart);
             foreach (var st in steps)
             {
                 var was = previous?.Steps.FirstOrDefault(x => x.Id == st.Id)?.Status;
@@ -29,6 +33,24 @@ namespace BackPak.PowerShell
             }
             cmdlet.ShouldProcess(target, whole);
             return true;
+        }
+
+        /// <summary>
+        /// Runs a procedure's start checks (reads only) and writes a warning when they refuse it: what -WhatIf says of a run
+        /// that would not start. Returns whether they passed.
+        /// </summary>
+        public static bool WarnIfRefused(PSCmdlet cmdlet, string procedure, Action requireStart)
+        {
+            try
+            {
+                requireStart();
+                return true;
+            }
+            catch (BackPak.Core.Errors.BackPakException e)
+            {
+                cmdlet.WriteWarning($"{procedure} would be refused ({e.ErrorId}): {e.Message}");
+                return false;
+            }
         }
 
         /// <summary>
