@@ -114,6 +114,12 @@ namespace BackPak.PowerShell.Tests
             Assert.Contains("DS02: ", r.Exception.Message);
             Assert.Equal(0, Runs());
             Assert.Equal("Primary", Access("\\A"));
+            // A bad name among good ones stops the command: the good ones are not switched without it.
+            var bad = _h.Terminating("Invoke-BPRoleSwitch DS01, 'bad name!' -Primary '\\A' -Secondary '\\B' -Confirm:$false");
+            Is(bad, "InvalidName", "InvokeBPRoleSwitchCommand", ErrorCategory.InvalidArgument);
+            Assert.Equal(0, Runs());
+            var badTest = _h.Terminating("Test-BPRoleSwitch DS01, 'bad name!' -Primary '\\A' -Secondary '\\B' -Quiet");
+            Assert.Equal("InvalidName,BackPak.PowerShell.Cmdlets.TestBPRoleSwitchCommand", badTest.FullyQualifiedErrorId);
             // Named once each, a store given twice is one store: the switch of DS01 alone, its own report.
             var (o, e) = _h.Run("Invoke-BPRoleSwitch DS01, ds01 -Primary '\\A' -Secondary '\\B' -Confirm:$false");
             Assert.Empty(e);

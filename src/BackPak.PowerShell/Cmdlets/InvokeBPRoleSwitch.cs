@@ -117,7 +117,8 @@ namespace BackPak.PowerShell.Cmdlets
                 return;
             }
             // Stores are gathered until the pipeline ends: one store is switched alone, several as one site run.
-            foreach (var ds in DataStore!) _starts.Add((Names.NormalizeDataStore(ds), Primary!, Secondary!));
+            // A bad name stops the command before any store is switched.
+            foreach (var ds in SwitchContexts.DataStores(DataStore!)) _starts.Add((ds, Primary!, Secondary!));
         }
 
         protected override void EndBackPak()

@@ -36,7 +36,7 @@ namespace BackPak.PowerShell
 
         /// <summary>The context of each data store given, in order, each once.</summary>
         protected IReadOnlyList<RoleSwitchContext> Contexts() =>
-            DataStore.Select(Names.NormalizeDataStore).Distinct(StringComparer.OrdinalIgnoreCase)
+            SwitchContexts.DataStores(DataStore)
                 .Select(ds => SwitchContexts.Build(ds, Primary, Secondary, TimeSpan.Zero, CancellationToken.None, this)).ToList();
     }
 
@@ -47,6 +47,19 @@ namespace BackPak.PowerShell
     /// </summary>
     internal static class SwitchContexts
     {
+        /// <summary>
+        /// The Store IDs of a switch of several data stores, normalized, each once, in order. A bad one stops the command:
+        /// the stores are switched (or checked) as one, so the others must not go on without it.
+        /// </summary>
+        public static IReadOnlyList<string> DataStores(IEnumerable<string> names)
+        {
+            try { return names.Select(Names.NormalizeDataStore).Distinct(StringComparer.OrdinalIgnoreCase).ToList(); }
+            catch (BackPakException e) when (!e.StopsInvocation)
+            {
+                throw new BackPakException(e.ErrorId, e.Category, e.Message + " Nothing was done.", e.Target, e.RecommendedAction, stopsInvocation: true, inner: e);
+            }
+        }
+
         /// <param name="cmdlet">The cmdlet the run belongs to: the scripts of registered links run in its pipeline and write their warnings to it.</param>
         public static RoleSwitchContext Build(string dataStore, DomainConnection primary, DomainConnection secondary, TimeSpan timeout, CancellationToken cancel,
             PSCmdlet? cmdlet = null)
