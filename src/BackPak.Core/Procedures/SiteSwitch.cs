@@ -120,7 +120,7 @@ namespace BackPak.Core.Procedures
                 if (confirmStep != null)
                 {
                     var unfinished = previous.Values.Where(f => f.Status != RunStatus.Completed && f.Status != RunStatus.Abandoned).ToList();
-                    if (!unfinished.Any(f => Awaits(journal, f, confirmStep)))
+                    if (!unfinished.Any(f => f.Awaits(confirmStep)))
                         ProcedureRunner.RequireConfirmable(journal, unfinished.FirstOrDefault()?.DataStore ?? contexts[0].DataStore, unfinished.FirstOrDefault()?.RunId, confirmStep);
                 }
                 var resumed = new JournalRecord { At = journal.Now, Type = "resume", Message = confirmStep != null ? "operator confirmed " + confirmStep : null };
@@ -234,7 +234,7 @@ namespace BackPak.Core.Procedures
                 {
                     if (before.Status == RunStatus.Completed || before.Status == RunStatus.Abandoned) return (null, null, false);
                     Acquire();
-                    string? confirm = confirmStep != null && Awaits(c.Journal, before, confirmStep) ? confirmStep : null;
+                    string? confirm = confirmStep != null && before.Awaits(confirmStep) ? confirmStep : null;
                     return (ProcedureRunner.RunSwitch(c, before.RunId, confirm, each, siteRun, null), null, false);
                 }
                 bool arrived = false;
@@ -283,9 +283,9 @@ namespace BackPak.Core.Procedures
             runId = ProcedureRunner.RequireRunId(runId);
             if (ProcedureKind.Of(runId) != ProcedureKind.SiteSwitch) return null;
             var content = journal.Read(runId);
-            var header = content.Records.FirstOrDefault(r => r.Type == "run");
-            if (!content.Exists || header?.Data == null || !header.Data.ContainsKey(StoresKey)) return null;
-            var stores = Split(header.Data[StoresKey]);
+            var header = HeaderOf(content);
+            if (header == null) return null;
+            var stores = Split(header.Data![StoresKey]);
             var children = Children(journal, runId);
             var report = new SiteSwitchReport
             {
@@ -372,8 +372,8 @@ namespace BackPak.Core.Procedures
             if (ProcedureKind.Of(runId) != ProcedureKind.SiteSwitch)
                 throw new ArgumentException("not a site run", nameof(runId));
             var content = journal.Read(runId);
-            var header = content.Records.FirstOrDefault(r => r.Type == "run");
-            if (!content.Exists || header?.Data == null || !header.Data.ContainsKey(StoresKey) || !header.Data.ContainsKey("primary") || !header.Data.ContainsKey("secondary"))
+            var header = HeaderOf(content);
+            if (header == null)
                 throw new BackPakException(ErrorIds.SwitchRunNotFound, content.Exists ? BackPakErrorCategory.InvalidData : BackPakErrorCategory.ObjectNotFound,
                     content.Exists ? $"The journal of site run {runId} in {journal.Location} does not begin with its header: it cannot be resumed."
                         : $"No site switch run {runId} in the journals of {journal.Location}.",
@@ -381,11 +381,22 @@ namespace BackPak.Core.Procedures
             return header;
         }
 
+        /// <summary>A site run's header, when its journal has one that says what it switches; else null.</summary>
+        private static JournalRecord? HeaderOf(JournalContent content)
+        {
+            var header = content.Records.FirstOrDefault(r => r.Type == "run");
+            return content.Exists && header?.Data != null && header.Data.ContainsKey(StoresKey) && header.Data.ContainsKey("primary") && header.Data.ContainsKey("secondary")
+                ? header : null;
+        }
+
         /// <summary>A store's switch run that belongs to a site run, as far as the site needs it.</summary>
         private sealed class RunFacts
         {
             public string RunId = "", DataStore = "";
             public RunStatus Status;
+            /// <summary>The step the run waits at for the operator, or null.</summary>
+            public string? Awaiting;
+            public bool Awaits(string step) => Status == RunStatus.AwaitingOperator && string.Equals(Awaiting, step, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>The switch run of each store of a site run (the newest, should there be two), found by the site run id in their headers.</summary>
@@ -399,15 +410,13 @@ namespace BackPak.Core.Procedures
                 var report = ProcedureRunner.Report(journal, id);
                 // A store that was refused at the gate ended "not started": it is started again by a resume.
                 if (report == null || (report.Status == RunStatus.Abandoned && report.Steps.All(x => x.Started == null) && (report.Reason ?? "").StartsWith("not started", StringComparison.Ordinal))) continue;
-                found[ds] = new RunFacts { RunId = id, DataStore = ds, Status = report.Status };
+                found[ds] = new RunFacts
+                {
+                    RunId = id, DataStore = ds, Status = report.Status,
+                    Awaiting = report.Steps.FirstOrDefault(x => x.Status == StepStatus.AwaitingOperator)?.Id,
+                };
             }
             return found;
-        }
-
-        private static bool Awaits(IRunJournalStore journal, RunFacts f, string step)
-        {
-            var r = ProcedureRunner.Report(journal, f.RunId);
-            return r != null && r.Status == RunStatus.AwaitingOperator && r.Steps.Any(x => x.Status == StepStatus.AwaitingOperator && string.Equals(x.Id, step, StringComparison.OrdinalIgnoreCase));
         }
 
         private static IReadOnlyList<string> Split(string stores) => stores.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries);
