@@ -111,15 +111,19 @@ function Invoke-Package {
 
 function Get-TrxCounts {
     param([string] $Folder)
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $names = [System.Collections.Generic.List[string]]::new()
     foreach ($f in Get-ChildItem $Folder -Filter '*.trx' -ErrorAction SilentlyContinue) {
         # -LiteralPath: two test projects ending in the same second get a trx named "...[1].trx", which is not a wildcard.
         [xml] $x = Get-Content -LiteralPath $f.FullName -Raw
         $c = $x.TestRun.ResultSummary.Counters
         $passed += [int] $c.passed
         $failed += [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted
+        foreach ($r in @($x.TestRun.Results.UnitTestResult) | Where-Object { $_ -and $_.outcome -ne 'Passed' -and $_.outcome -ne 'NotExecuted' }) {
+            $message = "$($r.Output.ErrorInfo.Message)".Trim() -split "`n" | Select-Object -First 1
+            $names.Add("$($r.testName): $message")
+        }
     }
-    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Names = $names }
 }
 
 function Invoke-Test {
@@ -157,7 +161,8 @@ Import-Module '$pester' -ErrorAction Stop
 `$c.TestResult.Enabled = `$true
 `$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$c
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$pesterJson'
+`$names = @(`$r.Failed | ForEach-Object { "`$(`$_.ExpandedPath): `$(("`$(`$_.ErrorRecord | Select-Object -First 1)".Trim() -split "``n")[0])" }) + @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { "`$(`$_.Name) (block or file)" })
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Names = `$names } | ConvertTo-Json | Set-Content '$pesterJson'
 "@
     Invoke-FreshPwsh -Command $cmd -Environment @{ BACKPAK_MODULE = (Join-Path $moduleOut 'BackPak.psd1'); BACKPAK_PACKAGE = $packageOut; BACKPAK_ROOT = $root } | Out-Null
     $p = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
@@ -165,6 +170,8 @@ Import-Module '$pester' -ErrorAction Stop
     $passed = $xunit.Passed + $p.Passed
     $failed = $xunit.Failed + $p.Failed + [int]$xunitFailedToRun
     Write-Host ''
+    # The failures again at the end, where a CI log's tail shows them: the run's own output is long.
+    foreach ($n in @($xunit.Names) + @($p.Names) | Where-Object { $_ }) { Write-Host "failed: $n" }
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed$(if ($xunitFailedToRun) { ' (build or run failure)' }); Pester: $($p.Passed) passed, $($p.Failed) failed"
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
