@@ -27,6 +27,7 @@ namespace BackPak.Lab
                     $"VolumeCount must be between {LabOptions.MinVolumeCount} and {LabOptions.MaxVolumeCount}.", options.VolumeCount, stopsInvocation: true);
             string store = ReplicatedStoreName(options.DataStore);
             var more = MoreStoreNames(store, options.MoreDataStores);
+            string? transportGroup = options.TransportVolumeGroup == null ? null : Names.NormalizeVolumeGroup(options.TransportVolumeGroup);
             string full = LabLayout.FullPath(options.Path);
             string parent = System.IO.Path.GetDirectoryName(full) ?? throw new BackPakException(ErrorIds.LabPathInvalid, BackPakErrorCategory.InvalidArgument,
                 $"'{full}' is the root of a file system: a lab needs a folder of its own.", full, "Give a folder below the root, such as /labs/lab1.", stopsInvocation: true);
@@ -42,7 +43,7 @@ namespace BackPak.Lab
                 Directory.CreateDirectory(parent);
                 LabSwap.RemoveAbandonedBuilds(full);
                 work = LabSwap.BuildFolder(full);
-                Build(work, store, more, options.VolumeCount, options.Seed, options.Encrypted, progress);
+                Build(work, store, more, transportGroup, options.VolumeCount, options.Seed, options.Encrypted, progress);
                 LabSwap.MoveIntoPlace(work, full);
             }
             catch (Exception e) when (UnexpectedErrors.IsFileProblem(e, out var cause))
@@ -161,9 +162,9 @@ namespace BackPak.Lab
                     "Choose an empty or new folder. -Force replaces only an existing lab, never other files.", stopsInvocation: true);
         }
 
-        private static void Build(string root, string store, IReadOnlyList<string> more, int count, int seed, bool encrypted, Action<string, int>? progress)
+        private static void Build(string root, string store, IReadOnlyList<string> more, string? transportGroup, int count, int seed, bool encrypted, Action<string, int>? progress)
         {
-            var topology = new LabTopology(store, more);
+            var topology = new LabTopology(store, more, transportGroup);
             var planner = new VolumePlanner(topology, seed, count, encrypted);
             foreach (var n in topology.Nodes)
             {

@@ -113,9 +113,10 @@ namespace BackPak.Lab
                     // (deletions reach the secondary only through a full export and import, R9).
                     using var c = OpenBackPak(readOnly: true);
                     using var dsm = LabDb.Open(_dsmTcDb, readOnly: true);
+                    var transport = TransportLabels(c); // never exported (CS p44)
                     foreach (var label in pending)
                     {
-                        var v = ReadExportVolume(c, dsm, label);
+                        var v = transport.Contains(label) ? null : ReadExportVolume(c, dsm, label);
                         if (v == null) continue;
                         using var w = new ExportFile.Writer(Path.Combine(dir, ExportFile.UpdateName(label)), "UPDATE", StoreIdForExport(s), Node, seq, now);
                         w.Write(v);
@@ -210,9 +211,11 @@ namespace BackPak.Lab
             using var tf = Reader(c, "SELECT t.label, t.file_seq, t.filecat, t.fileid, t.generation, t.expiration, t.created FROM dsm.tapefile t JOIN volume v ON v.label = t.label WHERE v.data_store = @s ORDER BY t.label, t.file_seq", store);
             using var df = Reader(c, "SELECT d.label, d.file_seq, d.disk_seq, d.filecat, d.name FROM dsm.diskfile d JOIN volume v ON v.label = d.label WHERE v.data_store = @s ORDER BY d.label, d.file_seq, d.disk_seq", store);
             bool hasTv = tv.Read(), hasTf = tf.Read(), hasDf = df.Read();
+            var transport = TransportLabels(c); // never exported (CS p44)
             while (vol.Read())
             {
                 var v = VolumeFromRow(vol);
+                if (transport.Contains(v.Label)) continue;
                 while (hasTv && string.CompareOrdinal(tv.GetString(0), v.Label) < 0) hasTv = tv.Read();
                 if (hasTv && tv.GetString(0) == v.Label) { v.TapeVolume = (tv.GetString(1), tv.GetString(2), tv.GetString(3), NullableLong(tv, 4), NullableLong(tv, 5)); hasTv = tv.Read(); }
                 while (hasTf && string.CompareOrdinal(tf.GetString(0), v.Label) <= 0)

@@ -26,6 +26,8 @@ namespace BackPak.Lab
             var rejected = ActionMatrix.Rejection(s.Name, Node, s.Access, s.Status, StoreAction.Import);
             if (rejected != null) throw rejected;
             Fence(s.Name, StoreChange.Import);
+            using (var c = OpenBackPak(readOnly: true))
+                if (UnfinishedTransportRestore(c, s.Name) is { } unfinished) throw unfinished;
             if (s.StagingArea == null)
                 throw new BackPakException(ErrorIds.StagingAreaNotSet, BackPakErrorCategory.InvalidOperation,
                     $"Data store {s.Name} on {Node} has no staging area to import from.", s.Name, "Set-BPDataStore -Name " + s.Name + " -StagingArea ...");
@@ -129,7 +131,8 @@ namespace BackPak.Lab
                     // to them; a TAPEVOLUME with no BackPak volume linked here is left alone (R9). Read from the
                     // BackPak catalog, which commits last: a finished import deletes what the killed one had deleted.
                     if (type == SyncType.Full && failed.Count == 0)
-                        foreach (var gone in StoreLabels(bp, s.Name).Where(l => !seen.Contains(l)).ToList())
+                        // The transport volume is never exported: it stays (CS p44).
+                        foreach (var gone in StoreLabels(bp, s.Name).Where(l => !seen.Contains(l)).Except(TransportLabels(bp), StringComparer.OrdinalIgnoreCase).ToList())
                         {
                             apply.Delete(gone);
                             deleted++;

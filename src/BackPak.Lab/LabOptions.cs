@@ -22,6 +22,11 @@ namespace BackPak.Lab
         /// storage link of its own (a whole site to switch). Empty by default: the lab is then the one-store lab it always was.
         /// </summary>
         public IReadOnlyList<string> MoreDataStores { get; set; } = new string[0];
+        /// <summary>
+        /// A volume group of this name, linked to no catalog and holding no volume, in the main replicated store on both
+        /// sides: the group the transport volume of Appendix A needs (CS p44). Null: none.
+        /// </summary>
+        public string? TransportVolumeGroup { get; set; }
     }
 
     /// <summary>A lab as New-BPLab reports it.</summary>

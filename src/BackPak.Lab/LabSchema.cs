@@ -17,6 +17,17 @@ CREATE TABLE replication_link (name TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (
                    last_sync INTEGER);
 ";
 
+        /// <summary>
+        /// The transport volume of Appendix A (CS p44), one per store and side: never exported, spared by a FULL import.
+        /// pending: the one-time registration at a secondary began and did not finish. last_backup / last_restore: what
+        /// the last backup on it wrote (PRIMARY) and the last image restored from it (SECONDARY), as manifest lines.
+        /// Also created by the first registration in a lab built before it existed.
+        /// </summary>
+        public const string Transport = @"
+CREATE TABLE IF NOT EXISTS transport (data_store TEXT PRIMARY KEY COLLATE NOCASE, label TEXT NOT NULL, volume_group TEXT NOT NULL,
+  registered INTEGER NOT NULL, pending TEXT, last_backup TEXT, last_restore TEXT, restore_pending INTEGER NOT NULL DEFAULT 0);
+";
+
         public const string BackPak = @"
 CREATE TABLE domain (node TEXT NOT NULL, domain_id TEXT NOT NULL, created INTEGER NOT NULL);
 CREATE TABLE data_store (

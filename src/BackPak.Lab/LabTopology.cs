@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using BackPak.Core.Errors;
 using BackPak.Core.Model;
 
 namespace BackPak.Lab
@@ -69,7 +70,7 @@ namespace BackPak.Lab
         /// <summary>At most this many replicated stores besides the main one: their groups and catalogs are numbered 1 to 9.</summary>
         public const int MaxMoreStores = 9;
 
-        public LabTopology(string replicatedStore, IReadOnlyList<string>? moreStores = null)
+        public LabTopology(string replicatedStore, IReadOnlyList<string>? moreStores = null, string? transportGroup = null)
         {
             ReplicatedStore = replicatedStore;
             ReplicatedStores = new[] { replicatedStore }.Concat(moreStores ?? new string[0]).ToArray();
@@ -111,12 +112,21 @@ namespace BackPak.Lab
                 Name = "DS03", Node = NodeB, Access = DomainAccess.Primary, StorageSite = SiteB, PrimaryStoreId = "DS03",
                 Groups = new[] { Dsm("LOCALB", @"\B.VCLOCAL", "LOCAL", @"\B.FCLOCAL", 1, "SUPER.OPER", 90, 30, 60) },
             };
+            // Last in the store, with no slot: every other group keeps its volumes, seed for seed.
+            if (transportGroup != null)
+                foreach (var s in new[] { primary, secondary })
+                    s.Groups = s.Groups.Concat(new[] { new VolumeGroupSpec { Name = transportGroup, Kind = CatalogKind.None, Slots = 0, RetentionDays = new[] { 1 } } }).ToArray();
             if (string.Equals(replicatedStore, localA.Name, StringComparison.OrdinalIgnoreCase)) localA.Name = localA.PrimaryStoreId = "DS92";
             if (string.Equals(replicatedStore, localB.Name, StringComparison.OrdinalIgnoreCase)) localB.Name = localB.PrimaryStoreId = "DS93";
             var stores = new List<DataStoreSpec> { primary, localA, secondary, localB };
             // After the four of a one-store lab, so its slots (and every volume's store, group and dates) stay as they were.
             for (int k = 1; k < ReplicatedStores.Length; k++) stores.AddRange(MoreStore(ReplicatedStores[k], k));
             DataStores = stores.ToArray();
+            // A volume group's name is unique in its domain (one table per node).
+            if (transportGroup != null && DataStores.GroupBy(d => d.Node).Any(n => n.SelectMany(d => d.Groups).Count(g => string.Equals(g.Name, transportGroup, StringComparison.OrdinalIgnoreCase)) > 1))
+                throw new BackPakException(ErrorIds.InvalidName, BackPakErrorCategory.InvalidArgument,
+                    $"Volume group {transportGroup} is a group of the lab already; the transport volume group needs a name of its own.", transportGroup,
+                    "Choose another name, such as TRANSPORT.", stopsInvocation: true);
 
             // Volumes are dealt to groups by index modulo the slot total, so every seed gives every group its share.
             Slots = DataStores.Where(s => s.Access == DomainAccess.Primary)

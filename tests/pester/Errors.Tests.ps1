@@ -291,6 +291,17 @@ BeforeDiscovery {
             Script = { Register-BPProvider -ModuleName Microsoft.PowerShell.Utility } }
         @{ Name = 'Connect-BPDomain -Provider Lab with a parameter the lab does not take'; Id = 'ProviderParameterInvalid'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider Lab -Node '\A' -Parameters @{ Path = $script:LabPath; Colour = 'red' } } }
+        # Issue 14 item 5: the transport without Expand (CS p44).
+        @{ Name = 'Register-BPTransportVolume in a volume group linked to DSM/TC'; Id = 'TransportRefused'; Class = 'RegisterBPTransportVolumeCommand'; Terminating = $false
+            Script = { Register-BPTransportVolume DS01 -Label XPT001 -VolumeGroup DAILY -Confirm:$false } }
+        @{ Name = 'Backup-BPStagingArea of a store with no transport volume'; Id = 'TransportVolumeNotFound'; Class = 'BackupBPStagingAreaCommand'; Terminating = $false
+            Script = { Backup-BPStagingArea DS01 -Confirm:$false } }
+        @{ Name = 'Get-BPTransportVolume of a store with no transport volume'; Id = 'TransportVolumeNotFound'; Class = 'GetBPTransportVolumeCommand'; Terminating = $false
+            Script = { Get-BPTransportVolume DS01 } }
+        @{ Name = 'Restore-BPStagingArea before anything was backed up on the transport volume'; Id = 'TransportNotArrived'; Class = 'RestoreBPStagingAreaCommand'; Terminating = $false
+            Script = { Use-SwitchLab $script:TransportLab; Restore-BPStagingArea DS01 -Domain '\B' -Confirm:$false } }
+        @{ Name = 'Restore-BPStagingArea of a partial backup whose FULL export the secondary never restored'; Id = 'TransportIncomplete'; Class = 'RestoreBPStagingAreaCommand'; Terminating = $false
+            Script = { Use-SwitchLab $script:PartialTransportLab; Restore-BPStagingArea DS01 -Domain '\B' -Confirm:$false } }
         # The NonStop provider: what fails before any SSH server answers (NonStop.Tests.ps1 raises the rest through a real sshd).
         @{ Name = 'Connect-BPDomain -Provider NonStop with a site description that does not exist'; Id = 'SiteDescriptionNotFound'; Class = 'ConnectBPDomainCommand'; Terminating = $true
             Script = { Connect-BPDomain -Provider NonStop -Node '\A' -Parameters @{ SiteDescription = (Join-Path $TestDrive 'no-such-site.psd1') } } }
@@ -324,6 +335,7 @@ BeforeDiscovery {
         DecommissionRefused            = 'comes after each refused volume it sums up: ReplicatedDecommission.Tests.ps1 and BackPak.Lab.Tests assert it exactly'
         RecoveryTestRecordFailed       = 'needs a disk that refuses the record: RecoveryTest.Tests.ps1 raises it with BACKPAK_LAB_IO_FAULT_AT and asserts the FullyQualifiedErrorId exactly, BackPak.Lab.Tests/RecoveryTestTests.cs too'
         ReplicationLinkFailed          = 'needs a switch run to reach a failing link script: ReplicationLink.Tests.ps1 raises it through Invoke-BPRoleSwitch, asserts the FullyQualifiedErrorId exactly and resumes the run'
+        TransportRestoreUnfinished     = 'needs a restore interrupted between its files: BackPak.Lab.Tests/TransportTests.cs interrupts one (BACKPAK_LAB_IO_FAULT_AT) and asserts the import refused with it exactly'
         CapabilityMissing              = 'the lab offers every capability: Providers.Tests.ps1 raises it through a provider module that lacks removal, and BackPak.PowerShell.Tests on a read-only provider'
     }
     # They need an SSH server that answers: NonStop.Tests.ps1 raises each through Connect-BPDomain or Get-BPVolume, with
@@ -518,6 +530,22 @@ BeforeAll {
     Invoke-BPSqlite -Database (Join-Path $script:SwitchGuardLab 'nodes/B/backpak.db') -Sql ("UPDATE volume SET current_operation = 'DELETE' WHERE label = '$claimed'; " +
         "INSERT INTO removal_intent(label, run_id, owner_host, owner_pid, owner_start, user, data_store, volume_group, domain_access, storage_path, tape_catalog, created) " +
         "SELECT label, 'R-GONE', '$([Environment]::MachineName)', 999999999, 0, 'test', data_store, volume_group, domain_access, NULL, 'DSM/TC', 0 FROM volume WHERE label = '$claimed'")
+    # The transport without Expand: a lab with the volume registered on both sides and nothing backed up yet, and one
+    # whose secondary never restored the whole backup that the partial one on the volume follows.
+    function New-TransportLab([string] $Path, [int] $Seed) {
+        $null = New-BPLab -Path $Path -VolumeCount 20 -Seed $Seed -TransportVolumeGroup TRANSPORT
+        Use-SwitchLab $Path
+        $null = Set-BPDataStore DS01 -StagingArea '\A.$BPINT.DS01' -Domain '\A' -Confirm:$false
+        '\A', '\B' | ForEach-Object { $null = Register-BPTransportVolume DS01 -Label XPT001 -VolumeGroup TRANSPORT -Domain $_ -Confirm:$false }
+    }
+    $script:TransportLab = Join-Path $TestDrive 'transport'
+    New-TransportLab $script:TransportLab 16
+    $script:PartialTransportLab = Join-Path $TestDrive 'transport-partial'
+    New-TransportLab $script:PartialTransportLab 17
+    $null = Start-BPCatalogExport DS01 -Type Full -Domain '\A' -Confirm:$false
+    $null = Backup-BPStagingArea DS01 -Domain '\A' -Confirm:$false
+    $null = Invoke-BPLabBackup -DataStore DS01 -Count 1 -NewVolume -Domain '\A'
+    $null = Backup-BPStagingArea DS01 -Partial -Domain '\A' -Confirm:$false
     # An encrypted lab for the key cases, outside TestDrive (Pester removes files a block created when it ends,
     # which would take SQLite's -shm/-wal files of a store first opened inside a scenario).
     $script:KeyWork = Join-Path ([System.IO.Path]::GetTempPath()) ('backpak-errkeys-' + [guid]::NewGuid().ToString('N'))

@@ -20,7 +20,7 @@ BeforeDiscovery {
         'BackPak.Core.Model.AuditRecord', 'BackPak.Core.Audit.ChangeRecord', 'BackPak.Core.Compare.DomainDifference',
         'BackPak.PowerShell.ReplicationLinkRegistration', 'BackPak.Core.Procedures.RecoveryCheck',
         'BackPak.Core.Procedures.RecoveryCheckResult', 'BackPak.Core.Procedures.RecoveryTestRecord', 'BackPak.Core.Procedures.RecoveryReport',
-        'BackPak.Core.Procedures.ReprotectReport', 'BackPak.Core.Procedures.SiteSwitchReport'
+        'BackPak.Core.Procedures.ReprotectReport', 'BackPak.Core.Procedures.SiteSwitchReport', 'BackPak.Core.Procedures.TransportVolume'
     )
     $script:ViewCases = foreach ($t in $script:ViewTypes) { foreach ($w in 80, 120) { @{ Type = $t; Width = $w } } }
 }
@@ -135,6 +135,21 @@ BeforeAll {
         Add-Objects (Invoke-BPRoleSwitch -Resume $failedSite.RunId -Confirm:$false)
         Disconnect-BPDomain -Domain $sa
         Disconnect-BPDomain -Domain $sb
+        # The transport volume on both sides, in each state with the longest text to do next.
+        $tl = Join-Path (Split-Path $Lab) 'transport-lab'
+        $null = New-BPLab -Path $tl -VolumeCount 40 -Seed 4 -TransportVolumeGroup TRANSPORT
+        $tb = Connect-BPDomain -Lab $tl -Node '\B'
+        $ta = Connect-BPDomain -Lab $tl -Node '\A'
+        $null = Set-BPDataStore DS01 -StagingArea '\A.$BPINT.DS01' -Domain $ta -Confirm:$false
+        Add-Objects (Register-BPTransportVolume DS01 -Label XPT001 -VolumeGroup TRANSPORT -Domain $ta -Confirm:$false)
+        Add-Objects (Register-BPTransportVolume DS01 -Label XPT001 -VolumeGroup TRANSPORT -Domain $tb -Confirm:$false)
+        $null = Start-BPCatalogExport DS01 -Type Full -Domain $ta -Confirm:$false
+        Add-Objects (Get-BPTransportVolume -Domain $ta)
+        Add-Objects (Backup-BPStagingArea DS01 -Domain $ta -Confirm:$false)
+        Add-Objects (Get-BPTransportVolume -Domain $tb)
+        Add-Objects (Restore-BPStagingArea DS01 -Domain $tb -Confirm:$false)
+        Disconnect-BPDomain -Domain $ta
+        Disconnect-BPDomain -Domain $tb
         $o
     }
 

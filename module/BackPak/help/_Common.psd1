@@ -20,6 +20,18 @@
             Description = 'a lab of 200 encrypted volumes in ./lab whose data stores DS01 and DS04 both replicate from \A to \B'
             Code        = 'New-BPLab -Path ./lab -VolumeCount 200 -Seed 1 -Encrypted -DataStore DS01, DS04 | Out-Null'
         }
+        TransportLab = @{
+            Description = 'a lab of 200 volumes in ./lab whose store DS01 has a volume group TRANSPORT linked to no catalog, on both sides'
+            Code        = 'New-BPLab -Path ./lab -VolumeCount 200 -Seed 1 -TransportVolumeGroup TRANSPORT | Out-Null'
+        }
+        Transport   = @{
+            Description = 'the exports of DS01 on \A going to the intermediate staging area \A.$BPINT.DS01, transport volume XPT001 registered on both sides, and a FULL export in the intermediate staging area'
+            Code        = @'
+Set-BPDataStore -Name DS01 -StagingArea '\A.$BPINT.DS01' -Domain '\A' -Confirm:$false | Out-Null
+'\A', '\B' | ForEach-Object { Register-BPTransportVolume -DataStore DS01 -Label XPT001 -VolumeGroup TRANSPORT -Domain $_ -Confirm:$false | Out-Null }
+Start-BPCatalogExport -DataStore DS01 -Type Full -Domain '\A' -Confirm:$false | Out-Null
+'@
+        }
         Domains     = @{
             Description = 'the domains of both nodes connected; \A, connected last, is the default'
             Code        = @'

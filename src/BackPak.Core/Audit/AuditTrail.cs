@@ -26,6 +26,9 @@ namespace BackPak.Core.Audit
         /// <summary>A catalog export, started by hand or by the domain's own due work after backups.</summary>
         public const string StartCatalogExport = "Start-BPCatalogExport";
         public const string StartCatalogImport = "Start-BPCatalogImport";
+        public const string RegisterTransportVolume = "Register-BPTransportVolume";
+        public const string BackupStagingArea = "Backup-BPStagingArea";
+        public const string RestoreStagingArea = "Restore-BPStagingArea";
         public const string StopRoleSwitchRun = "Stop-BPRoleSwitchRun";
         public const string InvokeLabBackup = "Invoke-BPLabBackup";
         public const string StartLabBackup = "Start-BPLabBackup";

@@ -93,6 +93,18 @@ namespace BackPak.Core.Errors
         /// <summary>No replication link of that data store (and kind) is registered in the session.</summary>
         public const string ReplicationLinkNotFound = "ReplicationLinkNotFound";
 
+        // Transport without Expand (Appendix A, CS p44)
+        /// <summary>A step of the transport (registration, backup or restore of the staging area) was refused before anything changed: the wrong side, a group linked to a catalog, a label in use, no FULL export to carry.</summary>
+        public const string TransportRefused = "TransportRefused";
+        /// <summary>No transport volume is registered for the data store at that node.</summary>
+        public const string TransportVolumeNotFound = "TransportVolumeNotFound";
+        /// <summary>No image of the transport volume newer than the last restore is in the secondary's storage: nothing was restored.</summary>
+        public const string TransportNotArrived = "TransportNotArrived";
+        /// <summary>The image is a partial backup that follows a FULL export this side never restored: nothing was restored.</summary>
+        public const string TransportIncomplete = "TransportIncomplete";
+        /// <summary>A restore of the transport volume into the staging area did not finish: an import now would read half a set of export files.</summary>
+        public const string TransportRestoreUnfinished = "TransportRestoreUnfinished";
+
         // Recovery test
         /// <summary>Test-BPRecovery was given a node whose copy of the store is not SECONDARY: nothing was checked.</summary>
         public const string RecoveryNotSecondary = "RecoveryNotSecondary";

@@ -26,6 +26,7 @@ namespace BackPak.Core.Providers
             (typeof(IEstateSource), "the other nodes of its estate"),
             (typeof(IRecoverySite), "the recovery test's site reads (volume images in storage, the key server)"),
             (typeof(IRecoveryTestRecords), "a place for the records of recovery tests"),
+            (typeof(ICatalogTransport), "the transport without Expand (a transport volume carrying the staging area's files)"),
         };
 
         /// <summary>Every capability contract besides reading, in the order Get-BPProvider lists them.</summary>

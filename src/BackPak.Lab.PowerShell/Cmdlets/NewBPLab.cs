@@ -32,6 +32,14 @@ namespace BackPak.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[] DataStore { get; set; } = { "DS01" };
 
+        /// <summary>
+        /// A volume group of this name, linked to no catalog, in the main replicated store on both sides: the group the
+        /// transport volume of the transport without Expand needs (CS p44, Register-BPTransportVolume).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TransportVolumeGroup { get; set; }
+
         /// <summary>Replace an existing lab at -Path. A folder that is not a lab is never replaced.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -49,6 +57,7 @@ namespace BackPak.PowerShell.Cmdlets
             {
                 Path = full, VolumeCount = VolumeCount, Seed = Seed, Encrypted = Encrypted,
                 Force = Force, DataStore = DataStore[0], MoreDataStores = DataStore.Skip(1).ToArray(),
+                TransportVolumeGroup = TransportVolumeGroup,
             };
             // The build runs on worker threads; progress is reported from this (the pipeline) thread only.
             string status = "Starting";
